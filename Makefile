@@ -1,0 +1,27 @@
+# reentrycheck: common tasks. `make test` is what CI runs (see .ci/run).
+GO ?= go
+STATICCHECK_VERSION ?= 2026.1
+
+.PHONY: all build test test-short lint demo bench
+
+all: build test
+
+build:
+	$(GO) build ./...
+
+# The full suite, end-to-end tests included.
+test:
+	$(GO) test -count=1 ./...
+
+# Unit tests only (skips end-to-end tests that build external tools).
+test-short:
+	$(GO) test -short -count=1 ./...
+
+lint:
+	gofmt -l $$(git ls-files '*.go' | grep -v testdata/) | (! grep .)
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+# Run the linter on the embedded buggy example.
+demo:
+	$(GO) run ./cmd/reentrycheck demo

@@ -1,0 +1,304 @@
+package config
+
+import (
+	"flag"
+	"fmt"
+	"go/types"
+	"reflect"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// Rule describes one diagnostic category that -rules can select.
+type Rule struct {
+	Name    string // the Category of its diagnostics
+	Default bool   // on unless -rules says otherwise
+	Summary string // one line, for -help and SARIF metadata
+}
+
+// Rules lists every selectable rule, in catalogue order.
+var Rules = []Rule{
+	{"mutation-before-yield", true, "persistent state is mutated before a yield point, so re-entry from the top mutates it again"},
+	{"repeated-call", true, "a re-pollable call that already returned Done runs again when a later yield point re-enters the function"},
+	{"premature-transition", true, "the state is advanced before a re-pollable call whose IO is propagated, so re-entry never drives the call again"},
+	{"dropped-result", true, "the result of a resumable call is discarded, so its IO is never waited on"},
+	{"blind-overwrite", false, "a blind overwrite of persistent state before a yield point (idempotent as a write; reported on request)"},
+}
+
+// Always-on categories: problems with the directives themselves.
+const (
+	CategoryIgnore    = "ignore"    // an ignore directive without a reason, or one that suppresses nothing
+	CategoryDirective = "directive" // a malformed or misplaced //reentrycheck: directive
+)
+
+// Kind says what an entry of a declaration flag must name.
+type Kind int
+
+const (
+	KindType Kind = iota // -ioresult, -completion
+	KindFunc             // -done, -idempotent
+)
+
+// List is a flag.Value holding a comma-separated list; repeating the flag appends.
+type List struct{ Entries []string }
+
+func (l *List) String() string { return strings.Join(l.Entries, ",") }
+
+// Set implements flag.Value.
+func (l *List) Set(s string) error {
+	for _, e := range strings.Split(s, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			l.Entries = append(l.Entries, e)
+		}
+	}
+	return nil
+}
+
+// Flags is the raw state of the command-line flags.
+type Flags struct {
+	IOResult, Done, Completion, Idempotent List
+	Rules                                  string
+}
+
+// Global is bound to the public analyzer's FlagSet by Register.
+var Global = &Flags{Rules: "default"}
+
+// Register adds the flags to fs, bound to Global.
+func Register(fs *flag.FlagSet) {
+	fs.Var(&Global.IOResult, "ioresult", "comma-separated `importpath.Type` list of resumable result types (like //reentrycheck:ioresult)")
+	fs.Var(&Global.Done, "done", "comma-separated `importpath.Func` or importpath.Type.Method list of functions whose ioresult is always Done (like //reentrycheck:done)")
+	fs.Var(&Global.Completion, "completion", "comma-separated `importpath.Type` list of completion types (like //reentrycheck:completion)")
+	fs.Var(&Global.Idempotent, "idempotent", "comma-separated `importpath.Func` or importpath.Type.Method list of idempotent functions (like //reentrycheck:idempotent)")
+	names := make([]string, len(Rules))
+	for i, r := range Rules {
+		names[i] = r.Name
+	}
+	fs.StringVar(&Global.Rules, "rules", "default", "comma-separated rules to report: 'default', 'all', rule names ("+strings.Join(names, ", ")+"), or -name to drop one")
+}
+
+// Config is the validated configuration that passes consult.
+type Config struct {
+	ioresult, done, completion, idempotent map[string]bool
+	enabled                                map[string]bool
+}
+
+// Parse validates the raw flags (syntax only) and builds a Config.
+func Parse(f *Flags) (*Config, error) {
+	c := &Config{enabled: map[string]bool{}}
+	var err error
+	if c.ioresult, err = entries("ioresult", f.IOResult.Entries); err != nil {
+		return nil, err
+	}
+	if c.done, err = entries("done", f.Done.Entries); err != nil {
+		return nil, err
+	}
+	if c.completion, err = entries("completion", f.Completion.Entries); err != nil {
+		return nil, err
+	}
+	if c.idempotent, err = entries("idempotent", f.Idempotent.Entries); err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, r := range Rules {
+		known[r.Name] = true
+	}
+	for _, w := range strings.Split(f.Rules, ",") {
+		w = strings.TrimSpace(w)
+		switch {
+		case w == "":
+		case w == "default":
+			for _, r := range Rules {
+				if r.Default {
+					c.enabled[r.Name] = true
+				}
+			}
+		case w == "all":
+			for _, r := range Rules {
+				c.enabled[r.Name] = true
+			}
+		case strings.HasPrefix(w, "-") && known[w[1:]]:
+			delete(c.enabled, w[1:])
+		case known[w]:
+			c.enabled[w] = true
+		default:
+			return nil, fmt.Errorf("-rules: unknown rule %q (known: %s)", w, strings.Join(sortedKeys(known), ", "))
+		}
+	}
+	return c, nil
+}
+
+func entries(flagName string, raw []string) (map[string]bool, error) {
+	m := map[string]bool{}
+	for _, e := range raw {
+		slash := strings.LastIndex(e, "/")
+		if !strings.Contains(e[slash+1:], ".") || strings.HasSuffix(e, ".") || strings.HasPrefix(e, ".") ||
+			strings.ContainsAny(e, " \t\"'") {
+			return nil, fmt.Errorf("-%s entry %q: want importpath.Name or importpath.Type.Method", flagName, e)
+		}
+		m[e] = true
+	}
+	return m, nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// Enabled reports whether diagnostics of the named rule are wanted.
+func (c *Config) Enabled(rule string) bool {
+	if rule == CategoryIgnore || rule == CategoryDirective {
+		return true
+	}
+	return c.enabled[rule]
+}
+
+// QualifiedName is the flag spelling of obj: importpath.Name for package-level
+// objects and importpath.Type.Method for methods ("" for anything else).
+func QualifiedName(obj types.Object) string {
+	if obj == nil || obj.Pkg() == nil {
+		return ""
+	}
+	if fn, ok := obj.(*types.Func); ok {
+		fn = fn.Origin()
+		sig := fn.Type().(*types.Signature)
+		if recv := sig.Recv(); recv != nil {
+			t := recv.Type()
+			if p, ok := t.(*types.Pointer); ok {
+				t = p.Elem()
+			}
+			switch t := types.Unalias(t).(type) {
+			case *types.Named:
+				return fn.Pkg().Path() + "." + t.Origin().Obj().Name() + "." + fn.Name()
+			case *types.Interface:
+				return "" // interface methods are reached through their named type below
+			}
+			return ""
+		}
+		return fn.Pkg().Path() + "." + fn.Name()
+	}
+	return obj.Pkg().Path() + "." + obj.Name()
+}
+
+// IOResult reports whether the flags declare tn a resumable result type.
+func (c *Config) IOResult(tn *types.TypeName) bool { return c.ioresult[QualifiedName(tn)] }
+
+// Completion reports whether the flags declare tn a completion type.
+func (c *Config) Completion(tn *types.TypeName) bool { return c.completion[QualifiedName(tn)] }
+
+// Done reports whether the flags declare fn a done function.
+func (c *Config) Done(fn *types.Func) bool { return c.done[QualifiedName(fn)] }
+
+// Idempotent reports whether the flags declare fn idempotent.
+func (c *Config) Idempotent(fn *types.Func) bool { return c.idempotent[QualifiedName(fn)] }
+
+// Check verifies, for every entry whose package is pkg or one of its
+// (transitive) imports, that the entry names an object of the right kind.
+// Entries naming packages outside that closure cannot be checked here.
+func (c *Config) Check(pkg *types.Package) error {
+	if len(c.ioresult)+len(c.completion)+len(c.done)+len(c.idempotent) == 0 {
+		return nil
+	}
+	seen := map[*types.Package]bool{}
+	byPath := map[string]*types.Package{}
+	var walk func(p *types.Package)
+	walk = func(p *types.Package) {
+		if seen[p] {
+			return
+		}
+		seen[p] = true
+		byPath[p.Path()] = p
+		for _, q := range p.Imports() {
+			walk(q)
+		}
+	}
+	walk(pkg)
+	check := func(flagName string, m map[string]bool, kind Kind) error {
+		for _, e := range sortedKeys(m) {
+			if err := checkEntry(e, kind, byPath); err != nil {
+				return fmt.Errorf("-%s entry %q: %v", flagName, e, err)
+			}
+		}
+		return nil
+	}
+	for _, x := range []struct {
+		name string
+		m    map[string]bool
+		kind Kind
+	}{{"ioresult", c.ioresult, KindType}, {"completion", c.completion, KindType}, {"done", c.done, KindFunc}, {"idempotent", c.idempotent, KindFunc}} {
+		if err := check(x.name, x.m, x.kind); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkEntry resolves e against the packages it could name. The import path
+// is the longest prefix that is a known package, since paths may contain dots.
+func checkEntry(e string, kind Kind, byPath map[string]*types.Package) error {
+	for i := len(e) - 1; i > 0; i-- {
+		if e[i] != '.' {
+			continue
+		}
+		pkg := byPath[e[:i]]
+		if pkg == nil {
+			continue
+		}
+		rest := strings.Split(e[i+1:], ".")
+		obj := pkg.Scope().Lookup(rest[0])
+		if obj == nil {
+			return fmt.Errorf("package %s has no declaration %s", pkg.Path(), rest[0])
+		}
+		switch {
+		case len(rest) == 1 && kind == KindType:
+			if _, ok := obj.(*types.TypeName); !ok {
+				return fmt.Errorf("%s is not a type", rest[0])
+			}
+		case len(rest) == 1 && kind == KindFunc:
+			if _, ok := obj.(*types.Func); !ok {
+				return fmt.Errorf("%s is not a function (name a method as Type.Method)", rest[0])
+			}
+		case len(rest) == 2 && kind == KindFunc:
+			tn, ok := obj.(*types.TypeName)
+			if !ok {
+				return fmt.Errorf("%s is not a type", rest[0])
+			}
+			m, _, _ := types.LookupFieldOrMethod(types.NewPointer(tn.Type()), true, pkg, rest[1])
+			if _, ok := m.(*types.Func); !ok {
+				return fmt.Errorf("type %s has no method %s", rest[0], rest[1])
+			}
+		default:
+			if kind == KindType {
+				return fmt.Errorf("want importpath.Type")
+			}
+			return fmt.Errorf("want importpath.Func or importpath.Type.Method")
+		}
+		return nil
+	}
+	return nil // its package is not visible from here
+}
+
+// Analyzer parses and validates the flags once per package.
+var Analyzer = &analysis.Analyzer{
+	Name:       "reentrycheckconfig",
+	Doc:        "parses and validates reentrycheck's flags",
+	Run:        run,
+	ResultType: reflect.TypeFor[*Config](),
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	c, err := Parse(Global)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Check(pass.Pkg); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
