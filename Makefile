@@ -1,6 +1,6 @@
 # reentrycheck: common tasks. `make test` is what CI runs (see .ci/run).
 GO ?= go
-STATICCHECK_VERSION ?= 2026.1
+STATICCHECK_VERSION ?= v0.8.2
 
 .PHONY: all build test test-short lint demo bench
 
