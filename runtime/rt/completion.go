@@ -1,0 +1,285 @@
+package rt
+
+import (
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// Kind is the kind of I/O a Completion stands for.
+type Kind uint8
+
+// The completion kinds (model.md §2.1).
+const (
+	KindUnknown  Kind = iota // zero value; use a constructor instead
+	KindRead                 // NewRead
+	KindWrite                // NewWrite
+	KindSync                 // NewSync
+	KindTruncate             // NewTruncate
+	KindGroup                // Group.Build
+	KindYield                // YieldCompletion, the explicit-yield sentinel
+)
+
+var kindNames = [...]string{"unknown", "read", "write", "sync", "truncate", "group", "yield"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// noCopy makes go vet's copylocks check report copies of a Completion.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
+
+// Completion is a shared, one-shot, concurrency-safe result cell for one
+// I/O operation (model.md §2). It is always used through a pointer and is
+// never copied.
+//
+// A completion finishes exactly once, through the first of Complete, Error
+// or Abort; later calls are no-ops. Finishing runs the kind-specific callback,
+// stores the outcome, publishes Finished (after the callback has returned),
+// closes the Done channel and then notifies the parent group, if any. A
+// callback may run on any goroutine and must not take a lock that the
+// submitter may hold (synchronous backends run it inside the submit call). A
+// callback must not finish its own completion (that deadlocks, as nested
+// sync.Once.Do does) and must not panic.
+//
+//reentrycheck:completion
+type Completion struct {
+	_ noCopy
+
+	kind   Kind
+	buf    []byte                                   // KindRead
+	readCB func(buf []byte, n int, err error) error // KindRead
+	cb     func(n int, err error)                   // write, sync, truncate
+	group  *groupState                              // KindGroup: the fan-in state
+
+	once     sync.Once
+	n        int   // written inside once, read after finished
+	err      error // written inside once, read after finished
+	finished atomic.Bool
+
+	mu     sync.Mutex    // guards the fields below
+	sealed bool          // finished: can no longer be linked to a group
+	owner  *Group        // group this pending completion was added to
+	parent *groupState   // group this completion is linked to (set by Build)
+	done   chan struct{} // lazily made; closed when finished
+}
+
+// closedChan is the Done channel of completions that finished before anybody
+// asked for one, and of the sentinel.
+var closedChan = func() chan struct{} {
+	ch := make(chan struct{})
+	close(ch)
+	return ch
+}()
+
+// yieldSentinel is the one explicit-yield completion.
+var yieldSentinel = func() *Completion {
+	c := &Completion{kind: KindYield, sealed: true, done: closedChan}
+	c.finished.Store(true)
+	return c
+}()
+
+// NewRead returns a read completion that owns buf: a backend reads
+// len(buf) bytes into it. cb (may be nil) runs once, on success and on
+// failure, with the buffer, the number of bytes read and the incoming
+// error. A non-nil error returned by cb becomes the completion's outcome,
+// replacing a success (short read, checksum mismatch, decryption or codec
+// failure) or the incoming error.
+//
+//reentrycheck:idempotent
+func NewRead(buf []byte, cb func(buf []byte, n int, err error) error) *Completion {
+	return &Completion{kind: KindRead, buf: buf, readCB: cb}
+}
+
+// NewWrite returns a write completion. cb (may be nil) runs once, on
+// success and on failure; it must check err before publishing success.
+//
+//reentrycheck:idempotent
+func NewWrite(cb func(n int, err error)) *Completion {
+	return &Completion{kind: KindWrite, cb: cb}
+}
+
+// NewSync returns a sync completion. cb is as for NewWrite.
+//
+//reentrycheck:idempotent
+func NewSync(cb func(n int, err error)) *Completion {
+	return &Completion{kind: KindSync, cb: cb}
+}
+
+// NewTruncate returns a truncate completion. cb is as for NewWrite.
+//
+//reentrycheck:idempotent
+func NewTruncate(cb func(n int, err error)) *Completion {
+	return &Completion{kind: KindTruncate, cb: cb}
+}
+
+// YieldCompletion returns the explicit-yield sentinel: a shared completion
+// that is finished and succeeded from birth, carries no I/O, and on which
+// every mutator (Complete, Error, Abort) is a no-op. Yielding on it means
+// "let others run, then call me again" (model.md §2.6). Drivers must tell it
+// apart from finished I/O with IsExplicitYield, or they spin (B25).
+func YieldCompletion() *Completion { return yieldSentinel }
+
+// Complete reports success with n bytes transferred. It is one-shot: if the
+// completion already finished (or is finishing on another goroutine) the call
+// waits for that to end and then does nothing. On a group completion Complete
+// is a no-op: a group's outcome comes from its children only.
+func (c *Completion) Complete(n int) {
+	if c.kind == KindYield || c.kind == KindGroup {
+		return
+	}
+	c.finish(n, nil)
+}
+
+// Error reports failure with err (a nil err is recorded as an error, never
+// as success). It is one-shot like Complete. On a pending group completion
+// it records err as the group's error (unless a child failed first) and
+// aborts every linked child, so that the group finishes through the normal
+// path once all of them have finished.
+func (c *Completion) Error(err error) {
+	if c.kind == KindYield {
+		return
+	}
+	if err == nil {
+		err = errNilError
+	}
+	if c.kind == KindGroup {
+		c.group.abort(err)
+		return
+	}
+	c.finish(0, err)
+}
+
+// Abort is Error(ErrAborted).
+func (c *Completion) Abort() { c.Error(ErrAborted) }
+
+// finish runs the completion step once (model.md §2.3).
+func (c *Completion) finish(n int, err error) {
+	c.once.Do(func() { c.step(n, err) })
+}
+
+// step runs inside c.once: callback, outcome, published flag, Done channel,
+// then the parent group. Notifying the parent last means that a group is
+// never finished while one of its linked children still reports unfinished.
+func (c *Completion) step(n int, err error) {
+	switch c.kind {
+	case KindRead:
+		if c.readCB != nil {
+			var cbN int
+			if err == nil {
+				cbN = n
+			}
+			if cbErr := c.readCB(c.buf, cbN, err); cbErr != nil {
+				err = cbErr
+			}
+		}
+	case KindGroup:
+		c.group.runCallback(err)
+	default:
+		if c.cb != nil {
+			if err != nil {
+				c.cb(0, err)
+			} else {
+				c.cb(n, nil)
+			}
+		}
+	}
+	if err != nil {
+		n = 0
+	}
+	c.n, c.err = n, err
+	c.finished.Store(true)
+
+	c.mu.Lock()
+	c.sealed = true
+	parent := c.parent
+	if c.done == nil {
+		c.done = closedChan
+	} else {
+		close(c.done)
+	}
+	c.mu.Unlock()
+
+	if parent != nil {
+		parent.childFinished(err)
+	}
+}
+
+// Finished reports whether the completion has finished. It turns true only
+// after the callback has returned. The explicit-yield sentinel is always
+// finished.
+func (c *Completion) Finished() bool { return c.finished.Load() }
+
+// Succeeded reports whether the completion finished without error. The
+// explicit-yield sentinel has succeeded.
+func (c *Completion) Succeeded() bool { return c.finished.Load() && c.err == nil }
+
+// Failed reports whether the completion finished with an error. Groups use
+// the same single outcome cell, so Failed, Succeeded and Err always agree.
+func (c *Completion) Failed() bool { return c.finished.Load() && c.err != nil }
+
+// Err returns the stored error, or nil if the completion has not finished
+// or succeeded. For a group it is the first error of any child.
+func (c *Completion) Err() error {
+	if !c.finished.Load() {
+		return nil
+	}
+	return c.err
+}
+
+// N returns the number of bytes transferred, or 0 if the completion has not
+// finished or failed.
+func (c *Completion) N() int {
+	if !c.finished.Load() {
+		return 0
+	}
+	return c.n
+}
+
+// Kind returns the completion's kind.
+func (c *Completion) Kind() Kind { return c.kind }
+
+// IsExplicitYield reports whether c is the explicit-yield sentinel.
+func (c *Completion) IsExplicitYield() bool { return c.kind == KindYield }
+
+// Buffer returns the read buffer; nil for every other kind.
+func (c *Completion) Buffer() []byte {
+	if c.kind != KindRead {
+		return nil
+	}
+	return c.buf
+}
+
+// Done returns a channel that is closed after Finished has turned true. The
+// sentinel's channel is already closed.
+func (c *Completion) Done() <-chan struct{} {
+	if c.kind == KindYield {
+		return closedChan
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done == nil {
+		c.done = make(chan struct{})
+	}
+	return c.done
+}
+
+// String describes the completion for debugging.
+func (c *Completion) String() string {
+	switch {
+	case c.kind == KindYield:
+		return "rt.Completion(yield)"
+	case !c.finished.Load():
+		return "rt.Completion(" + c.kind.String() + ", pending)"
+	case c.err != nil:
+		return "rt.Completion(" + c.kind.String() + ", failed: " + c.err.Error() + ")"
+	default:
+		return "rt.Completion(" + c.kind.String() + ", ok n=" + strconv.Itoa(c.n) + ")"
+	}
+}

@@ -1,0 +1,30 @@
+// Package rt is the core of reentrycheck's bundled async I/O runtime: a Go
+// re-implementation of the cooperative I/O model of Turso's storage engine
+// (docs/runtime.md; the specification is model.md).
+//
+// Storage code does not block and does not start goroutines per operation.
+// Every operation that may need I/O is a resumable function returning
+// (IOResult[T], error): either Done(v), or IO(c), "not finished, wait for
+// completion c and call me again from the top". All progress therefore lives
+// in persistent state (receiver fields, usually a state enum), never in locals.
+//
+// The package provides:
+//
+//   - results: IOResult, Done, Wait (yield on a completion), Yield (explicit
+//     yield), Forward (propagation), Map, ReturnAndRestore;
+//   - completions: Completion, a one-shot, concurrency-safe result cell with
+//     a kind-specific callback, and the typed errors it carries;
+//   - groups: Group, fan-in of many completions into one;
+//   - state machines: Transition, TransitionResult, Machine;
+//   - the File and IO interfaces that backends implement, with ready helpers
+//     (WaitFor, DrainAll, AbortAll, WriteVFanIn);
+//   - drivers: Block and BlockWith (run to completion), Run (a machine) and
+//     Stepper (the statement-style three-way driver).
+//
+// The types declare themselves to the reentrycheck analyzer through the
+// //reentrycheck: directives of contract.md (ioresult, done, completion,
+// idempotent); the analyzer has no special knowledge of this package.
+//
+// Backends live in sibling packages (memio, osio, sim), as does the dynamic
+// re-entrancy checker (reentrytest).
+package rt

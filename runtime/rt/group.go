@@ -1,0 +1,224 @@
+package rt
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// Group fans N completions into one (Turso's CompletionGroup, model.md §3).
+//
+// Add the children, then call Build once to get the group's own completion
+// (KindGroup). The group waits for every linked child and finishes with the
+// first error any child reported, or with success; its callback runs once,
+// before the group completion is published as finished.
+//
+// The Go group meets model.md §3.5:
+//
+//   - Atomic link-or-report: for each child, Build decides under the child's
+//     lock between "linked" (the child will notify the group when it
+//     finishes) and "already finished" (Build accounts for its outcome now).
+//     A child that finishes concurrently with Build is never lost.
+//   - Build guard: the outstanding count starts at 1, gains 1 per linked
+//     child, and the guard is released after the loop, so the group cannot
+//     finish half-built. The count never goes below zero, and the group is
+//     finalized exactly once.
+//   - Finished is the ordinary completion flag, published after the group
+//     callback has returned; a group is never reported finished while a
+//     linked child still reports unfinished.
+//   - One outcome cell: Finished, Succeeded, Failed and Err of the group
+//     completion agree whichever path finished the group.
+//   - Build-time failure is uniform: a child that had already failed when
+//     Build ran records the first error, and the group still waits for every
+//     other linked child. So when the group has finished, every child has
+//     finished and their buffers may be reused. (Turso finishes at once and
+//     leaves the rest running; this package deliberately does not.)
+//   - An empty group, or one whose children had all succeeded, builds to an
+//     ordinary completion that has already succeeded (the callback ran inside
+//     Build) — not to the explicit-yield sentinel, so yielding on it makes
+//     a driver re-execute at once instead of returning to the scheduler.
+//   - Error or Abort on a pending group completion records the error and
+//     aborts every linked child; the group then finishes through the normal
+//     path. Complete on a group completion is a no-op.
+//   - Link-once: adding a pending completion that already belongs to a group
+//     (this one included) returns ErrLinkedTwice; nothing panics. Finished
+//     completions and the explicit-yield sentinel are never linked, so they
+//     may be added anywhere; they are accounted for at Build.
+//   - Build is memoized: calling it again returns the same completion. Add
+//     after Build returns ErrGroupBuilt.
+type Group struct {
+	mu       sync.Mutex
+	cb       func(err error)
+	children []*Completion
+	built    *Completion
+}
+
+// groupState is the fan-in state behind a built group's completion.
+type groupState struct {
+	c       *Completion // the group's own completion
+	cb      func(err error)
+	pending atomic.Int64 // 1 (build guard) + linked children not yet finished
+
+	mu     sync.Mutex
+	err    error         // first error
+	linked []*Completion // children linked at Build
+}
+
+// NewGroup returns an empty group. cb (may be nil) is called once with the
+// group's outcome: nil, or the first error of any child.
+func NewGroup(cb func(err error)) *Group {
+	return &Group{cb: cb}
+}
+
+// Add records c as a child. It returns ErrNilCompletion for nil,
+// ErrGroupBuilt after Build, and ErrLinkedTwice if c is pending and already
+// belongs to a group. Children that have already finished and the
+// explicit-yield sentinel are always accepted and never linked.
+func (g *Group) Add(c *Completion) error {
+	if c == nil {
+		return ErrNilCompletion
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.built != nil {
+		return ErrGroupBuilt
+	}
+	if c.kind != KindYield {
+		c.mu.Lock()
+		if !c.sealed {
+			if c.owner != nil {
+				c.mu.Unlock()
+				return ErrLinkedTwice
+			}
+			c.owner = g
+		}
+		c.mu.Unlock()
+	}
+	g.children = append(g.children, c)
+	return nil
+}
+
+// Build returns the group's own completion (KindGroup). The first call links
+// the pending children; later calls return the same completion. If every
+// child has already finished (or there are none) the group finishes inside
+// Build, its callback included.
+func (g *Group) Build() *Completion {
+	g.mu.Lock()
+	if g.built != nil {
+		built := g.built
+		g.mu.Unlock()
+		return built
+	}
+	gs := &groupState{cb: g.cb}
+	gc := &Completion{kind: KindGroup, group: gs}
+	gs.c = gc
+	gs.pending.Store(1) // build guard
+	g.built = gc
+	for _, child := range g.children {
+		if child.kind == KindYield {
+			continue
+		}
+		child.mu.Lock()
+		if child.sealed {
+			// Already finished: account for it now. child.err is
+			// stable once sealed.
+			if child.err != nil {
+				gs.record(child.err)
+			}
+		} else {
+			child.parent = gs
+			gs.pending.Add(1)
+			gs.mu.Lock()
+			gs.linked = append(gs.linked, child)
+			gs.mu.Unlock()
+		}
+		child.mu.Unlock()
+	}
+	g.mu.Unlock()
+	gs.release() // drop the build guard, outside g.mu: the callback may run here
+	return gc
+}
+
+// Cancel aborts every child added so far. Children that already finished
+// keep their outcome. Cancel before Build makes Build finish the group with
+// ErrAborted (if any child was pending); Cancel after Build makes the group
+// finish with ErrAborted through the normal path.
+func (g *Group) Cancel() {
+	for _, c := range g.Completions() {
+		c.Abort()
+	}
+}
+
+// Completions returns a copy of the children added so far, for error paths:
+// cancel them, then drain them before reusing their buffers.
+func (g *Group) Completions() []*Completion {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := make([]*Completion, len(g.children))
+	copy(out, g.children)
+	return out
+}
+
+// record stores err as the group's error unless one is already recorded.
+func (gs *groupState) record(err error) {
+	gs.mu.Lock()
+	if gs.err == nil {
+		gs.err = err
+	}
+	gs.mu.Unlock()
+}
+
+func (gs *groupState) firstErr() error {
+	gs.mu.Lock()
+	defer gs.mu.Unlock()
+	return gs.err
+}
+
+// childFinished is called once by each linked child, after that child has
+// published its own outcome.
+func (gs *groupState) childFinished(err error) {
+	if err != nil {
+		gs.record(err)
+	}
+	gs.release()
+}
+
+// release takes one off the outstanding count and finalizes the group when
+// it reaches zero. The count never goes below zero: a decrement that would
+// is ignored.
+func (gs *groupState) release() {
+	for {
+		v := gs.pending.Load()
+		if v <= 0 {
+			return
+		}
+		if gs.pending.CompareAndSwap(v, v-1) {
+			if v == 1 {
+				gs.c.finish(0, gs.firstErr())
+			}
+			return
+		}
+	}
+}
+
+// runCallback runs the user's group callback inside the group completion's
+// step.
+func (gs *groupState) runCallback(err error) {
+	if gs.cb != nil {
+		gs.cb(err)
+	}
+}
+
+// abort records err and aborts every linked child.
+func (gs *groupState) abort(err error) {
+	if gs.c.finished.Load() {
+		return
+	}
+	gs.record(err)
+	gs.mu.Lock()
+	linked := make([]*Completion, len(gs.linked))
+	copy(linked, gs.linked)
+	gs.mu.Unlock()
+	for _, c := range linked {
+		c.Abort()
+	}
+}
