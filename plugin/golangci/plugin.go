@@ -1,0 +1,105 @@
+package golangci
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/golangci/plugin-module-register/register"
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/reentrycheck/reentrycheck/analyzer"
+	"github.com/reentrycheck/reentrycheck/passes/config"
+)
+
+// Name is the linter's name: the key under linters.settings.custom and the
+// word in linters.enable and //nolint comments.
+const Name = "reentrycheck"
+
+func init() {
+	register.Plugin(Name, New)
+}
+
+// Settings mirrors the command-line flags. Keys are lower case because
+// golangci-lint lower-cases every key of its configuration.
+type Settings struct {
+	IOResult   []string `json:"ioresult"`
+	Done       []string `json:"done"`
+	Completion []string `json:"completion"`
+	Idempotent []string `json:"idempotent"`
+	// Rules are -rules words, one per element ("default", "all", a rule
+	// name, or "-name"). Empty means "default".
+	Rules []string `json:"rules"`
+}
+
+// flagValues returns the settings as analyzer flag name → value, in the
+// order they must be applied.
+func (s Settings) flagValues() [][2]string {
+	rules := "default"
+	if len(s.Rules) > 0 {
+		rules = strings.Join(s.Rules, ",")
+	}
+	return [][2]string{
+		{"ioresult", strings.Join(s.IOResult, ",")},
+		{"done", strings.Join(s.Done, ",")},
+		{"completion", strings.Join(s.Completion, ",")},
+		{"idempotent", strings.Join(s.Idempotent, ",")},
+		{"rules", rules},
+	}
+}
+
+// validate checks the settings the way the analyzer will parse them, so that
+// a typo stops golangci-lint at start-up rather than inside every package.
+// Whether an entry names an existing declaration can only be known while
+// analysing the packages that can see it; the analyzer reports that.
+func (s Settings) validate() error {
+	v := s.flagValues()
+	f := config.Flags{Rules: v[4][1]}
+	for i, l := range []*config.List{&f.IOResult, &f.Done, &f.Completion, &f.Idempotent} {
+		if err := l.Set(v[i][1]); err != nil {
+			return err
+		}
+	}
+	_, err := config.Parse(&f)
+	return err
+}
+
+// Plugin is the register.LinterPlugin for reentrycheck.
+type Plugin struct {
+	settings Settings
+}
+
+// New decodes and validates the settings. It is the constructor golangci-lint
+// calls with the raw linters.settings.custom.reentrycheck.settings value.
+func New(raw any) (register.LinterPlugin, error) {
+	s, err := register.DecodeSettings[Settings](raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s settings: %w", Name, err)
+	}
+	if err := s.validate(); err != nil {
+		return nil, fmt.Errorf("%s settings: %w", Name, err)
+	}
+	return &Plugin{settings: s}, nil
+}
+
+// BuildAnalyzers configures the public analyzer from the settings and returns
+// it. The analyzer's flags are process-wide, as under every other driver: the
+// settings replace whatever they held before rather than add to it.
+func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
+	fs := &analyzer.Analyzer.Flags
+	for _, kv := range p.settings.flagValues() {
+		f := fs.Lookup(kv[0])
+		if f == nil {
+			return nil, fmt.Errorf("%s: analyzer has no -%s flag", Name, kv[0])
+		}
+		if l, ok := f.Value.(*config.List); ok {
+			l.Entries = nil // List.Set appends; start from empty
+		}
+		if err := fs.Set(kv[0], kv[1]); err != nil {
+			return nil, fmt.Errorf("%s settings: %s: %w", Name, kv[0], err)
+		}
+	}
+	return []*analysis.Analyzer{analyzer.Analyzer}, nil
+}
+
+// GetLoadMode asks for type information: the analyzer needs SSA and facts.
+func (p *Plugin) GetLoadMode() string { return register.LoadModeTypesInfo }
