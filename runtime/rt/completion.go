@@ -58,10 +58,11 @@ type Completion struct {
 	cb     func(n int, err error)                   // write, sync, truncate
 	group  *groupState                              // KindGroup: the fan-in state
 
-	once     sync.Once
-	n        int   // written inside once, read after finished
-	err      error // written inside once, read after finished
-	finished atomic.Bool
+	once       sync.Once
+	completing atomic.Bool // set when the completion step starts
+	n          int         // written inside once, read after finished
+	err        error       // written inside once, read after finished
+	finished   atomic.Bool
 
 	mu     sync.Mutex    // guards the fields below
 	sealed bool          // finished: can no longer be linked to a group
@@ -168,6 +169,7 @@ func (c *Completion) finish(n int, err error) {
 // then the parent group. Notifying the parent last means that a group is
 // never finished while one of its linked children still reports unfinished.
 func (c *Completion) step(n int, err error) {
+	c.completing.Store(true)
 	switch c.kind {
 	case KindRead:
 		if c.readCB != nil {

@@ -219,6 +219,11 @@ func (gs *groupState) abort(err error) {
 	copy(linked, gs.linked)
 	gs.mu.Unlock()
 	for _, c := range linked {
-		c.Abort()
+		// A child that is already finishing needs no abort; skipping it
+		// also lets a child's own callback abort its group without
+		// re-entering that child's once (which would deadlock).
+		if !c.completing.Load() {
+			c.Abort()
+		}
 	}
 }
