@@ -2,10 +2,21 @@ package analyzer
 
 import (
 	_ "embed"
+	"errors"
+	"fmt"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/config"
+	"github.com/reentrycheck/reentrycheck/passes/directives"
+	"github.com/reentrycheck/reentrycheck/passes/replay"
+	"github.com/reentrycheck/reentrycheck/passes/ssabuild"
+	"github.com/reentrycheck/reentrycheck/passes/summary"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
 )
 
 //go:embed doc.go
@@ -18,7 +29,7 @@ var Analyzer = &analysis.Analyzer{
 	Doc:      analyzerDoc(),
 	URL:      "https://pkg.go.dev/github.com/reentrycheck/reentrycheck/analyzer",
 	Run:      run,
-	Requires: []*analysis.Analyzer{config.Analyzer},
+	Requires: []*analysis.Analyzer{config.Analyzer, directives.Analyzer, summary.Analyzer, ssabuild.Analyzer},
 }
 
 func init() {
@@ -46,7 +57,98 @@ func analyzerDoc() string {
 	return strings.TrimPrefix(doc, "reentrycheck: ")
 }
 
+// oracle joins the directives and the summaries for the replay analysis.
+type oracle struct {
+	*summary.Summaries
+	dirs *directives.Directives
+}
+
+func (o oracle) IOResultIndexes(sig *types.Signature) []int { return o.dirs.IOResultIndexes(sig) }
+
+// panicHook lets tests force a panic inside the analysis of a function.
+var panicHook func(fn *ssa.Function)
+
 func run(pass *analysis.Pass) (any, error) {
-	_ = pass.ResultOf[config.Analyzer].(*config.Config)
+	cfg := pass.ResultOf[config.Analyzer].(*config.Config)
+	dirs := pass.ResultOf[directives.Analyzer].(*directives.Directives)
+	sums := pass.ResultOf[summary.Analyzer].(*summary.Summaries)
+	prog := pass.ResultOf[ssabuild.Analyzer].(*ssabuild.SSA)
+
+	r := &reporter{pass: pass, cfg: cfg}
+	r.scanIgnores()
+	for _, p := range dirs.Problems {
+		r.add(diag{rule: config.CategoryDirective, pos: p.Pos, end: p.End, msg: p.Message})
+	}
+	var failures []error
+	if prog != nil && (dirs.Relevant() || len(r.ignores) > 0) {
+		o := oracle{Summaries: sums, dirs: dirs}
+		for _, fn := range prog.SrcFuncs {
+			if err := r.analyzeFunc(fn, o); err != nil {
+				failures = append(failures, err)
+			}
+		}
+	}
+	r.flush()
+	if len(failures) > 0 {
+		return nil, errors.Join(failures...)
+	}
 	return nil, nil
+}
+
+// analyzeFunc runs the rules on one function. A panic becomes an error that
+// names the function and carries the stack, so that one bad function does
+// not take down the driver.
+func (r *reporter) analyzeFunc(fn *ssa.Function, o oracle) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error analysing %s (%s): %v\n%s",
+				fn.String(), r.pass.Fset.Position(fn.Pos()), p, debug.Stack())
+		}
+	}()
+	if panicHook != nil {
+		panicHook(fn)
+	}
+	r.droppedResults(fn, o)
+	if !o.dirs.IsResumable(fn.Signature) {
+		return nil
+	}
+	for _, f := range replay.Analyze(fn, o) {
+		r.finding(f)
+	}
+	return nil
+}
+
+// where formats a position briefly, as file:line.
+func (r *reporter) where(pos token.Pos) string {
+	p := r.pass.Fset.Position(pos)
+	return fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line)
+}
+
+func (r *reporter) finding(f replay.Finding) {
+	yield := r.where(f.Yield.Pos())
+	d := diag{rule: f.Rule, pos: f.Effect.Instr.Pos(), related: f.Yield.Pos()}
+	if d.pos == token.NoPos {
+		return
+	}
+	switch f.Rule {
+	case replay.RuleMutation:
+		switch {
+		case f.Effect.Defer:
+			d.msg = fmt.Sprintf("deferred: %s at every return, including the yield at %s: each re-entry repeats it; do it after the last yield instead of deferring it", f.Effect.What, yield)
+		case f.Effect.Callee != nil && strings.HasPrefix(f.Effect.What, "submits"):
+			d.msg = fmt.Sprintf("%s before the yield at %s: re-entry from the top submits it again; advance the state before yielding on its completion", f.Effect.What, yield)
+		default:
+			d.msg = fmt.Sprintf("%s before the yield at %s: re-entry from the top repeats it; move it below the yield check or commit it with a state transition first", f.Effect.What, yield)
+		}
+		d.fix = r.moveBelowCheck(f)
+	case replay.RuleRepeated:
+		d.msg = fmt.Sprintf("%s, which already returned Done, runs again when the yield at %s re-enters: give it a state of its own (advance the state after its Done) or mark the callee //reentrycheck:idempotent", f.Effect.What, yield)
+	case replay.RulePremature:
+		d.msg = fmt.Sprintf("state %s is advanced before %s, whose IO is propagated at %s: re-entry dispatches past the call and abandons it; advance the state after the call returns Done", f.Effect.Loc.Path, f.CallName, yield)
+	case replay.RuleBlind:
+		d.msg = fmt.Sprintf("%s before the yield at %s (a blind overwrite: idempotent as a write, reported on request)", f.Effect.What, yield)
+	default:
+		d.msg = f.Effect.What
+	}
+	r.add(d)
 }

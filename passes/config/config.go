@@ -186,6 +186,9 @@ func QualifiedName(obj types.Object) string {
 	return obj.Pkg().Path() + "." + obj.Name()
 }
 
+// HasIOResultFlags reports whether -ioresult names any type.
+func (c *Config) HasIOResultFlags() bool { return len(c.ioresult) > 0 }
+
 // IOResult reports whether the flags declare tn a resumable result type.
 func (c *Config) IOResult(tn *types.TypeName) bool { return c.ioresult[QualifiedName(tn)] }
 

@@ -1,0 +1,21 @@
+package analyzer
+
+import (
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+)
+
+// testdata is the repository's shared analysistest tree (GOPATH layout).
+func testdata(t *testing.T) string {
+	dir, err := filepath.Abs(filepath.Join("..", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestC1(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "c1")
+}

@@ -1,0 +1,182 @@
+package analyzer
+
+import (
+	"bytes"
+	"go/ast"
+	"go/token"
+	"strings"
+
+	"github.com/reentrycheck/reentrycheck/passes/replay"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/astutil"
+)
+
+// moveBelowCheck builds the SuggestedFix for a mutation that sits in the same
+// block as the propagation check of its yield point: move the statement just
+// below the check. It applies only when that is mechanical: a simple
+// statement, no dispatch in between, and nothing in between (or in the
+// check) that mentions what the statement reads or writes.
+func (r *reporter) moveBelowCheck(f replay.Finding) *analysis.SuggestedFix {
+	if f.Effect.Defer {
+		return nil
+	}
+	pos, yieldPos := f.Effect.Instr.Pos(), f.Yield.Pos()
+	file := r.fileOf(pos)
+	if file == nil {
+		return nil
+	}
+	path, _ := astutil.PathEnclosingInterval(file, pos, pos)
+	var list []ast.Stmt
+	idx := -1
+	for i, n := range path {
+		stmt, ok := n.(ast.Stmt)
+		if !ok || i+1 >= len(path) {
+			continue
+		}
+		switch parent := path[i+1].(type) {
+		case *ast.BlockStmt:
+			list = parent.List
+		case *ast.CaseClause:
+			list = parent.Body
+		case *ast.CommClause:
+			list = parent.Body
+		default:
+			continue
+		}
+		for j, s := range list {
+			if s == stmt {
+				idx = j
+			}
+		}
+		break
+	}
+	if idx < 0 {
+		return nil
+	}
+	mut := list[idx]
+	switch s := mut.(type) {
+	case *ast.AssignStmt:
+		if s.Tok == token.DEFINE {
+			return nil
+		}
+	case *ast.IncDecStmt, *ast.ExprStmt:
+	default:
+		return nil
+	}
+	check := -1
+	for j := idx + 1; j < len(list); j++ {
+		if list[j].Pos() <= yieldPos && yieldPos < list[j].End() {
+			check = j
+			break
+		}
+	}
+	if check < 0 {
+		return nil
+	}
+	ifs, ok := list[check].(*ast.IfStmt)
+	if !ok || ifs.Else != nil {
+		return nil
+	}
+	mentioned := chains(mut)
+	between := []ast.Node{ifs.Cond}
+	if ifs.Init != nil {
+		between = append(between, ifs.Init)
+	}
+	for _, s := range list[idx+1 : check] {
+		switch s.(type) {
+		case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SelectStmt,
+			*ast.BranchStmt, *ast.ReturnStmt, *ast.LabeledStmt, *ast.DeferStmt, *ast.GoStmt:
+			return nil
+		}
+		between = append(between, s)
+	}
+	for _, n := range between {
+		for c := range chains(n) {
+			for m := range mentioned {
+				if related(c, m) {
+					return nil
+				}
+			}
+		}
+	}
+	tf := r.pass.Fset.File(pos)
+	content, err := r.pass.ReadFile(tf.Name())
+	if err != nil {
+		return nil
+	}
+	startLine := tf.Line(mut.Pos())
+	endLine := tf.Line(mut.End())
+	start := tf.LineStart(startLine)
+	end := token.Pos(tf.Base() + tf.Size())
+	if endLine < tf.LineCount() {
+		end = tf.LineStart(endLine + 1)
+	}
+	text := content[tf.Offset(start):tf.Offset(end)]
+	if !bytes.HasSuffix(text, []byte("\n")) {
+		return nil
+	}
+	// The statement must own its lines.
+	lineText := string(text)
+	if strings.TrimSpace(lineText[:tf.Offset(mut.Pos())-tf.Offset(start)]) != "" {
+		return nil
+	}
+	return &analysis.SuggestedFix{
+		Message: "Move the mutation below the yield check",
+		TextEdits: []analysis.TextEdit{
+			{Pos: start, End: end, NewText: nil},
+			{Pos: ifs.End(), End: ifs.End(), NewText: []byte("\n" + strings.TrimSuffix(lineText, "\n"))},
+		},
+	}
+}
+
+func (r *reporter) fileOf(pos token.Pos) *ast.File {
+	for _, f := range r.pass.Files {
+		if f.FileStart <= pos && pos < f.FileEnd {
+			return f
+		}
+	}
+	return nil
+}
+
+// chains collects the selector chains and identifiers a node mentions:
+// "s.out", "s.pending", "x". A bare root used as a value appears alone.
+func chains(n ast.Node) map[string]bool {
+	out := map[string]bool{}
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if c := chain(n); c != "" {
+				out[c] = true
+				return false
+			}
+		case *ast.Ident:
+			out[n.Name] = true
+		}
+		return true
+	})
+	return out
+}
+
+func chain(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name
+	case *ast.SelectorExpr:
+		if x := chain(e.X); x != "" {
+			return x + "." + e.Sel.Name
+		}
+	}
+	return ""
+}
+
+// related reports whether two chains may denote overlapping state: equal,
+// or one a prefix of the other at a selector boundary.
+func related(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return strings.HasPrefix(b, a+".")
+}

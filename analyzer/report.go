@@ -1,0 +1,183 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+
+	"github.com/reentrycheck/reentrycheck/passes/config"
+	"github.com/reentrycheck/reentrycheck/passes/directives"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+type diag struct {
+	rule    string
+	pos     token.Pos
+	end     token.Pos
+	related token.Pos
+	msg     string
+	fix     *analysis.SuggestedFix
+}
+
+// ignoreDirective is one //reentrycheck:ignore comment.
+type ignoreDirective struct {
+	comment *ast.Comment
+	file    string
+	line    int
+	reason  string
+	used    bool
+}
+
+// reporter collects diagnostics, applies ignore directives and reports.
+type reporter struct {
+	pass    *analysis.Pass
+	cfg     *config.Config
+	diags   []diag
+	ignores []*ignoreDirective
+}
+
+func (r *reporter) add(d diag) { r.diags = append(r.diags, d) }
+
+func (r *reporter) scanIgnores() {
+	for _, f := range r.pass.Files {
+		for _, cg := range f.Comments {
+			for _, c := range cg.List {
+				rest, ok := strings.CutPrefix(c.Text, directives.Prefix+directives.Ignore)
+				if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
+					continue
+				}
+				p := r.pass.Fset.Position(c.Pos())
+				r.ignores = append(r.ignores, &ignoreDirective{comment: c, file: p.Filename, line: p.Line, reason: strings.TrimSpace(rest)})
+			}
+		}
+	}
+}
+
+// suppressed finds the ignore directive on d's line or the line above.
+func (r *reporter) suppressed(d diag) bool {
+	p := r.pass.Fset.Position(d.pos)
+	for _, ig := range r.ignores {
+		if ig.file == p.Filename && (ig.line == p.Line || ig.line == p.Line-1) {
+			ig.used = true
+			return true
+		}
+	}
+	return false
+}
+
+func (r *reporter) flush() {
+	sort.SliceStable(r.diags, func(i, j int) bool { return r.diags[i].pos < r.diags[j].pos })
+	seen := map[string]bool{}
+	for _, d := range r.diags {
+		if d.rule != config.CategoryDirective && r.suppressed(d) {
+			continue // matched even when the rule is disabled, so the directive counts as used
+		}
+		if !r.cfg.Enabled(d.rule) {
+			continue
+		}
+		key := fmt.Sprintf("%d|%s|%s", d.pos, d.rule, d.msg)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		ad := analysis.Diagnostic{Pos: d.pos, End: d.end, Category: d.rule, Message: d.msg}
+		if d.related.IsValid() {
+			ad.Related = []analysis.RelatedInformation{{Pos: d.related, Message: "the yield point that re-enters"}}
+		}
+		if d.fix != nil {
+			ad.SuggestedFixes = []analysis.SuggestedFix{*d.fix}
+		}
+		r.pass.Report(ad)
+	}
+	for _, ig := range r.ignores {
+		switch {
+		case ig.reason == "":
+			r.pass.Report(analysis.Diagnostic{Pos: ig.comment.Pos(), End: ig.comment.End(), Category: config.CategoryIgnore,
+				Message: "//reentrycheck:ignore needs a reason: //reentrycheck:ignore REASON"})
+		case !ig.used:
+			r.pass.Report(analysis.Diagnostic{Pos: ig.comment.Pos(), End: ig.comment.End(), Category: config.CategoryIgnore,
+				Message: "//reentrycheck:ignore suppresses nothing: no diagnostic on this line or the next; remove it"})
+		}
+	}
+}
+
+// droppedResults reports calls of resumable functions whose ioresult is
+// discarded (rule R8a): Go has no #[must_use].
+func (r *reporter) droppedResults(fn *ssa.Function, o oracle) {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			call, ok := instr.(*ssa.Call)
+			if !ok {
+				continue
+			}
+			sig := call.Call.Signature()
+			if sig == nil {
+				continue
+			}
+			idx := o.dirs.IOResultIndexes(sig)
+			if len(idx) == 0 {
+				continue
+			}
+			if callee := calleeObj(&call.Call); callee != nil && o.dirs.IsDone(callee) {
+				continue
+			}
+			if !resultDropped(call, idx) {
+				continue
+			}
+			name := "the call"
+			if callee := calleeObj(&call.Call); callee != nil {
+				name = callee.Name()
+			}
+			r.add(diag{rule: "dropped-result", pos: call.Pos(),
+				msg: fmt.Sprintf("the result of %s is discarded: its IO is never waited on, so the operation is silently left unfinished; propagate it (return it when it is IO) or drive it to Done", name)})
+		}
+	}
+}
+
+// resultDropped reports whether every ioresult component of call is unused.
+func resultDropped(call *ssa.Call, idx []int) bool {
+	refs := call.Referrers()
+	if call.Call.Signature().Results().Len() == 1 {
+		return refs == nil || !hasRealUse(*refs)
+	}
+	if refs == nil {
+		return true
+	}
+	for _, i := range idx {
+		for _, u := range *refs {
+			if ex, ok := u.(*ssa.Extract); ok && ex.Index == i {
+				if rr := ex.Referrers(); rr != nil && hasRealUse(*rr) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+func hasRealUse(refs []ssa.Instruction) bool {
+	for _, u := range refs {
+		if _, ok := u.(*ssa.DebugRef); !ok {
+			return true
+		}
+	}
+	return false
+}
+
+func calleeObj(call *ssa.CallCommon) *types.Func {
+	if call.IsInvoke() {
+		return call.Method
+	}
+	if fn := call.StaticCallee(); fn != nil {
+		if o := fn.Origin(); o != nil {
+			fn = o
+		}
+		f, _ := fn.Object().(*types.Func)
+		return f
+	}
+	return nil
+}

@@ -1,0 +1,321 @@
+package directives
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/reentrycheck/reentrycheck/passes/config"
+	"github.com/reentrycheck/reentrycheck/passes/internal/stdpkg"
+	"golang.org/x/tools/go/analysis"
+)
+
+// Prefix starts every reentrycheck directive.
+const Prefix = "//reentrycheck:"
+
+// The declaration directives.
+const (
+	IOResult   = "ioresult"
+	Completion = "completion"
+	Done       = "done"
+	Idempotent = "idempotent"
+	Ignore     = "ignore"
+)
+
+// Declared is the fact attached to an annotated type or function. Its fields
+// are exported and its encoding deterministic, as gob requires.
+type Declared struct {
+	IOResult, Completion, Done, Idempotent bool
+}
+
+// AFact marks Declared as an analysis fact.
+func (*Declared) AFact() {}
+
+func (d *Declared) String() string {
+	var parts []string
+	for _, p := range []struct {
+		on   bool
+		name string
+	}{{d.IOResult, IOResult}, {d.Completion, Completion}, {d.Done, Done}, {d.Idempotent, Idempotent}} {
+		if p.on {
+			parts = append(parts, p.name)
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// Problem is a malformed or misplaced directive.
+type Problem struct {
+	Pos     token.Pos
+	End     token.Pos
+	Message string
+}
+
+// Directives answers questions about declarations for the current package,
+// combining facts, this package's own directives and the flags.
+type Directives struct {
+	pass     *analysis.Pass
+	cfg      *config.Config
+	Problems []Problem
+}
+
+// Analyzer exports a Declared fact for every annotated declaration.
+var Analyzer = &analysis.Analyzer{
+	Name:       "reentrycheckdirectives",
+	Doc:        "records //reentrycheck: declaration directives as facts",
+	Run:        run,
+	Requires:   []*analysis.Analyzer{config.Analyzer},
+	FactTypes:  []analysis.Fact{new(Declared)},
+	ResultType: reflect.TypeFor[*Directives](),
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	d := &Directives{pass: pass, cfg: pass.ResultOf[config.Analyzer].(*config.Config)}
+	if stdpkg.Is(pass) {
+		return d, nil // the standard library carries no directives
+	}
+	for _, f := range pass.Files {
+		d.scanFile(f)
+	}
+	sort.Slice(d.Problems, func(i, j int) bool { return d.Problems[i].Pos < d.Problems[j].Pos })
+	return d, nil
+}
+
+// scanFile attaches doc-comment directives to their declarations and reports
+// every declaration directive found anywhere else.
+func (d *Directives) scanFile(f *ast.File) {
+	used := map[*ast.Comment]bool{}
+	attach := func(doc *ast.CommentGroup, obj types.Object, isType bool) {
+		if doc == nil {
+			return
+		}
+		for _, c := range doc.List {
+			name, ok := declName(c.Text)
+			if !ok {
+				continue
+			}
+			switch name {
+			case IOResult, Completion, Done, Idempotent:
+				used[c] = true
+			default:
+				continue // ignore is a line directive; unknown names are reported below
+			}
+			fact := new(Declared)
+			if obj != nil {
+				d.pass.ImportObjectFact(obj, fact)
+			}
+			switch {
+			case name == IOResult && isType:
+				fact.IOResult = true
+			case name == Completion && isType:
+				fact.Completion = true
+			case name == Done && !isType:
+				fact.Done = true
+			case name == Idempotent && !isType:
+				fact.Idempotent = true
+			case name == IOResult || name == Completion:
+				d.problem(c, "//reentrycheck:%s belongs on a type declaration", name)
+				continue
+			case name == Done || name == Idempotent:
+				d.problem(c, "//reentrycheck:%s belongs on a function or method declaration", name)
+				continue
+			}
+			if obj != nil {
+				d.pass.ExportObjectFact(obj, fact)
+			}
+		}
+	}
+	for _, decl := range f.Decls {
+		switch decl := decl.(type) {
+		case *ast.FuncDecl:
+			attach(decl.Doc, d.pass.TypesInfo.Defs[decl.Name], false)
+		case *ast.GenDecl:
+			for _, spec := range decl.Specs {
+				switch spec := spec.(type) {
+				case *ast.TypeSpec:
+					doc := spec.Doc
+					if doc == nil && len(decl.Specs) == 1 {
+						doc = decl.Doc
+					}
+					obj := d.pass.TypesInfo.Defs[spec.Name]
+					attach(doc, obj, true)
+					// Interface methods may carry done and idempotent too.
+					if it, ok := spec.Type.(*ast.InterfaceType); ok {
+						for _, m := range it.Methods.List {
+							if len(m.Names) == 1 {
+								attach(m.Doc, d.pass.TypesInfo.Defs[m.Names[0]], false)
+							}
+						}
+					}
+				case *ast.ValueSpec:
+					doc := spec.Doc
+					if doc == nil && len(decl.Specs) == 1 {
+						doc = decl.Doc
+					}
+					if doc != nil {
+						for _, c := range doc.List {
+							if name, ok := declName(c.Text); ok && name != Ignore {
+								used[c] = true
+								d.problem(c, "//reentrycheck:%s belongs on a type or function declaration, not a variable or constant", name)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			name, ok := declName(c.Text)
+			if !ok || used[c] {
+				continue
+			}
+			switch name {
+			case Ignore:
+			case IOResult, Completion, Done, Idempotent:
+				d.problem(c, "//reentrycheck:%s is not attached to a declaration: put it in the declaration's doc comment", name)
+			default:
+				d.problem(c, "unknown directive //reentrycheck:%s (known: ioresult, completion, done, idempotent, ignore)", name)
+			}
+		}
+	}
+}
+
+// declName returns the directive name of a //reentrycheck: comment.
+func declName(text string) (string, bool) {
+	rest, ok := strings.CutPrefix(text, Prefix)
+	if !ok {
+		return "", false
+	}
+	name, _, _ := strings.Cut(rest, " ")
+	name, _, _ = strings.Cut(name, "\t")
+	return name, true
+}
+
+func (d *Directives) problem(c *ast.Comment, format string, args ...any) {
+	d.Problems = append(d.Problems, Problem{Pos: c.Pos(), End: c.End(), Message: fmt.Sprintf(format, args...)})
+}
+
+// declared returns the fact for obj, or nil.
+func (d *Directives) declared(obj types.Object) *Declared {
+	if obj == nil {
+		return nil
+	}
+	fact := new(Declared)
+	if d.pass.ImportObjectFact(obj, fact) {
+		return fact
+	}
+	return nil
+}
+
+// namedOf strips pointers and aliases and returns the origin type name.
+func namedOf(t types.Type, derefPointer bool) *types.TypeName {
+	t = types.Unalias(t)
+	if p, ok := t.(*types.Pointer); ok && derefPointer {
+		t = types.Unalias(p.Elem())
+	}
+	if n, ok := t.(*types.Named); ok {
+		return n.Origin().Obj()
+	}
+	return nil
+}
+
+// IsIOResult reports whether t is (an instantiation of) an ioresult type.
+func (d *Directives) IsIOResult(t types.Type) bool {
+	tn := namedOf(t, false)
+	if tn == nil {
+		return false
+	}
+	if f := d.declared(tn); f != nil && f.IOResult {
+		return true
+	}
+	return d.cfg.IOResult(tn)
+}
+
+// IsCompletion reports whether t is a completion type, or a pointer to one.
+func (d *Directives) IsCompletion(t types.Type) bool {
+	tn := namedOf(t, true)
+	if tn == nil {
+		return false
+	}
+	if f := d.declared(tn); f != nil && f.Completion {
+		return true
+	}
+	return d.cfg.Completion(tn)
+}
+
+// IsDone reports whether fn is declared done.
+func (d *Directives) IsDone(fn *types.Func) bool {
+	if fn == nil {
+		return false
+	}
+	fn = fn.Origin()
+	if f := d.declared(fn); f != nil && f.Done {
+		return true
+	}
+	return d.cfg.Done(fn)
+}
+
+// IsIdempotent reports whether fn is declared idempotent.
+func (d *Directives) IsIdempotent(fn *types.Func) bool {
+	if fn == nil {
+		return false
+	}
+	fn = fn.Origin()
+	if f := d.declared(fn); f != nil && f.Idempotent {
+		return true
+	}
+	return d.cfg.Idempotent(fn)
+}
+
+// IOResultIndexes returns the positions of ioresult types among sig's
+// results; a function with any is resumable.
+func (d *Directives) IOResultIndexes(sig *types.Signature) []int {
+	var idx []int
+	for i := 0; i < sig.Results().Len(); i++ {
+		if d.IsIOResult(sig.Results().At(i).Type()) {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+// IsResumable reports whether a function of this signature is resumable.
+func (d *Directives) IsResumable(sig *types.Signature) bool {
+	for i := 0; i < sig.Results().Len(); i++ {
+		if d.IsIOResult(sig.Results().At(i).Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+// ReturnsCompletion reports whether a function of this signature returns a
+// completion, which makes every call of it a submit call.
+func (d *Directives) ReturnsCompletion(sig *types.Signature) bool {
+	for i := 0; i < sig.Results().Len(); i++ {
+		if d.IsCompletion(sig.Results().At(i).Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+// Relevant reports whether the package can contain resumable code: it
+// declares or sees an ioresult type. Packages that cannot are skipped by the
+// reporting analyzer.
+func (d *Directives) Relevant() bool {
+	if d.cfg.HasIOResultFlags() {
+		return true
+	}
+	for _, of := range d.pass.AllObjectFacts() {
+		if f, ok := of.Fact.(*Declared); ok && f.IOResult {
+			return true
+		}
+	}
+	return false
+}

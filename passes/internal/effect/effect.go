@@ -1,0 +1,496 @@
+// Package effect classifies what one SSA instruction does to persistent
+// state: a clobber (read-modify-write, whose replay changes the result), a
+// blind overwrite (idempotent as a write), a reset, a restore of a saved
+// value, an I/O submission, or a re-pollable call. Both the mutation
+// summaries and the replay-region analysis are built on it, so the two agree
+// on what counts as a mutation.
+package effect
+
+import (
+	"go/token"
+	"go/types"
+
+	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"golang.org/x/tools/go/ssa"
+)
+
+// Kind classifies an effect.
+type Kind uint8
+
+const (
+	Clobber Kind = iota // non-idempotent write or call: replay repeats it
+	Blind               // overwrite whose value does not depend on the old one
+	Reset               // blind overwrite that empties the location (s.buf[:0], clear, nil, make)
+	Restore             // writes back a value loaded from the same location
+	Submit              // submits I/O: the callee returns a completion
+	Repoll              // a call of a resumable function (re-pollable)
+	Read                // a load of persistent state whose value is used as data
+)
+
+// Effect is one effect of an instruction.
+type Effect struct {
+	Kind   Kind
+	Loc    persist.Loc // the location affected (Submit and Repoll: the call's receiver, if any)
+	What   string      // a verb phrase for messages: "appends to s.items"
+	Instr  ssa.Instruction
+	Callee *types.Func // for calls: the callee, when known
+	Defer  bool        // the instruction is a defer: the effect happens at every return
+}
+
+// Bits is a small set of parameter or free-variable indexes.
+type Bits uint64
+
+// Has reports whether i is in the set.
+func (b Bits) Has(i int) bool { return i < 64 && b&(1<<uint(i)) != 0 }
+
+// With returns the set with i added.
+func (b Bits) With(i int) Bits {
+	if i >= 64 {
+		return b
+	}
+	return b | 1<<uint(i)
+}
+
+// Summary is what a function does to the state its caller passes it.
+type Summary struct {
+	Clobber, Blind         Bits // parameters (receiver first) written non-idempotently / blindly
+	FreeClobber, FreeBlind Bits // free variables (closures only)
+	Globals                bool // clobbers package-level state
+	Submits                bool // submits I/O
+	What                   string
+}
+
+// Empty reports whether the summary records no effect at all.
+func (s *Summary) Empty() bool {
+	return s == nil || (s.Clobber == 0 && s.Blind == 0 && s.FreeClobber == 0 && s.FreeBlind == 0 && !s.Globals && !s.Submits)
+}
+
+// Oracle answers the questions about callees that classification needs.
+type Oracle interface {
+	// Callees returns the summaries of the functions a call may reach
+	// (nil entries are skipped), and the static callee's object if any.
+	Callees(fn *ssa.Function, call *ssa.CallCommon) ([]*Summary, *types.Func)
+	IsResumable(sig *types.Signature) bool
+	ReturnsCompletion(sig *types.Signature) bool
+	IsCompletion(t types.Type) bool
+	IsIdempotent(fn *types.Func) bool
+	IsDone(fn *types.Func) bool
+}
+
+// Classifier classifies the instructions of one function.
+type Classifier struct {
+	Fn     *ssa.Function
+	Tracer *persist.Tracer
+	Oracle Oracle
+}
+
+// New returns a classifier for fn.
+func New(fn *ssa.Function, o Oracle) *Classifier {
+	return &Classifier{Fn: fn, Tracer: persist.NewTracer(fn), Oracle: o}
+}
+
+// Of returns the effects of instr on persistent state (and fresh-object
+// effects are dropped: objects allocated during the call never count).
+func (c *Classifier) Of(instr ssa.Instruction) []Effect {
+	switch in := instr.(type) {
+	case *ssa.Store:
+		return c.store(in)
+	case *ssa.MapUpdate:
+		m := c.Tracer.Of(in.Map)
+		if !m.Root.Persistent() {
+			return nil
+		}
+		loc := persist.Loc{Root: m.Root, Path: m.Path + "[]"}
+		if c.dependsOnMutable(in.Key, 0) || c.dependsOnMutable(in.Value, 0) {
+			return []Effect{{Kind: Clobber, Loc: loc, What: "inserts into " + m.Path, Instr: in}}
+		}
+		return []Effect{{Kind: Blind, Loc: loc, What: "inserts into " + m.Path, Instr: in}}
+	case *ssa.Send:
+		ch := c.Tracer.Of(in.Chan)
+		if ch.Root.Persistent() {
+			return []Effect{{Kind: Clobber, Loc: ch, What: "sends on " + ch.Path, Instr: in}}
+		}
+	case *ssa.Call:
+		return c.call(in, in.Common(), false)
+	case *ssa.Defer:
+		return c.call(in, in.Common(), true)
+	case *ssa.UnOp:
+		if in.Op == token.MUL {
+			loc := c.Tracer.Of(in.X)
+			if loc.Root.Persistent() && usedAsData(in) {
+				return []Effect{{Kind: Read, Loc: loc, Instr: in}}
+			}
+		}
+	}
+	return nil
+}
+
+// usedAsData reports whether a loaded value is used for more than tests:
+// a guard flag or state tag that is only compared is a dispatch read, and a
+// later write of it is a transition, not a clobber.
+func usedAsData(v ssa.Value) bool {
+	refs := v.Referrers()
+	if refs == nil {
+		return false
+	}
+	for _, r := range *refs {
+		switch r := r.(type) {
+		case *ssa.If, *ssa.DebugRef:
+			continue
+		case *ssa.BinOp:
+			switch r.Op {
+			case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+				continue
+			}
+		case *ssa.UnOp:
+			if r.Op == token.NOT {
+				continue
+			}
+		case *ssa.TypeAssert:
+			if r.CommaOk {
+				continue
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func (c *Classifier) store(st *ssa.Store) []Effect {
+	loc := c.Tracer.Of(st.Addr)
+	if !loc.Root.Persistent() {
+		return nil
+	}
+	if _, ok := st.Addr.(*ssa.IndexAddr); ok {
+		ia := st.Addr.(*ssa.IndexAddr)
+		if c.dependsOnMutable(ia.Index, 0) || c.dependsOnMutable(st.Val, 0) {
+			return []Effect{{Kind: Clobber, Loc: loc, What: "stores into an element of " + trimElem(loc.Path), Instr: st}}
+		}
+		return []Effect{{Kind: Blind, Loc: loc, What: "stores into an element of " + trimElem(loc.Path), Instr: st}}
+	}
+	if isReset(c.Tracer, st.Val, loc.Path) {
+		return []Effect{{Kind: Reset, Loc: loc, What: "resets " + loc.Path, Instr: st}}
+	}
+	if a, ok := persist.IsLoad(st.Val); ok {
+		if l := c.Tracer.Of(a); l.Root.Persistent() && l.Path == loc.Path {
+			return []Effect{{Kind: Restore, Loc: loc, What: "restores " + loc.Path, Instr: st}}
+		}
+	}
+	if c.dependsOnLoad(st.Val, loc.Path, 0, map[ssa.Value]bool{}) {
+		what := "updates " + loc.Path + " from its old value"
+		if call, ok := st.Val.(*ssa.Call); ok {
+			if b, ok := call.Call.Value.(*ssa.Builtin); ok && b.Name() == "append" {
+				what = "appends to " + loc.Path
+			}
+		}
+		if bin, ok := st.Val.(*ssa.BinOp); ok {
+			switch bin.Op {
+			case token.ADD:
+				what = "increments " + loc.Path
+			case token.SUB:
+				what = "decrements " + loc.Path
+			}
+		}
+		return []Effect{{Kind: Clobber, Loc: loc, What: what, Instr: st}}
+	}
+	return []Effect{{Kind: Blind, Loc: loc, What: "overwrites " + loc.Path, Instr: st}}
+}
+
+func trimElem(p string) string {
+	if len(p) > 2 && p[len(p)-2:] == "[]" {
+		return p[:len(p)-2]
+	}
+	return p
+}
+
+// isReset recognizes values that empty a location whatever it held:
+// x[:0] of the location itself, nil, a zero constant, make(...), a fresh
+// composite value.
+func isReset(t *persist.Tracer, v ssa.Value, path string) bool {
+	switch v := v.(type) {
+	case *ssa.Const:
+		return v.IsNil() || v.Value == nil
+	case *ssa.MakeSlice, *ssa.MakeMap, *ssa.MakeChan:
+		return true
+	case *ssa.Slice:
+		if hi, ok := v.High.(*ssa.Const); ok && hi.Value != nil && hi.Value.String() == "0" {
+			if v.Low == nil || isZero(v.Low) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isZero(v ssa.Value) bool {
+	c, ok := v.(*ssa.Const)
+	return ok && c.Value != nil && c.Value.String() == "0"
+}
+
+// dependsOnLoad reports whether v is computed from a load of the location
+// named path: a read-modify-write.
+func (c *Classifier) dependsOnLoad(v ssa.Value, path string, depth int, seen map[ssa.Value]bool) bool {
+	if v == nil || depth > 24 || seen[v] {
+		return false
+	}
+	seen[v] = true
+	if a, ok := persist.IsLoad(v); ok {
+		if l := c.Tracer.Of(a); l.Root.Persistent() && l.Path == path {
+			return true
+		}
+	}
+	instr, ok := v.(ssa.Instruction)
+	if !ok {
+		return false
+	}
+	var ops [8]*ssa.Value
+	for _, op := range instr.Operands(ops[:0]) {
+		if op != nil && *op != nil && c.dependsOnLoad(*op, path, depth+1, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// dependsOnMutable reports whether v derives from persistent state or from
+// a call: a key or value that may differ on replay. Constants, parameters
+// and values built from them are independent.
+func (c *Classifier) dependsOnMutable(v ssa.Value, depth int) bool {
+	return c.mutableDep(v, depth, map[ssa.Value]bool{})
+}
+
+func (c *Classifier) mutableDep(v ssa.Value, depth int, seen map[ssa.Value]bool) bool {
+	if v == nil || depth > 24 || seen[v] {
+		return false
+	}
+	seen[v] = true
+	switch v := v.(type) {
+	case *ssa.Const, *ssa.Parameter, *ssa.Global, *ssa.Function, *ssa.Builtin, *ssa.FreeVar:
+		return false
+	case *ssa.UnOp:
+		if v.Op == token.MUL {
+			l := c.Tracer.Of(v.X)
+			if l.Root.Persistent() {
+				return true
+			}
+		}
+	case *ssa.Call:
+		if b, ok := v.Call.Value.(*ssa.Builtin); ok {
+			switch b.Name() {
+			case "len", "cap", "min", "max", "real", "imag", "complex":
+				// pure: depends on its arguments only
+			default:
+				return true
+			}
+		} else {
+			return true
+		}
+	}
+	instr, ok := v.(ssa.Instruction)
+	if !ok {
+		return false
+	}
+	var ops [8]*ssa.Value
+	for _, op := range instr.Operands(ops[:0]) {
+		if op != nil && *op != nil && c.mutableDep(*op, depth+1, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// call classifies a call (or deferred call).
+func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred bool) []Effect {
+	if b, ok := call.Value.(*ssa.Builtin); ok && !call.IsInvoke() {
+		return c.builtin(instr, b, call.Args, deferred)
+	}
+	sig := call.Signature()
+	sums, callee := c.Oracle.Callees(c.Fn, call)
+	if callee != nil && c.Oracle.IsIdempotent(callee) {
+		return nil
+	}
+	name := c.calleeName(call, callee)
+	if sig != nil && c.Oracle.IsResumable(sig) {
+		if callee != nil && c.Oracle.IsDone(callee) {
+			return nil
+		}
+		var recv persist.Loc
+		if r := receiver(call); r != nil {
+			recv = c.Tracer.Of(r)
+		}
+		return []Effect{{Kind: Repoll, Loc: recv, What: "calls " + name, Instr: instr, Callee: callee, Defer: deferred}}
+	}
+	var out []Effect
+	if sig != nil && c.Oracle.ReturnsCompletion(sig) {
+		out = append(out, Effect{Kind: Submit, What: "submits I/O (" + name + " returns a completion)", Instr: instr, Callee: callee, Defer: deferred})
+	}
+	args := callArgs(call)
+	// A method of a completion type that writes its receiver completes it:
+	// completing twice is not idempotent even though the write is blind.
+	completionMethod := false
+	if sig != nil && sig.Recv() != nil && c.Oracle.IsCompletion(sig.Recv().Type()) {
+		completionMethod = true
+	}
+	var bindings []ssa.Value
+	if mc, ok := call.Value.(*ssa.MakeClosure); ok {
+		bindings = mc.Bindings
+	}
+	for _, s := range sums {
+		if s == nil {
+			continue
+		}
+		if s.Submits && len(out) == 0 {
+			out = append(out, Effect{Kind: Submit, What: "submits I/O (in " + name + ")", Instr: instr, Callee: callee, Defer: deferred})
+		}
+		if s.Globals {
+			out = append(out, Effect{Kind: Clobber, Loc: persist.Loc{Root: persist.Root{Kind: persist.Global}, Path: "package state"}, What: "calls " + name + ", which mutates package state", Instr: instr, Callee: callee, Defer: deferred})
+		}
+		for i, a := range args {
+			kind, ok := Kind(0), false
+			switch {
+			case s.Clobber.Has(i), completionMethod && i == 0 && s.Blind.Has(0):
+				kind, ok = Clobber, true
+			case s.Blind.Has(i):
+				kind, ok = Blind, true
+			}
+			if !ok {
+				continue
+			}
+			loc := c.Tracer.Of(a)
+			if !loc.Root.Persistent() {
+				continue
+			}
+			what := "calls " + name + ", which mutates " + loc.Path
+			if s.What != "" && callee != nil {
+				what += " (" + callee.Name() + " " + s.What + ")"
+			}
+			out = append(out, Effect{Kind: kind, Loc: loc, What: what, Instr: instr, Callee: callee, Defer: deferred})
+		}
+		for i, b := range bindings {
+			kind, ok := Kind(0), false
+			switch {
+			case s.FreeClobber.Has(i):
+				kind, ok = Clobber, true
+			case s.FreeBlind.Has(i):
+				kind, ok = Blind, true
+			}
+			if !ok {
+				continue
+			}
+			loc := c.Tracer.Of(b)
+			if !loc.Root.Persistent() {
+				continue
+			}
+			out = append(out, Effect{Kind: kind, Loc: loc, What: "calls a closure that mutates " + loc.Path, Instr: instr, Callee: callee, Defer: deferred})
+		}
+	}
+	return dedupe(out)
+}
+
+func dedupe(es []Effect) []Effect {
+	if len(es) < 2 {
+		return es
+	}
+	seen := map[string]bool{}
+	out := es[:0]
+	for _, e := range es {
+		k := string(rune('0'+e.Kind)) + e.Loc.Path
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, e)
+	}
+	return out
+}
+
+func (c *Classifier) builtin(instr ssa.Instruction, b *ssa.Builtin, args []ssa.Value, deferred bool) []Effect {
+	switch b.Name() {
+	case "delete":
+		m := c.Tracer.Of(args[0])
+		if !m.Root.Persistent() {
+			return nil
+		}
+		loc := persist.Loc{Root: m.Root, Path: m.Path + "[]"}
+		kind := Blind
+		if c.dependsOnMutable(args[1], 0) {
+			kind = Clobber
+		}
+		return []Effect{{Kind: kind, Loc: loc, What: "deletes from " + m.Path, Instr: instr, Defer: deferred}}
+	case "clear":
+		m := c.Tracer.Of(args[0])
+		if m.Root.Persistent() {
+			return []Effect{{Kind: Reset, Loc: m, What: "clears " + m.Path, Instr: instr, Defer: deferred}}
+		}
+	case "copy":
+		d := c.Tracer.Of(args[0])
+		if d.Root.Persistent() {
+			kind := Blind
+			if c.dependsOnMutable(args[1], 0) {
+				kind = Clobber
+			}
+			return []Effect{{Kind: kind, Loc: persist.Loc{Root: d.Root, Path: d.Path + "[]"}, What: "copies into " + d.Path, Instr: instr, Defer: deferred}}
+		}
+	case "close":
+		ch := c.Tracer.Of(args[0])
+		if ch.Root.Persistent() {
+			return []Effect{{Kind: Clobber, Loc: ch, What: "closes " + ch.Path, Instr: instr, Defer: deferred}}
+		}
+	}
+	return nil
+}
+
+// callArgs returns the arguments with the receiver first, in both modes.
+func callArgs(call *ssa.CallCommon) []ssa.Value {
+	if call.IsInvoke() {
+		return append([]ssa.Value{call.Value}, call.Args...)
+	}
+	return call.Args
+}
+
+// receiver returns the receiver of a method call, or nil.
+func receiver(call *ssa.CallCommon) ssa.Value {
+	if call.IsInvoke() {
+		return call.Value
+	}
+	if sig := call.Signature(); sig != nil && sig.Recv() != nil && len(call.Args) > 0 {
+		return call.Args[0]
+	}
+	if fn, ok := call.Value.(*ssa.Function); ok && fn.Signature.Recv() != nil && len(call.Args) > 0 {
+		return call.Args[0]
+	}
+	return nil
+}
+
+// calleeName names the callee for messages: "s.cur.Next" style when the
+// receiver is traceable, else the function's name.
+func (c *Classifier) calleeName(call *ssa.CallCommon, callee *types.Func) string {
+	if r := receiver(call); r != nil {
+		method := ""
+		switch {
+		case call.IsInvoke():
+			method = call.Method.Name()
+		case callee != nil:
+			method = callee.Name()
+		}
+		if l := c.Tracer.Of(r); method != "" && l.Root.Persistent() {
+			return l.Path + "." + method
+		}
+	}
+	if call.IsInvoke() {
+		return call.Method.Name()
+	}
+	if callee != nil {
+		if sig, ok := callee.Type().(*types.Signature); ok && sig.Recv() != nil {
+			return callee.Name()
+		}
+		if callee.Pkg() != nil {
+			return callee.Pkg().Name() + "." + callee.Name()
+		}
+		return callee.Name()
+	}
+	if fn, ok := call.Value.(*ssa.Function); ok {
+		return fn.Name()
+	}
+	return "a function value"
+}

@@ -1,0 +1,351 @@
+package replay
+
+import (
+	"go/constant"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+
+	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"golang.org/x/tools/go/ssa"
+)
+
+// vset is a set of values a state location may hold: everything (top), a
+// finite set of keys, or everything except a finite set (neg). Keys are
+// constant spellings, "nil", or "type:T" for dynamic types.
+type vset struct {
+	top  bool
+	neg  bool
+	keys []string // sorted
+}
+
+var topSet = vset{top: true}
+
+func newSet(neg bool, keys ...string) vset {
+	ks := append([]string(nil), keys...)
+	sort.Strings(ks)
+	return vset{neg: neg, keys: ks}
+}
+
+func (s vset) has(k string) bool {
+	if s.top {
+		return true
+	}
+	i := sort.SearchStrings(s.keys, k)
+	found := i < len(s.keys) && s.keys[i] == k
+	return found != s.neg
+}
+
+func (s vset) equal(t vset) bool {
+	if s.top != t.top || s.neg != t.neg || len(s.keys) != len(t.keys) {
+		return false
+	}
+	for i := range s.keys {
+		if s.keys[i] != t.keys[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func union(keysA, keysB []string) []string {
+	m := map[string]bool{}
+	for _, k := range keysA {
+		m[k] = true
+	}
+	for _, k := range keysB {
+		m[k] = true
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func inter(keysA, keysB []string) []string {
+	m := map[string]bool{}
+	for _, k := range keysB {
+		m[k] = true
+	}
+	var out []string
+	for _, k := range keysA {
+		if m[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func minus(keysA, keysB []string) []string {
+	m := map[string]bool{}
+	for _, k := range keysB {
+		m[k] = true
+	}
+	var out []string
+	for _, k := range keysA {
+		if !m[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// join is set union (paths merge: the entry values of either path).
+func (s vset) join(t vset) vset {
+	switch {
+	case s.top || t.top:
+		return topSet
+	case !s.neg && !t.neg:
+		return vset{keys: union(s.keys, t.keys)}
+	case s.neg && t.neg:
+		return vset{neg: true, keys: inter(s.keys, t.keys)}
+	case s.neg:
+		return vset{neg: true, keys: minus(s.keys, t.keys)}
+	default:
+		return vset{neg: true, keys: minus(t.keys, s.keys)}
+	}
+}
+
+// meet is set intersection (a branch restricts the values).
+func (s vset) meet(t vset) vset {
+	switch {
+	case s.top:
+		return t
+	case t.top:
+		return s
+	case !s.neg && !t.neg:
+		return vset{keys: inter(s.keys, t.keys)}
+	case s.neg && t.neg:
+		return vset{neg: true, keys: union(s.keys, t.keys)}
+	case s.neg:
+		return vset{keys: minus(t.keys, s.keys)}
+	default:
+		return vset{keys: minus(s.keys, t.keys)}
+	}
+}
+
+// wval abstracts a value written to a state location.
+type wval struct {
+	kind   wkind
+	key    string // exact and typ
+	offset int64  // offset: old value + offset
+}
+
+type wkind uint8
+
+const (
+	wUnknown wkind = iota
+	wExact         // a constant
+	wTyp           // an interface holding a value of a known dynamic type (never nil)
+	wNonNil        // a fresh allocation or call result stored in a memo
+	wOffset        // the old value plus a constant (s.state++)
+)
+
+func constKey(c *ssa.Const) string {
+	if c.Value == nil {
+		return "nil"
+	}
+	return c.Value.ExactString()
+}
+
+// abstractWrite describes the value v stored to the location at path.
+func abstractWrite(tr *persist.Tracer, v ssa.Value, path string) wval {
+	switch v := v.(type) {
+	case *ssa.Const:
+		return wval{kind: wExact, key: constKey(v)}
+	case *ssa.MakeInterface:
+		return wval{kind: wTyp, key: "type:" + types.TypeString(v.X.Type(), nil)}
+	case *ssa.Alloc, *ssa.MakeSlice, *ssa.MakeMap, *ssa.MakeChan, *ssa.MakeClosure, *ssa.Function:
+		return wval{kind: wNonNil}
+	case *ssa.Call:
+		if isPointerLike(v.Type()) {
+			return wval{kind: wNonNil}
+		}
+	case *ssa.ChangeType:
+		return abstractWrite(tr, v.X, path)
+	case *ssa.BinOp:
+		if v.Op == token.ADD || v.Op == token.SUB {
+			if a, ok := persist.IsLoad(v.X); ok {
+				if l := tr.Of(a); l.Path == path {
+					if c, ok := v.Y.(*ssa.Const); ok && c.Value != nil {
+						if k, ok := constant.Int64Val(constant.ToInt(c.Value)); ok {
+							if v.Op == token.SUB {
+								k = -k
+							}
+							return wval{kind: wOffset, offset: k}
+						}
+					}
+				}
+			}
+		}
+	}
+	return wval{kind: wUnknown}
+}
+
+func isPointerLike(t types.Type) bool {
+	switch t.Underlying().(type) {
+	case *types.Pointer, *types.Map, *types.Chan, *types.Signature:
+		return true
+	}
+	return false
+}
+
+// canSelect reports whether a location holding w may satisfy arm set s.
+func canSelect(w wval, s vset) bool {
+	if s.top {
+		return true
+	}
+	switch w.kind {
+	case wExact, wTyp:
+		return s.has(w.key)
+	case wNonNil:
+		if s.neg {
+			return true
+		}
+		for _, k := range s.keys {
+			if k != "nil" {
+				return true
+			}
+		}
+		return false
+	case wOffset:
+		if s.neg || w.offset == 0 {
+			return true
+		}
+		for _, k := range s.keys {
+			v := constant.MakeFromLiteral(k, token.INT, 0)
+			if v.Kind() != constant.Int {
+				return true
+			}
+			shifted := constant.BinaryOp(v, token.ADD, constant.MakeInt64(w.offset))
+			if s.has(shifted.ExactString()) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// test is what one If instruction says about one state location.
+type test struct {
+	path        string
+	onTrue      vset
+	onFalse     vset
+	constrained bool // the sets carry information (not just "tests the location")
+}
+
+// tests analyses the condition of an If.
+func tests(tr *persist.Tracer, cond ssa.Value) []test {
+	var out []test
+	var walk func(v ssa.Value, negate bool, depth int)
+	walk = func(v ssa.Value, negate bool, depth int) {
+		if depth > 8 {
+			return
+		}
+		emit := func(path string, t, f vset, constrained bool) {
+			if negate {
+				t, f = f, t
+			}
+			out = append(out, test{path: path, onTrue: t, onFalse: f, constrained: constrained})
+		}
+		if a, ok := persist.IsLoad(v); ok {
+			if l := tr.Of(a); l.Root.Persistent() {
+				if b, ok := v.Type().Underlying().(*types.Basic); ok && b.Info()&types.IsBoolean != 0 {
+					emit(l.Path, newSet(false, "true"), newSet(false, "false"), true)
+				} else {
+					emit(l.Path, topSet, topSet, false)
+				}
+			}
+			return
+		}
+		switch v := v.(type) {
+		case *ssa.UnOp:
+			if v.Op == token.NOT {
+				walk(v.X, !negate, depth+1)
+			}
+		case *ssa.BinOp:
+			switch v.Op {
+			case token.EQL, token.NEQ:
+				x, y := v.X, v.Y
+				if _, ok := x.(*ssa.Const); ok {
+					x, y = y, x
+				}
+				if c, ok := y.(*ssa.Const); ok {
+					if path, ok := loadPath(tr, x); ok {
+						k := constKey(c)
+						eq, ne := newSet(false, k), newSet(true, k)
+						if v.Op == token.NEQ {
+							eq, ne = ne, eq
+						}
+						emit(path, eq, ne, true)
+						return
+					}
+				}
+			}
+			walk(v.X, false, depth+1)
+			walk(v.Y, false, depth+1)
+		case *ssa.Extract:
+			if ta, ok := v.Tuple.(*ssa.TypeAssert); ok && v.Index == 1 && ta.CommaOk {
+				if path, ok := loadPath(tr, ta.X); ok {
+					k := "type:" + types.TypeString(ta.AssertedType, nil)
+					if _, isIface := ta.AssertedType.Underlying().(*types.Interface); isIface {
+						emit(path, topSet, topSet, false)
+						return
+					}
+					emit(path, newSet(false, k), newSet(true, k), true)
+				}
+			}
+		case *ssa.Call:
+			for _, a := range v.Call.Args {
+				if path, ok := loadPath(tr, a); ok {
+					emit(path, topSet, topSet, false)
+				}
+			}
+		case *ssa.ChangeType, *ssa.Convert:
+			walk(*v.(ssa.Instruction).Operands(nil)[0], negate, depth+1)
+		}
+	}
+	walk(cond, false, 0)
+	// A non-equality comparison (s.i < n) tests the location without
+	// constraining it: drop the sets it may have produced for operands.
+	if b, ok := cond.(*ssa.BinOp); ok && b.Op != token.EQL && b.Op != token.NEQ {
+		for i := range out {
+			out[i].onTrue, out[i].onFalse, out[i].constrained = topSet, topSet, false
+		}
+	}
+	return out
+}
+
+// loadPath returns the persistent location that v was loaded from,
+// looking through conversions and len().
+func loadPath(tr *persist.Tracer, v ssa.Value) (string, bool) {
+	for {
+		switch x := v.(type) {
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.Convert:
+			v = x.X
+			continue
+		}
+		break
+	}
+	if a, ok := persist.IsLoad(v); ok {
+		if l := tr.Of(a); l.Root.Persistent() {
+			return l.Path, true
+		}
+	}
+	return "", false
+}
+
+// hasPrefixPath reports whether path is loc or inside it.
+func hasPrefixPath(path, loc string) bool {
+	if path == loc {
+		return true
+	}
+	return strings.HasPrefix(path, loc) && (path[len(loc)] == '.' || path[len(loc)] == '[')
+}

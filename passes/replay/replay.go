@@ -1,0 +1,625 @@
+package replay
+
+import (
+	"go/token"
+	"go/types"
+
+	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
+	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"golang.org/x/tools/go/ssa"
+)
+
+// Oracle is what the analysis needs to know about declarations.
+type Oracle interface {
+	effect.Oracle
+	IOResultIndexes(sig *types.Signature) []int
+}
+
+// Rule names, equal to the diagnostic categories.
+const (
+	RuleMutation   = "mutation-before-yield"
+	RuleRepeated   = "repeated-call"
+	RulePremature  = "premature-transition"
+	RuleBlind      = "blind-overwrite"
+	RuleDropped    = "dropped-result"
+	ruleNone       = ""
+	maxRoundFactor = 32
+)
+
+// Finding is one problem found in a resumable function.
+type Finding struct {
+	Rule   string
+	Effect effect.Effect // what is repeated (or the transition)
+	Yield  *ssa.Return   // the yield point that re-enters
+	Call   ssa.Instruction
+	// CallName names the re-pollable call for premature-transition.
+	CallName string
+}
+
+// factKind is how a pending fact is judged at a yield point.
+type factKind uint8
+
+const (
+	fMutation   factKind = iota // R1
+	fDeferred                   // R1, immune to cuts: runs at the return itself
+	fBlind                      // blind-overwrite
+	fCall                       // R2: a re-pollable call that returned Done
+	fTransition                 // R3: a state write not yet re-dispatched
+	fRead                       // a value read of a location (turns a later blind write into a move-out)
+	fMoveOut                    // a blind write that is a mutation if a read of its location is pending
+	fReset                      // a reset: later clobbers of the location rebuild it (no report)
+	fRestore                    // writes back a saved value: cancels pending mutations of the location
+)
+
+type fact struct {
+	kind  factKind
+	eff   effect.Effect
+	block *ssa.BasicBlock
+	state string // for state writes and transitions: the location written
+}
+
+// Analyze finds the problems of one resumable function.
+func Analyze(fn *ssa.Function, o Oracle) []Finding {
+	if fn.Blocks == nil {
+		return nil
+	}
+	resIdx := o.IOResultIndexes(fn.Signature)
+	if len(resIdx) == 0 {
+		return nil
+	}
+	a := &analysis{fn: fn, o: o, cls: effect.New(fn, o), resIdx: resIdx}
+	a.tr = a.cls.Tracer
+	a.findYields()
+	if len(a.yields) == 0 {
+		return nil
+	}
+	a.findDispatch()
+	a.findLoops()
+	a.collectFacts()
+	a.solve()
+	return a.findings
+}
+
+type analysis struct {
+	fn     *ssa.Function
+	o      Oracle
+	cls    *effect.Classifier
+	tr     *persist.Tracer
+	resIdx []int
+
+	yields  map[*ssa.Return]*yieldInfo
+	ifTests map[*ssa.If][]test
+	state   map[string]bool // state locations: tested by a dispatch and written here
+	allowed []map[string]vset
+
+	loopHeads map[*ssa.BasicBlock]map[string]bool // header -> locations its If tests
+	inLoop    map[*ssa.BasicBlock]map[*ssa.BasicBlock]bool
+
+	facts     []fact
+	byInstr   map[ssa.Instruction][]int // fact ids generated at an instruction
+	blindLocs map[string]bool           // locations blindly written somewhere (for move-out reads)
+
+	pendingAtCall map[ssa.Instruction]bitset
+	findings      []Finding
+}
+
+type yieldInfo struct {
+	sources map[ssa.Instruction]bool // calls whose IO this return may propagate
+}
+
+// ---- yield points ----
+
+func (a *analysis) findYields() {
+	a.yields = map[*ssa.Return]*yieldInfo{}
+	errIdx := -1
+	res := a.fn.Signature.Results()
+	for i := 0; i < res.Len(); i++ {
+		if isErrorType(res.At(i).Type()) {
+			errIdx = i
+		}
+	}
+	for _, b := range a.fn.Blocks {
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !ok {
+			continue
+		}
+		if errIdx >= 0 && errIdx < len(ret.Results) && a.nonNil(ret.Results[errIdx], b, 0, map[ssa.Value]bool{}) {
+			continue // an error exit: the caller does not re-enter
+		}
+		info := &yieldInfo{sources: map[ssa.Instruction]bool{}}
+		may := false
+		for _, i := range a.resIdx {
+			if i < len(ret.Results) && a.ioSources(ret.Results[i], info.sources, 0, map[ssa.Value]bool{}) {
+				may = true
+			}
+		}
+		if may {
+			a.yields[ret] = info
+		}
+	}
+}
+
+func isErrorType(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+// ioSources reports whether v may be the IO variant, collecting the calls
+// whose result it forwards.
+func (a *analysis) ioSources(v ssa.Value, into map[ssa.Instruction]bool, depth int, seen map[ssa.Value]bool) bool {
+	if v == nil || depth > 16 || seen[v] {
+		return false
+	}
+	seen[v] = true
+	switch v := v.(type) {
+	case *ssa.Const:
+		return false // the zero value is Done
+	case *ssa.Extract:
+		return a.ioSources(v.Tuple, into, depth+1, seen)
+	case *ssa.Call:
+		if callee := staticObj(v.Common()); callee != nil && a.o.IsDone(callee) {
+			return false
+		}
+		into[v] = true
+		for _, arg := range v.Call.Args {
+			if a.isIOResultValue(arg) {
+				a.ioSources(arg, into, depth+1, seen)
+			}
+		}
+		return true
+	case *ssa.Phi:
+		may := false
+		for _, e := range v.Edges {
+			if a.ioSources(e, into, depth+1, seen) {
+				may = true
+			}
+		}
+		return may
+	case *ssa.UnOp:
+		if v.Op == token.MUL {
+			if cell, ok := v.X.(*ssa.Alloc); ok && cell.Referrers() != nil {
+				may := false
+				for _, r := range *cell.Referrers() {
+					if st, ok := r.(*ssa.Store); ok && st.Addr == cell {
+						if a.ioSources(st.Val, into, depth+1, seen) {
+							may = true
+						}
+					}
+				}
+				return may
+			}
+		}
+	case *ssa.ChangeType:
+		return a.ioSources(v.X, into, depth+1, seen)
+	}
+	return true // anything the analysis cannot prove Done
+}
+
+func (a *analysis) isIOResultValue(v ssa.Value) bool {
+	if t, ok := v.Type().(*types.Tuple); ok {
+		for i := 0; i < t.Len(); i++ {
+			if a.o.IOResultIndexes(types.NewSignatureType(nil, nil, nil, nil, types.NewTuple(t.At(i)), false)) != nil {
+				return true
+			}
+		}
+		return false
+	}
+	return a.o.IOResultIndexes(types.NewSignatureType(nil, nil, nil, nil, types.NewTuple(types.NewVar(token.NoPos, nil, "", v.Type())), false)) != nil
+}
+
+func staticObj(call *ssa.CallCommon) *types.Func {
+	if call.IsInvoke() {
+		return call.Method
+	}
+	if fn := call.StaticCallee(); fn != nil {
+		if o := fn.Origin(); o != nil {
+			fn = o
+		}
+		f, _ := fn.Object().(*types.Func)
+		return f
+	}
+	return nil
+}
+
+// nonNil reports whether the error value v is certainly non-nil at block b.
+func (a *analysis) nonNil(v ssa.Value, b *ssa.BasicBlock, depth int, seen map[ssa.Value]bool) bool {
+	if v == nil || depth > 8 || seen[v] {
+		return false
+	}
+	seen[v] = true
+	switch v := v.(type) {
+	case *ssa.MakeInterface:
+		return true
+	case *ssa.Const:
+		return !v.IsNil()
+	case *ssa.UnOp:
+		if _, ok := v.X.(*ssa.Global); ok && v.Op == token.MUL {
+			return true // a sentinel error variable
+		}
+	case *ssa.Call:
+		if f := staticObj(v.Common()); f != nil && f.Pkg() != nil {
+			switch f.Pkg().Path() + "." + f.Name() {
+			case "errors.New", "fmt.Errorf":
+				return true
+			}
+		}
+	case *ssa.Extract:
+		// A forwarding helper handed a certainly-non-nil error returns it:
+		// rt.Forward[T](r, err) under `if err != nil`.
+		if call, ok := v.Tuple.(*ssa.Call); ok {
+			for _, arg := range call.Call.Args {
+				if isErrorType(arg.Type()) && a.nonNil(arg, b, depth+1, seen) {
+					return true
+				}
+			}
+		}
+	case *ssa.Phi:
+		for _, e := range v.Edges {
+			if !a.nonNil(e, b, depth+1, map[ssa.Value]bool{}) {
+				return false
+			}
+		}
+		return len(v.Edges) > 0
+	}
+	return guardedNonNil(v, b)
+}
+
+// guardedNonNil reports whether b is only reachable through the non-nil
+// edge of a test `v != nil` (or the else edge of `v == nil`).
+func guardedNonNil(v ssa.Value, b *ssa.BasicBlock) bool {
+	for child, d := b, b.Idom(); d != nil; child, d = d, d.Idom() {
+		ifi, ok := d.Instrs[len(d.Instrs)-1].(*ssa.If)
+		if !ok {
+			continue
+		}
+		bin, ok := ifi.Cond.(*ssa.BinOp)
+		if !ok || (bin.Op != token.NEQ && bin.Op != token.EQL) {
+			continue
+		}
+		other := bin.Y
+		if bin.Y == v {
+			other = bin.X
+		} else if bin.X != v {
+			continue
+		}
+		if c, ok := other.(*ssa.Const); !ok || !c.IsNil() {
+			continue
+		}
+		succ := d.Succs[0] // the true edge
+		if bin.Op == token.EQL {
+			succ = d.Succs[1]
+		}
+		if edgeDominates(d, succ, child) {
+			return true
+		}
+	}
+	return false
+}
+
+// edgeDominates reports whether every path to b passes the edge from->to.
+func edgeDominates(from, to, b *ssa.BasicBlock) bool {
+	if !to.Dominates(b) {
+		return false
+	}
+	for _, p := range to.Preds {
+		if p != from && !to.Dominates(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// ---- dispatch points and state locations ----
+
+func (a *analysis) findDispatch() {
+	a.ifTests = map[*ssa.If][]test{}
+	tested := map[string]bool{}
+	for _, b := range a.fn.Blocks {
+		if ifi, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If); ok {
+			ts := tests(a.tr, ifi.Cond)
+			if len(ts) > 0 {
+				a.ifTests[ifi] = ts
+				for _, t := range ts {
+					tested[t.path] = true
+				}
+			}
+		}
+	}
+	a.state = map[string]bool{}
+	for _, b := range a.fn.Blocks {
+		for _, instr := range b.Instrs {
+			if st, ok := instr.(*ssa.Store); ok {
+				if l := a.tr.Of(st.Addr); l.Root.Persistent() && tested[l.Path] {
+					a.state[l.Path] = true
+				}
+			}
+		}
+	}
+	// allowed[b][L]: the entry values of L that lead to b. Forward, union at
+	// merges, restricted by the edges of constraining tests.
+	n := len(a.fn.Blocks)
+	a.allowed = make([]map[string]vset, n)
+	if len(a.state) == 0 {
+		for i := range a.allowed {
+			a.allowed[i] = map[string]vset{}
+		}
+		return
+	}
+	visited := make([]bool, n)
+	order := reversePostorder(a.fn)
+	for round := 0; round < maxRoundFactor*n+8; round++ {
+		changed := false
+		for _, b := range order {
+			var in map[string]vset
+			if b.Index == 0 {
+				in = map[string]vset{}
+			}
+			reached := b.Index == 0
+			for _, p := range b.Preds {
+				if !visited[p.Index] {
+					continue
+				}
+				out := a.edgeAllowed(p, b)
+				if !reached {
+					in = out
+					reached = true
+					continue
+				}
+				in = joinAllowed(in, out)
+			}
+			if !reached {
+				continue
+			}
+			if !visited[b.Index] || !equalAllowed(in, a.allowed[b.Index]) {
+				a.allowed[b.Index] = in
+				visited[b.Index] = true
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	for i := range a.allowed {
+		if a.allowed[i] == nil {
+			a.allowed[i] = map[string]vset{}
+		}
+	}
+}
+
+// edgeAllowed is p's allowed map restricted by p's test along the edge to b.
+func (a *analysis) edgeAllowed(p, b *ssa.BasicBlock) map[string]vset {
+	base := a.allowed[p.Index]
+	ifi, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If)
+	if !ok {
+		return base
+	}
+	ts := a.ifTests[ifi]
+	if len(ts) == 0 || p.Succs[0] == p.Succs[1] {
+		return base
+	}
+	out := make(map[string]vset, len(base)+1)
+	for k, v := range base {
+		out[k] = v
+	}
+	for _, t := range ts {
+		if !t.constrained || !a.state[t.path] {
+			continue
+		}
+		set := t.onTrue
+		if b == p.Succs[1] {
+			set = t.onFalse
+		}
+		cur, ok := out[t.path]
+		if !ok {
+			cur = topSet
+		}
+		out[t.path] = cur.meet(set)
+	}
+	return out
+}
+
+// joinAllowed unions two maps; a missing key means "any value" (top).
+func joinAllowed(x, y map[string]vset) map[string]vset {
+	out := map[string]vset{}
+	for k, v := range x {
+		if w, ok := y[k]; ok {
+			if j := v.join(w); !j.top {
+				out[k] = j
+			}
+		}
+	}
+	return out
+}
+
+func equalAllowed(x, y map[string]vset) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for k, v := range x {
+		w, ok := y[k]
+		if !ok || !v.equal(w) {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *analysis) armSet(b *ssa.BasicBlock, path string) vset {
+	if s, ok := a.allowed[b.Index][path]; ok {
+		return s
+	}
+	return topSet
+}
+
+// ---- loops ----
+
+func (a *analysis) findLoops() {
+	a.loopHeads = map[*ssa.BasicBlock]map[string]bool{}
+	a.inLoop = map[*ssa.BasicBlock]map[*ssa.BasicBlock]bool{}
+	for _, h := range a.fn.Blocks {
+		var latches []*ssa.BasicBlock
+		for _, p := range h.Preds {
+			if h.Dominates(p) {
+				latches = append(latches, p)
+			}
+		}
+		if len(latches) == 0 {
+			continue
+		}
+		body := map[*ssa.BasicBlock]bool{h: true}
+		stack := append([]*ssa.BasicBlock(nil), latches...)
+		for len(stack) > 0 {
+			x := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if body[x] {
+				continue
+			}
+			body[x] = true
+			stack = append(stack, x.Preds...)
+		}
+		a.inLoop[h] = body
+		locs := map[string]bool{}
+		// The loop's condition: the If that ends the header, or the first
+		// If reached from it by straight-line blocks (range loops).
+		for x, steps := h, 0; x != nil && steps < 4; steps++ {
+			if ifi, ok := x.Instrs[len(x.Instrs)-1].(*ssa.If); ok {
+				for _, t := range a.ifTests[ifi] {
+					if a.state[t.path] {
+						locs[t.path] = true
+					}
+				}
+				break
+			}
+			if len(x.Succs) != 1 {
+				break
+			}
+			x = x.Succs[0]
+		}
+		a.loopHeads[h] = locs
+	}
+}
+
+func reversePostorder(fn *ssa.Function) []*ssa.BasicBlock {
+	seen := make([]bool, len(fn.Blocks))
+	var post []*ssa.BasicBlock
+	var visit func(b *ssa.BasicBlock)
+	visit = func(b *ssa.BasicBlock) {
+		seen[b.Index] = true
+		for _, s := range b.Succs {
+			if !seen[s.Index] {
+				visit(s)
+			}
+		}
+		post = append(post, b)
+	}
+	if len(fn.Blocks) > 0 {
+		visit(fn.Blocks[0])
+	}
+	for i, j := 0, len(post)-1; i < j; i, j = i+1, j-1 {
+		post[i], post[j] = post[j], post[i]
+	}
+	return post
+}
+
+// ---- facts ----
+
+func (a *analysis) collectFacts() {
+	a.byInstr = map[ssa.Instruction][]int{}
+	a.blindLocs = map[string]bool{}
+	type pending struct {
+		instr ssa.Instruction
+		effs  []effect.Effect
+	}
+	var all []pending
+	for _, b := range a.fn.Blocks {
+		for _, instr := range b.Instrs {
+			effs := a.cls.Of(instr)
+			if len(effs) == 0 {
+				continue
+			}
+			all = append(all, pending{instr, effs})
+			for _, e := range effs {
+				if (e.Kind == effect.Blind || e.Kind == effect.Reset) && !a.state[e.Loc.Path] {
+					a.blindLocs[e.Loc.Path] = true
+				}
+			}
+		}
+	}
+	for _, p := range all {
+		b := p.instr.Block()
+		for _, e := range p.effs {
+			add := func(k factKind, state string) {
+				a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))
+				a.facts = append(a.facts, fact{kind: k, eff: e, block: b, state: state})
+			}
+			switch e.Kind {
+			case effect.Clobber, effect.Submit:
+				switch {
+				case e.Defer:
+					add(fDeferred, "")
+				case a.state[e.Loc.Path] && e.Kind == effect.Clobber:
+					add(fMutation, e.Loc.Path)
+					add(fTransition, e.Loc.Path)
+				default:
+					add(fMutation, "")
+				}
+			case effect.Blind, effect.Reset, effect.Restore:
+				switch {
+				case a.state[e.Loc.Path]:
+					add(fTransition, e.Loc.Path)
+				case e.Defer:
+				case e.Kind == effect.Restore:
+					add(fRestore, "")
+				default:
+					if a.blindLocs[e.Loc.Path] {
+						add(fMoveOut, "") // a mutation only after a value read of the location
+					}
+					if e.Kind == effect.Blind {
+						add(fBlind, "")
+					} else {
+						add(fReset, "")
+					}
+				}
+			case effect.Repoll:
+				if !e.Defer && !a.isConstructor(p.instr) {
+					add(fCall, "")
+				}
+			case effect.Read:
+				if a.blindLocs[e.Loc.Path] {
+					add(fRead, "")
+				}
+			}
+		}
+	}
+}
+
+// isConstructor recognizes calls of resumable helpers that only build a
+// result (Wait, Forward, Yield, Map): no receiver and nothing mutable passed.
+func (a *analysis) isConstructor(instr ssa.Instruction) bool {
+	call, ok := instr.(ssa.CallInstruction)
+	if !ok {
+		return false
+	}
+	c := call.Common()
+	if c.IsInvoke() {
+		return false
+	}
+	sig := c.Signature()
+	if sig.Recv() != nil {
+		return false
+	}
+	for _, arg := range c.Args {
+		switch arg.Type().Underlying().(type) {
+		case *types.Pointer, *types.Map, *types.Chan, *types.Slice, *types.Interface:
+			if !a.o.IsCompletion(arg.Type()) && !isErrorType(arg.Type()) {
+				return false
+			}
+		case *types.Signature:
+			// a mapping function: still a constructor
+		}
+	}
+	if _, ok := c.Value.(*ssa.Function); !ok {
+		return false
+	}
+	return true
+}

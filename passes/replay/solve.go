@@ -1,0 +1,443 @@
+package replay
+
+import (
+	"math/bits"
+	"sort"
+
+	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
+	"golang.org/x/tools/go/ssa"
+)
+
+// bitset is a set of fact ids.
+type bitset []uint64
+
+func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
+
+func (s bitset) has(i int) bool { return s[i/64]&(1<<uint(i%64)) != 0 }
+func (s bitset) add(i int)      { s[i/64] |= 1 << uint(i%64) }
+func (s bitset) del(i int)      { s[i/64] &^= 1 << uint(i%64) }
+
+func (s bitset) clone() bitset { return append(bitset(nil), s...) }
+
+func (s bitset) or(t bitset) {
+	for i := range s {
+		s[i] |= t[i]
+	}
+}
+
+func (s bitset) equal(t bitset) bool {
+	for i := range s {
+		if s[i] != t[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// each calls f for every member, in increasing order.
+func (s bitset) each(f func(i int)) {
+	for w, word := range s {
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			f(w*64 + b)
+			word &^= 1 << uint(b)
+		}
+	}
+}
+
+// flow is the dataflow state at a program point.
+type flow struct {
+	pending bitset          // facts that re-entry would replay
+	written map[string]wval // last write of each state location on the path
+	reset   map[string]bool // locations emptied or overwritten on every path (within the region)
+}
+
+func (f *flow) clone() *flow {
+	g := &flow{pending: f.pending.clone(), written: make(map[string]wval, len(f.written)), reset: make(map[string]bool, len(f.reset))}
+	for k, v := range f.written {
+		g.written[k] = v
+	}
+	for k := range f.reset {
+		g.reset[k] = true
+	}
+	return g
+}
+
+func (f *flow) equal(g *flow) bool {
+	if !f.pending.equal(g.pending) || len(f.written) != len(g.written) || len(f.reset) != len(g.reset) {
+		return false
+	}
+	for k, v := range f.written {
+		if w, ok := g.written[k]; !ok || w != v {
+			return false
+		}
+	}
+	for k := range f.reset {
+		if !g.reset[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// merge joins g into f: pending facts union, differing writes become
+// unknown, resets must hold on both paths.
+func (f *flow) merge(g *flow) {
+	f.pending.or(g.pending)
+	for k, v := range f.written {
+		if w, ok := g.written[k]; !ok || w != v {
+			f.written[k] = wval{kind: wUnknown}
+		}
+	}
+	for k := range g.written {
+		if _, ok := f.written[k]; !ok {
+			f.written[k] = wval{kind: wUnknown}
+		}
+	}
+	for k := range f.reset {
+		if !g.reset[k] {
+			delete(f.reset, k)
+		}
+	}
+}
+
+type record struct {
+	rule  string
+	fact  int
+	yield *ssa.Return
+	call  ssa.Instruction
+}
+
+func (a *analysis) solve() {
+	n := len(a.fn.Blocks)
+	nf := len(a.facts)
+	out := make([]*flow, n)
+	order := reversePostorder(a.fn)
+	a.pendingAtCall = map[ssa.Instruction]bitset{}
+
+	inState := func(b *ssa.BasicBlock) *flow {
+		var in *flow
+		if b.Index == 0 {
+			in = &flow{pending: newBitset(nf), written: map[string]wval{}, reset: map[string]bool{}}
+		}
+		for _, p := range b.Preds {
+			if out[p.Index] == nil {
+				continue
+			}
+			e := a.edge(p, b, out[p.Index])
+			if in == nil {
+				in = e
+			} else {
+				in.merge(e)
+			}
+		}
+		return in
+	}
+
+	for round := 0; round < maxRoundFactor*n+8; round++ {
+		changed := false
+		for _, b := range order {
+			in := inState(b)
+			if in == nil {
+				continue
+			}
+			o := a.transfer(b, in, nil)
+			if out[b.Index] == nil || !o.equal(out[b.Index]) {
+				out[b.Index] = o
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	// Final pass: judge the facts that reach each yield point.
+	var recs []record
+	for _, b := range order {
+		if in := inState(b); in != nil {
+			a.transfer(b, in, &recs)
+		}
+	}
+	a.report(recs)
+}
+
+// edge applies what crossing p->b does: a back edge into a loop whose
+// condition tests persistent progress re-dispatches on it, so the writes of
+// that progress made in the iteration are committed.
+func (a *analysis) edge(p, b *ssa.BasicBlock, o *flow) *flow {
+	locs := a.loopHeads[b]
+	if len(locs) == 0 || !b.Dominates(p) {
+		return o.clone()
+	}
+	e := o.clone()
+	e.pending.each(func(id int) {
+		f := a.facts[id]
+		if (f.kind == fMutation || f.kind == fTransition) && f.state != "" && locs[f.state] {
+			e.pending.del(id)
+		}
+	})
+	return e
+}
+
+func (a *analysis) transfer(b *ssa.BasicBlock, in *flow, recs *[]record) *flow {
+	st := in.clone()
+	for _, instr := range b.Instrs {
+		for _, id := range a.byInstr[instr] {
+			a.apply(st, id, b, recs != nil)
+		}
+		switch instr := instr.(type) {
+		case *ssa.If:
+			// A dispatch on L re-reads it: transitions of L written before
+			// it are no longer premature.
+			for _, t := range a.ifTests[instr] {
+				st.pending.each(func(id int) {
+					if f := a.facts[id]; f.kind == fTransition && f.state == t.path {
+						st.pending.del(id)
+					}
+				})
+			}
+		case *ssa.Return:
+			if recs != nil {
+				if info, ok := a.yields[instr]; ok {
+					a.atYield(st, instr, info, recs)
+				}
+			}
+		}
+	}
+	return st
+}
+
+func storeVal(instr ssa.Instruction) ssa.Value {
+	if s, ok := instr.(*ssa.Store); ok {
+		return s.Val
+	}
+	return nil
+}
+
+func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock, final bool) {
+	f := a.facts[id]
+	path := f.eff.Loc.Path
+	switch f.kind {
+	case fMutation:
+		if f.state != "" { // a clobbering write of a state location (s.i++)
+			w := a.writeOf(f)
+			a.transition(st, f.state, w, b)
+			if canSelect(w, a.armSet(b, f.state)) && !a.masked(st, b) {
+				st.pending.add(id)
+			}
+			return
+		}
+		if a.coveredByReset(st, f.eff) || a.masked(st, b) {
+			return
+		}
+		st.pending.add(id)
+	case fDeferred:
+		st.pending.add(id)
+	case fMoveOut:
+		moved := false
+		st.pending.each(func(j int) {
+			if g := a.facts[j]; g.kind == fRead && g.eff.Loc.Path == path {
+				moved = true
+			}
+		})
+		if moved && !a.masked(st, b) {
+			st.pending.add(id)
+		}
+	case fBlind:
+		if !a.masked(st, b) {
+			st.pending.add(id)
+		}
+		st.reset[path] = true
+	case fReset:
+		st.reset[path] = true
+	case fRestore:
+		st.pending.each(func(j int) {
+			if g := a.facts[j]; g.kind != fDeferred && g.eff.Loc.Path == path {
+				st.pending.del(j)
+			}
+		})
+	case fTransition:
+		if f.eff.Kind != effect.Clobber { // clobbering state writes transitioned above
+			a.transition(st, f.state, a.writeOf(f), b)
+		}
+		st.pending.add(id)
+	case fCall:
+		if final {
+			at := newBitset(len(a.facts))
+			st.pending.each(func(j int) {
+				if a.facts[j].kind == fTransition {
+					at.add(j)
+				}
+			})
+			a.pendingAtCall[f.eff.Instr] = at
+		}
+		if !a.masked(st, b) {
+			st.pending.add(id)
+		}
+	case fRead:
+		st.pending.add(id)
+	}
+}
+
+func (a *analysis) writeOf(f fact) wval {
+	if v := storeVal(f.eff.Instr); v != nil {
+		return abstractWrite(a.tr, v, f.state)
+	}
+	return wval{kind: wUnknown}
+}
+
+// transition records a write of state location loc and cuts the pending
+// facts that re-entry can no longer reach.
+func (a *analysis) transition(st *flow, loc string, w wval, b *ssa.BasicBlock) {
+	st.pending.each(func(id int) {
+		f := a.facts[id]
+		if f.kind == fDeferred {
+			return
+		}
+		if f.kind == fTransition && f.state == loc {
+			st.pending.del(id) // superseded by this write
+			return
+		}
+		if !canSelect(w, a.armSet(f.block, loc)) {
+			st.pending.del(id)
+			return
+		}
+		for h, locs := range a.loopHeads {
+			if locs[loc] && a.inLoop[h][f.block] && a.inLoop[h][b] {
+				st.pending.del(id) // progress persisted in the same iteration
+				return
+			}
+		}
+	})
+	st.written[loc] = w
+	for k := range st.reset {
+		delete(st.reset, k) // a reset in an earlier state does not excuse a later rebuild
+	}
+}
+
+// masked reports whether the state written so far on this path keeps
+// re-entry away from block b.
+func (a *analysis) masked(st *flow, b *ssa.BasicBlock) bool {
+	for loc, w := range st.written {
+		if w.kind != wUnknown && !canSelect(w, a.armSet(b, loc)) {
+			return true
+		}
+	}
+	return false
+}
+
+// coveredByReset reports whether a clobber accumulates into a location
+// reset earlier in the same region (reset-then-rebuild).
+func (a *analysis) coveredByReset(st *flow, e effect.Effect) bool {
+	if e.Kind != effect.Clobber || e.Loc.Path == "" {
+		return false
+	}
+	for r := range st.reset {
+		if hasPrefixPath(e.Loc.Path, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]record) {
+	st.pending.each(func(id int) {
+		f := a.facts[id]
+		switch f.kind {
+		case fMutation, fMoveOut:
+			if !a.masked(st, f.block) {
+				*recs = append(*recs, record{RuleMutation, id, ret, nil})
+			}
+		case fDeferred:
+			*recs = append(*recs, record{RuleMutation, id, ret, nil})
+		case fBlind:
+			if !a.masked(st, f.block) {
+				*recs = append(*recs, record{RuleBlind, id, ret, nil})
+			}
+		case fCall:
+			if !info.sources[f.eff.Instr] && !a.masked(st, f.block) {
+				*recs = append(*recs, record{RuleRepeated, id, ret, nil})
+			}
+		case fTransition:
+			for src := range info.sources {
+				if at, ok := a.pendingAtCall[src]; ok && at.has(id) {
+					*recs = append(*recs, record{RulePremature, id, ret, src})
+				}
+			}
+		}
+	})
+}
+
+// report keeps, for each fact and rule, the earliest yield point it reaches.
+func (a *analysis) report(recs []record) {
+	type key struct {
+		rule string
+		fact int
+	}
+	best := map[key]record{}
+	for _, r := range recs {
+		k := key{r.rule, r.fact}
+		if old, ok := best[k]; !ok || r.yield.Pos() < old.yield.Pos() {
+			best[k] = r
+		}
+	}
+	type site struct {
+		rule  string
+		instr ssa.Instruction
+	}
+	seen := map[site]bool{}
+	for _, r := range sortedRecords(best) {
+		f := a.facts[r.fact]
+		// One finding per instruction and rule (an instruction may have
+		// several facts, e.g. a clobber of a state location).
+		k := site{r.rule, f.eff.Instr}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		fd := Finding{Rule: r.rule, Effect: f.eff, Yield: r.yield, Call: r.call}
+		if r.call != nil {
+			fd.CallName = callName(a, r.call)
+		}
+		a.findings = append(a.findings, fd)
+	}
+	sort.Slice(a.findings, func(i, j int) bool {
+		pi, pj := a.findings[i].Effect.Instr.Pos(), a.findings[j].Effect.Instr.Pos()
+		if pi != pj {
+			return pi < pj
+		}
+		return a.findings[i].Rule < a.findings[j].Rule
+	})
+}
+
+// sortedRecords orders the kept records deterministically.
+func sortedRecords[K comparable](m map[K]record) []record {
+	out := make([]record, 0, len(m))
+	for _, r := range m {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].fact != out[j].fact {
+			return out[i].fact < out[j].fact
+		}
+		return out[i].rule < out[j].rule
+	})
+	return out
+}
+
+func callName(a *analysis, instr ssa.Instruction) string {
+	for _, id := range a.byInstr[instr] {
+		if f := a.facts[id]; f.kind == fCall {
+			return trimCalls(f.eff.What)
+		}
+	}
+	return "the call"
+}
+
+func trimCalls(what string) string {
+	const p = "calls "
+	if len(what) > len(p) && what[:len(p)] == p {
+		return what[len(p):]
+	}
+	return what
+}

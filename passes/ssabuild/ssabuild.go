@@ -1,0 +1,99 @@
+// Package ssabuild builds SSA for the packages where reentrycheck needs it.
+//
+// It replaces x/tools' buildssa for one reason: reentrycheck declares facts,
+// so its passes run on every dependency, std included, and requiring buildssa
+// would build SSA (and run ctrlflow) for all of them. This pass builds nothing
+// for standard-library packages, which a built-in table describes instead,
+// and returns a nil *SSA for them.
+package ssabuild
+
+import (
+	"go/ast"
+	"go/types"
+	"reflect"
+
+	"github.com/reentrycheck/reentrycheck/passes/internal/stdpkg"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+// SSA holds the package's SSA form and its source functions (closures
+// included) in source order.
+type SSA struct {
+	Pkg      *ssa.Package
+	SrcFuncs []*ssa.Function
+}
+
+// Analyzer builds SSA for every package outside the standard library.
+var Analyzer = &analysis.Analyzer{
+	Name:       "reentrycheckssa",
+	Doc:        "builds SSA for non-standard-library packages",
+	Run:        run,
+	ResultType: reflect.TypeFor[*SSA](),
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	if stdpkg.Is(pass) {
+		return (*SSA)(nil), nil
+	}
+	prog := ssa.NewProgram(pass.Fset, ssa.BuilderMode(0))
+	prog.SetNoReturn(noReturn)
+	for _, p := range pass.Pkg.Imports() {
+		prog.CreatePackage(p, nil, nil, true)
+	}
+	pkg := prog.CreatePackage(pass.Pkg, pass.Files, pass.TypesInfo, false)
+	pkg.Build()
+
+	var funcs []*ssa.Function
+	var add func(f *ssa.Function)
+	add = func(f *ssa.Function) {
+		funcs = append(funcs, f)
+		for _, anon := range f.AnonFuncs {
+			add(anon)
+		}
+	}
+	for _, file := range pass.Files {
+		for _, decl := range file.Decls {
+			fd, ok := decl.(*ast.FuncDecl)
+			if !ok {
+				continue
+			}
+			obj, _ := pass.TypesInfo.Defs[fd.Name].(*types.Func)
+			if obj == nil {
+				continue
+			}
+			if f := prog.FuncValue(obj); f != nil {
+				add(f)
+			}
+		}
+	}
+	// Package-level variable initializers may contain closures too.
+	if init := pkg.Func("init"); init != nil {
+		for _, anon := range init.AnonFuncs {
+			add(anon)
+		}
+	}
+	return &SSA{Pkg: pkg, SrcFuncs: funcs}, nil
+}
+
+// noReturn names the standard-library functions that never return, so that
+// SSA prunes the paths after them (a log.Fatal is not a path to a yield).
+func noReturn(fn *types.Func) bool {
+	if fn.Pkg() == nil {
+		return false
+	}
+	switch fn.Pkg().Path() + "." + fn.Name() {
+	case "os.Exit", "runtime.Goexit", "syscall.Exit",
+		"log.Fatal", "log.Fatalf", "log.Fatalln", "log.Panic", "log.Panicf", "log.Panicln":
+		return true
+	}
+	if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
+		switch fn.Name() {
+		case "Fatal", "Fatalf", "Fatalln", "FailNow", "SkipNow", "Skip", "Skipf":
+			if fn.Pkg().Path() == "testing" || fn.Pkg().Path() == "log" {
+				return true
+			}
+		}
+	}
+	return false
+}

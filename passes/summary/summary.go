@@ -1,0 +1,308 @@
+package summary
+
+import (
+	"fmt"
+	"go/types"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/reentrycheck/reentrycheck/passes/config"
+	"github.com/reentrycheck/reentrycheck/passes/directives"
+	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
+	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/ssabuild"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+// Mutates is the fact exported for a function or method that mutates state
+// its caller passes it (or package state, or submits I/O). Parameters are
+// numbered with the receiver first.
+type Mutates struct {
+	Clobber []int  // parameters written non-idempotently
+	Blind   []int  // parameters only overwritten blindly
+	Globals bool   // clobbers package-level state
+	Submits bool   // submits I/O
+	What    string // the first effect, for messages
+}
+
+// AFact marks Mutates as an analysis fact.
+func (*Mutates) AFact() {}
+
+func (m *Mutates) String() string {
+	var parts []string
+	if len(m.Clobber) > 0 {
+		parts = append(parts, "clobbers"+ints(m.Clobber))
+	}
+	if len(m.Blind) > 0 {
+		parts = append(parts, "overwrites"+ints(m.Blind))
+	}
+	if m.Globals {
+		parts = append(parts, "globals")
+	}
+	if m.Submits {
+		parts = append(parts, "submits")
+	}
+	return strings.Join(parts, " ")
+}
+
+func ints(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = fmt.Sprint(x)
+	}
+	return "(" + strings.Join(s, ",") + ")"
+}
+
+func toBits(xs []int) effect.Bits {
+	var b effect.Bits
+	for _, x := range xs {
+		b = b.With(x)
+	}
+	return b
+}
+
+func fromBits(b effect.Bits) []int {
+	var xs []int
+	for i := 0; i < 64; i++ {
+		if b.Has(i) {
+			xs = append(xs, i)
+		}
+	}
+	return xs
+}
+
+// Summaries gives the effect summary of any callee seen from this package and
+// implements effect.Oracle.
+type Summaries struct {
+	pass  *analysis.Pass
+	dirs  *directives.Directives
+	local map[*ssa.Function]*effect.Summary
+	byObj map[*types.Func]*ssa.Function
+	impls map[*types.Func][]*types.Func // interface method -> known implementations
+}
+
+// Analyzer computes mutation summaries by induction over the call graph and
+// exports them as facts.
+var Analyzer = &analysis.Analyzer{
+	Name:       "reentrychecksummary",
+	Doc:        "summarizes which parameters and globals each function mutates",
+	Run:        run,
+	Requires:   []*analysis.Analyzer{config.Analyzer, directives.Analyzer, ssabuild.Analyzer},
+	FactTypes:  []analysis.Fact{new(Mutates)},
+	ResultType: reflect.TypeFor[*Summaries](),
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	s := &Summaries{
+		pass:  pass,
+		dirs:  pass.ResultOf[directives.Analyzer].(*directives.Directives),
+		local: map[*ssa.Function]*effect.Summary{},
+		byObj: map[*types.Func]*ssa.Function{},
+		impls: map[*types.Func][]*types.Func{},
+	}
+	prog := pass.ResultOf[ssabuild.Analyzer].(*ssabuild.SSA)
+	if prog == nil {
+		return s, nil // standard library: described by the table
+	}
+	funcs := prog.SrcFuncs
+	for _, fn := range funcs {
+		s.local[fn] = &effect.Summary{}
+		if obj, _ := fn.Object().(*types.Func); obj != nil && fn.Parent() == nil {
+			s.byObj[obj] = fn
+		}
+	}
+	// Induction over the call graph: recompute until nothing grows. Summaries
+	// only ever gain bits, so this terminates; the bound is a safety net.
+	for round := 0; round < 2*len(funcs)+4; round++ {
+		changed := false
+		for _, fn := range funcs {
+			next := s.compute(fn)
+			if *next != *s.local[fn] {
+				s.local[fn] = next
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	for _, fn := range funcs {
+		obj, _ := fn.Object().(*types.Func)
+		if obj == nil || fn.Parent() != nil {
+			continue // closures cannot carry facts
+		}
+		sum := s.local[fn]
+		if sum.Empty() || s.dirs.IsIdempotent(obj) {
+			continue
+		}
+		pass.ExportObjectFact(obj, &Mutates{
+			Clobber: fromBits(sum.Clobber), Blind: fromBits(sum.Blind &^ sum.Clobber),
+			Globals: sum.Globals, Submits: sum.Submits, What: sum.What,
+		})
+	}
+	return s, nil
+}
+
+// compute derives fn's summary from its instructions and its callees' current
+// summaries.
+func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
+	out := &effect.Summary{}
+	if obj, _ := fn.Object().(*types.Func); obj != nil && s.dirs.IsIdempotent(obj) {
+		return out
+	}
+	c := effect.New(fn, s)
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			for _, e := range c.Of(instr) {
+				var clobber bool
+				switch e.Kind {
+				case effect.Clobber:
+					clobber = true
+				case effect.Blind, effect.Reset, effect.Restore:
+				case effect.Submit:
+					out.Submits = true
+					if out.What == "" {
+						out.What = e.What
+					}
+					continue
+				default:
+					continue
+				}
+				switch e.Loc.Root.Kind {
+				case persist.Param:
+					if clobber {
+						out.Clobber = out.Clobber.With(e.Loc.Root.Index)
+					} else {
+						out.Blind = out.Blind.With(e.Loc.Root.Index)
+					}
+				case persist.FreeVar:
+					if clobber {
+						out.FreeClobber = out.FreeClobber.With(e.Loc.Root.Index)
+					} else {
+						out.FreeBlind = out.FreeBlind.With(e.Loc.Root.Index)
+					}
+				case persist.Global:
+					if clobber {
+						out.Globals = true
+					}
+				}
+				if clobber && out.What == "" {
+					out.What = e.What
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Callees implements effect.Oracle.
+func (s *Summaries) Callees(caller *ssa.Function, call *ssa.CallCommon) ([]*effect.Summary, *types.Func) {
+	if call.IsInvoke() {
+		var sums []*effect.Summary
+		if sum := s.ofObject(call.Method); sum != nil {
+			sums = append(sums, sum)
+		}
+		for _, impl := range s.implementations(call.Method) {
+			if sum := s.ofObject(impl); sum != nil {
+				sums = append(sums, sum)
+			}
+		}
+		return sums, call.Method
+	}
+	fn := call.StaticCallee()
+	if fn == nil {
+		return nil, nil // a dynamic call: unknown, taken as effect-free
+	}
+	obj, _ := fn.Object().(*types.Func)
+	if origin := fn.Origin(); origin != nil {
+		fn = origin
+	}
+	if sum, ok := s.local[fn]; ok {
+		return []*effect.Summary{sum}, obj
+	}
+	if obj == nil {
+		return nil, nil
+	}
+	if sum := s.ofObject(obj); sum != nil {
+		return []*effect.Summary{sum}, obj
+	}
+	return nil, obj
+}
+
+// ofObject returns the summary of a declared function or method: the local
+// one, its fact, or the std table.
+func (s *Summaries) ofObject(obj *types.Func) *effect.Summary {
+	obj = obj.Origin()
+	if fn, ok := s.byObj[obj]; ok {
+		return s.local[fn]
+	}
+	if sum, ok := stdEffects[config.QualifiedName(obj)]; ok {
+		return &sum
+	}
+	var m Mutates
+	if s.pass.ImportObjectFact(obj, &m) {
+		return &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, What: m.What}
+	}
+	return nil
+}
+
+// implementations lists the methods that an interface method may dispatch
+// to among the named types of this package and its direct imports.
+func (s *Summaries) implementations(m *types.Func) []*types.Func {
+	if impls, ok := s.impls[m]; ok {
+		return impls
+	}
+	var out []*types.Func
+	recv := m.Type().(*types.Signature).Recv()
+	if recv != nil {
+		if iface, ok := recv.Type().Underlying().(*types.Interface); ok {
+			pkgs := append([]*types.Package{s.pass.Pkg}, s.pass.Pkg.Imports()...)
+			for _, p := range pkgs {
+				scope := p.Scope()
+				for _, name := range scope.Names() {
+					tn, ok := scope.Lookup(name).(*types.TypeName)
+					if !ok || tn.IsAlias() {
+						continue
+					}
+					if _, isIface := tn.Type().Underlying().(*types.Interface); isIface {
+						continue
+					}
+					for _, t := range []types.Type{tn.Type(), types.NewPointer(tn.Type())} {
+						if !types.Implements(t, iface) {
+							continue
+						}
+						if sel, _, _ := types.LookupFieldOrMethod(t, true, tn.Pkg(), m.Name()); sel != nil {
+							if f, ok := sel.(*types.Func); ok {
+								out = append(out, f)
+							}
+						}
+						break
+					}
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].FullName() < out[j].FullName() })
+	s.impls[m] = out
+	return out
+}
+
+// IsResumable implements effect.Oracle.
+func (s *Summaries) IsResumable(sig *types.Signature) bool { return s.dirs.IsResumable(sig) }
+
+// ReturnsCompletion implements effect.Oracle.
+func (s *Summaries) ReturnsCompletion(sig *types.Signature) bool { return s.dirs.ReturnsCompletion(sig) }
+
+// IsCompletion implements effect.Oracle.
+func (s *Summaries) IsCompletion(t types.Type) bool { return s.dirs.IsCompletion(t) }
+
+// IsIdempotent implements effect.Oracle.
+func (s *Summaries) IsIdempotent(fn *types.Func) bool { return s.dirs.IsIdempotent(fn) }
+
+// IsDone implements effect.Oracle.
+func (s *Summaries) IsDone(fn *types.Func) bool { return s.dirs.IsDone(fn) }
+
+// Directives returns the directives result the summaries were built with.
+func (s *Summaries) Directives() *directives.Directives { return s.dirs }
