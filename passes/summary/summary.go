@@ -293,7 +293,9 @@ func (s *Summaries) implementations(m *types.Func) []*types.Func {
 func (s *Summaries) IsResumable(sig *types.Signature) bool { return s.dirs.IsResumable(sig) }
 
 // ReturnsCompletion implements effect.Oracle.
-func (s *Summaries) ReturnsCompletion(sig *types.Signature) bool { return s.dirs.ReturnsCompletion(sig) }
+func (s *Summaries) ReturnsCompletion(sig *types.Signature) bool {
+	return s.dirs.ReturnsCompletion(sig)
+}
 
 // IsCompletion implements effect.Oracle.
 func (s *Summaries) IsCompletion(t types.Type) bool { return s.dirs.IsCompletion(t) }
