@@ -1,0 +1,11 @@
+// Package driver runs analyzers standalone, on packages loaded from source
+// with go/packages, through the public golang.org/x/tools/go/analysis/checker,
+// and turns the action graph into what the CLI prints: a flat, deduplicated
+// list of findings (with related locations and fixes resolved to file
+// positions), the package errors that stopped analysis, and the errors the
+// analysis itself returned (for example a bad -ioresult entry).
+//
+// The output forms live beside it: plain text, SARIF for code scanning, and
+// the merged fixes that -fix writes and -diff shows. The standard -json form
+// is the checker's own Graph.PrintJSON.
+package driver

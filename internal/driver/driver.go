@@ -1,0 +1,224 @@
+package driver
+
+import (
+	"errors"
+	"fmt"
+	"go/token"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+)
+
+// Options says what to load and how.
+type Options struct {
+	Dir      string   // directory the patterns are relative to ("" = current)
+	Env      []string // environment of the go command (nil = this process's)
+	Patterns []string // package patterns, as for go build
+	Tests    bool     // analyze test files too
+	Tags     string   // comma-separated build tags, as for go build -tags
+}
+
+// Finding is one diagnostic of a root package, with positions resolved.
+type Finding struct {
+	Package  string // package ID, e.g. "example.com/p" or "example.com/p [example.com/p.test]"
+	Analyzer string
+	Category string
+	Message  string
+	URL      string
+	Pos, End token.Position
+	Related  []Related
+	Fixes    []Fix // the first is what -fix applies
+}
+
+// Related is a secondary location of a finding (for reentrycheck: the yield point).
+type Related struct {
+	Pos, End token.Position
+	Message  string
+}
+
+// Fix is a suggested fix with resolved edit positions.
+type Fix struct {
+	Message string
+	Edits   []Edit
+}
+
+// Edit replaces the text between Pos and End (same file) with New.
+type Edit struct {
+	Pos, End token.Position
+	New      string
+}
+
+// Result is what one run found.
+type Result struct {
+	Graph          *checker.Graph
+	Findings       []Finding // deduplicated, sorted by position
+	PackageErrors  []string  // load, parse and type errors, as "file:line:col: message"
+	AnalysisErrors []string  // errors returned by analyzers, deduplicated
+}
+
+// Failed reports whether some package could not be analyzed.
+func (r *Result) Failed() bool { return len(r.PackageErrors)+len(r.AnalysisErrors) > 0 }
+
+// ErrNoPackages is returned when the patterns match nothing.
+var ErrNoPackages = errors.New("no packages matched")
+
+// Analyze loads the packages and runs the analyzers on them. It returns an
+// error only when nothing could be loaded at all; errors in individual
+// packages are in the Result.
+func Analyze(analyzers []*analysis.Analyzer, opts Options) (*Result, error) {
+	cfg := &packages.Config{
+		Mode:  packages.LoadAllSyntax | packages.NeedModule,
+		Dir:   opts.Dir,
+		Env:   opts.Env,
+		Tests: opts.Tests,
+	}
+	if opts.Tags != "" {
+		cfg.BuildFlags = []string{"-tags=" + opts.Tags}
+	}
+	patterns := opts.Patterns
+	if len(patterns) == 0 {
+		patterns = []string{"."}
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
+	}
+	if len(pkgs) == 0 {
+		return nil, fmt.Errorf("%w %s", ErrNoPackages, strings.Join(patterns, " "))
+	}
+	res := &Result{PackageErrors: packageErrors(pkgs)}
+	graph, err := checker.Analyze(analyzers, pkgs, nil)
+	if err != nil {
+		return nil, err
+	}
+	res.Graph = graph
+	res.AnalysisErrors = analysisErrors(graph)
+	res.Findings = findings(graph)
+	return res, nil
+}
+
+// packageErrors lists the errors of every loaded package, dependencies
+// included, once each, in the order go/packages.PrintErrors would.
+func packageErrors(pkgs []*packages.Package) []string {
+	var errs []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			errs = append(errs, s)
+		}
+	}
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		for _, e := range p.Errors {
+			add(e.Error())
+		}
+		if p.Module != nil && p.Module.Error != nil {
+			add(p.Module.Error.Err)
+		}
+	})
+	return errs
+}
+
+// analysisErrors collects the root causes of failed actions: an action that
+// failed because a prerequisite failed, or because its package did not type
+// check (already in PackageErrors), adds nothing new.
+func analysisErrors(g *checker.Graph) []string {
+	byMsg := map[string][]string{}
+	var order []string
+	for act := range g.All() {
+		if act.Err == nil || act.Package.IllTyped {
+			continue
+		}
+		derived := false
+		for _, dep := range act.Deps {
+			derived = derived || dep.Err != nil
+		}
+		if derived {
+			continue
+		}
+		msg := act.Err.Error()
+		if byMsg[msg] == nil {
+			order = append(order, msg)
+		}
+		byMsg[msg] = append(byMsg[msg], act.Package.PkgPath)
+	}
+	sort.Strings(order)
+	var errs []string
+	for _, msg := range order {
+		pkgs := byMsg[msg]
+		if len(pkgs) == 1 {
+			errs = append(errs, fmt.Sprintf("%s: %s", pkgs[0], msg))
+		} else {
+			errs = append(errs, fmt.Sprintf("%s (in %d packages)", msg, len(pkgs)))
+		}
+	}
+	return errs
+}
+
+// findings flattens the diagnostics of the root actions. The same file is
+// analyzed as part of p and of its test variant, so identical diagnostics
+// are kept once.
+func findings(g *checker.Graph) []Finding {
+	type key struct {
+		file              string
+		start, end        int
+		category, message string
+	}
+	seen := map[key]bool{}
+	var out []Finding
+	for _, act := range g.Roots {
+		if act.Err != nil {
+			continue
+		}
+		fset := act.Package.Fset
+		for _, d := range act.Diagnostics {
+			f := Finding{
+				Package:  act.Package.ID,
+				Analyzer: act.Analyzer.Name,
+				Category: d.Category,
+				Message:  d.Message,
+				URL:      d.URL,
+				Pos:      fset.Position(d.Pos),
+				End:      endPosition(fset, d.Pos, d.End),
+			}
+			k := key{f.Pos.Filename, f.Pos.Offset, f.End.Offset, f.Category, f.Message}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			for _, r := range d.Related {
+				f.Related = append(f.Related, Related{Pos: fset.Position(r.Pos), End: endPosition(fset, r.Pos, r.End), Message: r.Message})
+			}
+			for _, sf := range d.SuggestedFixes {
+				fix := Fix{Message: sf.Message}
+				for _, e := range sf.TextEdits {
+					fix.Edits = append(fix.Edits, Edit{Pos: fset.Position(e.Pos), End: endPosition(fset, e.Pos, e.End), New: string(e.NewText)})
+				}
+				f.Fixes = append(f.Fixes, fix)
+			}
+			out = append(out, f)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Pos, out[j].Pos
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		if a.Offset != b.Offset {
+			return a.Offset < b.Offset
+		}
+		return out[i].Category < out[j].Category
+	})
+	return out
+}
+
+// endPosition resolves end, which may be unset (a point diagnostic).
+func endPosition(fset *token.FileSet, pos, end token.Pos) token.Position {
+	if !end.IsValid() {
+		end = pos
+	}
+	return fset.Position(end)
+}

@@ -1,0 +1,47 @@
+package driver
+
+import (
+	"fmt"
+	"go/token"
+	"io"
+	"path/filepath"
+	"strings"
+)
+
+// WriteText prints findings one per line as "file:line:col: message (category)",
+// each related location on an indented line below it. File names under base
+// are printed relative to it, so that they stay short and clickable.
+func WriteText(w io.Writer, findings []Finding, base string) error {
+	var b strings.Builder
+	for _, f := range findings {
+		fmt.Fprintf(&b, "%s: %s", RelPosition(f.Pos, base), f.Message)
+		if f.Category != "" {
+			fmt.Fprintf(&b, " (%s)", f.Category)
+		}
+		b.WriteByte('\n')
+		for _, r := range f.Related {
+			fmt.Fprintf(&b, "\t%s: %s\n", RelPosition(r.Pos, base), r.Message)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// RelPosition formats p as file:line:col with the file relative to base
+// when it lies under base.
+func RelPosition(p token.Position, base string) string {
+	p.Filename = RelPath(p.Filename, base)
+	return p.String()
+}
+
+// RelPath returns name relative to base if it lies under base, else name.
+func RelPath(name, base string) string {
+	if base == "" {
+		return name
+	}
+	rel, err := filepath.Rel(base, name)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return name
+	}
+	return rel
+}
