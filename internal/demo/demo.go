@@ -141,4 +141,3 @@ func difference(a, b map[string]bool) []string {
 	sort.Strings(d)
 	return d
 }
-

@@ -116,4 +116,3 @@ func TestMergeErrors(t *testing.T) {
 	_, err = Merge([]Fix{{Message: "m", Edits: []Edit{{File: "p.go", Start: 0, End: 1 << 20}}}}, reader(map[string]string{"p.go": src}))
 	assert.ErrorContains(t, err, "outside p.go")
 }
-
