@@ -2,7 +2,7 @@
 GO ?= go
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build test test-short lint demo bench
+.PHONY: all build test test-short lint demo bench golangci-lint gopls
 
 all: build test
 
@@ -25,3 +25,11 @@ lint:
 # Run the linter on the embedded buggy example.
 demo:
 	$(GO) run ./cmd/reentrycheck demo
+
+# golangci-lint v2.15.0 with the reentrycheck plugin compiled in (see docs/golangci-lint.md).
+golangci-lint:
+	cd tools/golangci-lint && $(GO) build -o ../../bin/golangci-lint .
+
+# gopls v0.23.0 with the reentrycheck analyzer compiled in (see docs/editors.md).
+gopls:
+	GO=$(GO) tools/gopls/build.sh bin/gopls
