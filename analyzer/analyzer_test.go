@@ -19,3 +19,7 @@ func testdata(t *testing.T) string {
 func TestC1(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "c1")
 }
+
+func TestStateMachines(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "statemachine")
+}

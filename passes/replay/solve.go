@@ -341,8 +341,12 @@ func (a *analysis) coveredByReset(st *flow, e effect.Effect) bool {
 }
 
 func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]record) {
+	calls := a.propagatedCalls(info)
 	st.pending.each(func(id int) {
 		f := a.facts[id]
+		if calls != nil && f.kind != fTransition && f.kind != fDeferred && !a.beforeAny(f.eff.Instr, calls) {
+			return // reached only through the call's Done: re-entry re-polls the call first
+		}
 		switch f.kind {
 		case fMutation, fMoveOut:
 			if !a.masked(st, f.block) {
@@ -360,9 +364,16 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 			}
 		case fTransition:
 			for src := range info.sources {
-				if at, ok := a.pendingAtCall[src]; ok && at.has(id) {
-					*recs = append(*recs, record{RulePremature, id, ret, src})
+				at, ok := a.pendingAtCall[src]
+				if !ok || !at.has(id) {
+					continue
 				}
+				// Re-entry with the written value that still reaches the
+				// call re-drives it (s.state = X; fallthrough into X's arm).
+				if canSelect(a.writeOf(f), a.armSet(src.Block(), f.state)) {
+					continue
+				}
+				*recs = append(*recs, record{RulePremature, id, ret, src})
 			}
 		}
 	})
@@ -440,4 +451,53 @@ func trimCalls(what string) string {
 		return what[len(p):]
 	}
 	return what
+}
+
+// propagatedCalls returns the re-pollable calls whose IO the yield
+// propagates, or nil when the yield may carry anything else.
+func (a *analysis) propagatedCalls(info *yieldInfo) []ssa.Instruction {
+	var calls []ssa.Instruction
+	for src := range info.sources {
+		repoll := false
+		for _, id := range a.byInstr[src] {
+			if a.facts[id].kind == fCall {
+				repoll = true
+			}
+		}
+		if repoll {
+			calls = append(calls, src)
+		}
+	}
+	// Constructors (Forward, Wait) are sources too; the yield re-enters at
+	// the re-pollable calls they forward, if any.
+	return calls
+}
+
+// beforeAny reports whether re-entry can execute instr before reaching one
+// of calls: unless the call dominates instr, a path from the entry reaches
+// instr first. What the call dominates runs on re-entry only after the
+// re-polled call returns Done, as the continuation of its work, not a replay.
+func (a *analysis) beforeAny(instr ssa.Instruction, calls []ssa.Instruction) bool {
+	for _, c := range calls {
+		if !dominatesInstr(c, instr) {
+			return true
+		}
+	}
+	return false
+}
+
+func dominatesInstr(c, instr ssa.Instruction) bool {
+	if c.Block() == instr.Block() {
+		return indexIn(c) < indexIn(instr)
+	}
+	return c.Block().Dominates(instr.Block())
+}
+
+func indexIn(instr ssa.Instruction) int {
+	for i, x := range instr.Block().Instrs {
+		if x == instr {
+			return i
+		}
+	}
+	return -1
 }

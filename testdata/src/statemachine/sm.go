@@ -1,0 +1,255 @@
+// Package statemachine holds correct state machines that must stay silent,
+// next to the buggy variants that the cut rules must not hide.
+package statemachine
+
+import "rt"
+
+type phase int
+
+const (
+	stStart phase = iota
+	stWait
+	stRead
+	stDone
+)
+
+type Op struct {
+	state  phase
+	cur    *rt.Cursor
+	file   *rt.File
+	buf    []byte
+	out    []int
+	n      int
+	i      int
+	items  []*rt.Cursor
+	sum    int
+	c      *rt.Completion
+	wait   *rt.Completion
+	writes []*rt.Completion
+}
+
+// Shape: advance the state before yielding on a submitted completion.
+func (s *Op) SubmitThenWait() (rt.IOResult[int], error) {
+	switch s.state {
+	case stStart:
+		s.n++ // committed by the transition below
+		c, err := s.file.ReadAt(s.buf, 0)
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		s.out = append(s.out, 1)
+		s.state = stWait
+		// Re-entrancy: re-entry lands in stWait.
+		return rt.Wait[int](c), nil
+	case stWait:
+		return rt.Done(len(s.buf)), nil
+	}
+	return rt.Done(0), nil
+}
+
+// Transition written before the mutation in the same arm: re-entry
+// dispatches elsewhere, so the append does not re-run.
+func (s *Op) TransitionFirst() (rt.IOResult[int], error) {
+	switch s.state {
+	case stStart:
+		c, err := s.file.ReadAt(s.buf, 0)
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		s.state = stWait
+		s.out = append(s.out, 1)
+		return rt.Wait[int](c), nil
+	}
+	return rt.Done(0), nil
+}
+
+// One re-pollable call per state, transition after its Done, fallthrough.
+func (s *Op) OnePerState() (rt.IOResult[int], error) {
+	switch s.state {
+	case stStart:
+		r, err := s.cur.Seek(s.n)
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		s.out = append(s.out, s.n)
+		s.state = stRead
+		fallthrough
+	case stRead:
+		rec, err := s.cur.Next()
+		if err != nil || rec.IsIO() {
+			return rt.Forward[int](rec, err)
+		}
+		s.sum += rec.Value()
+		s.state = stDone
+	}
+	return rt.Done(s.sum), nil
+}
+
+// The buggy twin: the append in stStart is not committed before the
+// yield of the second call in the same arm.
+func (s *Op) OnePerStateBuggy() (rt.IOResult[int], error) {
+	switch s.state {
+	case stStart:
+		r, err := s.cur.Seek(s.n) // want `calls s\.cur\.Seek, which already returned Done, runs again when the yield at sm\.go:\d+ re-enters`
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		s.out = append(s.out, s.n) // want `appends to s\.out before the yield`
+		rec, err := s.cur.Next()
+		if err != nil || rec.IsIO() {
+			return rt.Forward[int](rec, err)
+		}
+		s.state = stDone
+		return rt.Done(rec.Value()), nil
+	}
+	return rt.Done(0), nil
+}
+
+// Code after the switch rejoins is controlled by no dispatch: never cut.
+func (s *Op) AfterRejoin() (rt.IOResult[int], error) {
+	switch s.state {
+	case stStart:
+		s.state = stRead
+	case stRead:
+		s.state = stDone
+	}
+	s.n++ // want `increments s\.n before the yield`
+	r, err := s.cur.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	return rt.Done(r.Value()), nil
+}
+
+// A state loop: for { switch } with continue.
+func (s *Op) Loop() (rt.IOResult[int], error) {
+	for {
+		switch s.state {
+		case stStart:
+			s.out = s.out[:0]
+			s.state = stRead
+			continue
+		case stRead:
+			r, err := s.cur.Next()
+			if err != nil || r.IsIO() {
+				return rt.Forward[int](r, err)
+			}
+			s.out = append(s.out, r.Value())
+			s.n++
+			if s.n == 10 {
+				s.state = stDone
+			}
+		case stDone:
+			return rt.Done(len(s.out)), nil
+		}
+	}
+}
+
+// Progress committed per iteration: cursor advanced after Done (bugs.md C4 fixed).
+func (s *Op) Progress() (rt.IOResult[int], error) {
+	for s.i < len(s.items) {
+		r, err := s.items[s.i].Next()
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		s.sum += r.Value()
+		s.i++
+	}
+	return rt.Done(s.sum), nil
+}
+
+// Progress advanced before the call in the same iteration: the increment is
+// followed by a yield before the loop head re-dispatches.
+func (s *Op) ProgressBuggy() (rt.IOResult[int], error) {
+	for s.i < len(s.items) {
+		s.sum += 2 // want `increments s\.sum before the yield`
+		r, err := s.items[s.i].Next()
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		s.i++
+	}
+	return rt.Done(s.sum), nil
+}
+
+// A once-flag guards the non-idempotent prologue.
+type Once struct {
+	started bool
+	cur     *rt.Cursor
+	out     []int
+}
+
+func (s *Once) Step() (rt.IOResult[int], error) {
+	if !s.started {
+		s.out = append(s.out, 0)
+		s.started = true
+	}
+	r, err := s.cur.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	return rt.Done(r.Value()), nil
+}
+
+// Memoized group build (bugs.md C8 fixed): build once behind a nil test.
+func (s *Op) Memo() (rt.IOResult[int], error) {
+	if s.wait == nil {
+		for _, c := range s.writes {
+			c.Complete()
+		}
+		s.n++
+		s.wait = rt.NewCompletion()
+	}
+	if !s.wait.Finished() {
+		return rt.Wait[int](s.wait), nil
+	}
+	s.writes, s.wait = nil, nil
+	return rt.Done(0), nil
+}
+
+// A type switch on a state interface.
+type state interface{ isState() }
+
+type loading struct{ off int }
+type parsing struct{ n int }
+
+func (*loading) isState() {}
+func (*parsing) isState() {}
+
+type Machine struct {
+	st   state
+	file *rt.File
+	buf  []byte
+	log  []string
+}
+
+func (m *Machine) Step() (rt.IOResult[int], error) {
+	switch st := m.st.(type) {
+	case *loading:
+		m.log = append(m.log, "load")
+		c, err := m.file.ReadAt(m.buf, int64(st.off))
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		m.st = &parsing{}
+		return rt.Wait[int](c), nil
+	case *parsing:
+		return rt.Done(st.n), nil
+	}
+	return rt.Done(0), nil
+}
+
+// The buggy twin: the new state is the same type as the arm.
+func (m *Machine) StepBuggy() (rt.IOResult[int], error) {
+	switch st := m.st.(type) {
+	case *loading:
+		m.log = append(m.log, "load") // want `appends to m\.log before the yield`
+		c, err := m.file.ReadAt(m.buf, int64(st.off)) // want `submits I/O`
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		m.st = &loading{off: st.off + 1}
+		return rt.Wait[int](c), nil
+	}
+	return rt.Done(0), nil
+}
