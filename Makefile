@@ -2,15 +2,15 @@
 GO ?= go
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build test test-short lint demo bench golangci-lint gopls
+.PHONY: all build test test-short lint demo bench install golangci-lint gopls
 
 all: build test
 
 build:
 	$(GO) build ./...
 
-# The full suite, end-to-end tests included.
-test:
+# What CI runs (.ci/run): lint, then the full suite, end-to-end tests included.
+test: lint
 	$(GO) test -count=1 ./...
 
 # Unit tests only (skips end-to-end tests that build external tools).
@@ -21,6 +21,10 @@ lint:
 	gofmt -l $$(git ls-files '*.go' | grep -v testdata/) | (! grep .)
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+# Install the reentrycheck command into $(go env GOBIN) (or GOPATH/bin).
+install:
+	$(GO) install ./cmd/reentrycheck
 
 # Run the linter on the embedded buggy example.
 demo:
