@@ -23,3 +23,11 @@ func TestC1(t *testing.T) {
 func TestStateMachines(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "statemachine")
 }
+
+func TestResetAndRestore(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "reset")
+}
+
+func TestFreshObjects(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "fresh")
+}

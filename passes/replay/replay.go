@@ -49,6 +49,7 @@ const (
 	fMoveOut                    // a blind write that is a mutation if a read of its location is pending
 	fReset                      // a reset: later clobbers of the location rebuild it (no report)
 	fRestore                    // writes back a saved value: cancels pending mutations of the location
+	fDeferRestore               // a deferred write of a location: at every yield it overrides what is pending there
 )
 
 type fact struct {
@@ -567,6 +568,8 @@ func (a *analysis) collectFacts() {
 				switch {
 				case a.state[e.Loc.Path]:
 					add(fTransition, e.Loc.Path)
+				case e.Defer && e.Kind == effect.Restore:
+					add(fDeferRestore, "")
 				case e.Defer:
 				case e.Kind == effect.Restore:
 					add(fRestore, "")

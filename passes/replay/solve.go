@@ -274,7 +274,7 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock, final bool) {
 		if !a.masked(st, b) {
 			st.pending.add(id)
 		}
-	case fRead:
+	case fRead, fDeferRestore:
 		st.pending.add(id)
 	}
 }
@@ -342,8 +342,19 @@ func (a *analysis) coveredByReset(st *flow, e effect.Effect) bool {
 
 func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]record) {
 	calls := a.propagatedCalls(info)
+	var restored []string
+	st.pending.each(func(id int) {
+		if f := a.facts[id]; f.kind == fDeferRestore {
+			restored = append(restored, f.eff.Loc.Path)
+		}
+	})
 	st.pending.each(func(id int) {
 		f := a.facts[id]
+		for _, p := range restored {
+			if hasPrefixPath(f.eff.Loc.Path, p) && f.kind != fDeferred {
+				return // a deferred restore puts the location back at this return
+			}
+		}
 		if calls != nil && f.kind != fTransition && f.kind != fDeferred && !a.beforeAny(f.eff.Instr, calls) {
 			return // reached only through the call's Done: re-entry re-polls the call first
 		}

@@ -117,7 +117,7 @@ func (c *Classifier) Of(instr ssa.Instruction) []Effect {
 	case *ssa.UnOp:
 		if in.Op == token.MUL {
 			loc := c.Tracer.Of(in.X)
-			if loc.Root.Persistent() && usedAsData(in) {
+			if loc.Root.Persistent() && c.usedAsData(in, loc.Path) {
 				return []Effect{{Kind: Read, Loc: loc, Instr: in}}
 			}
 		}
@@ -127,8 +127,9 @@ func (c *Classifier) Of(instr ssa.Instruction) []Effect {
 
 // usedAsData reports whether a loaded value is used for more than tests:
 // a guard flag or state tag that is only compared is a dispatch read, and a
-// later write of it is a transition, not a clobber.
-func usedAsData(v ssa.Value) bool {
+// later write of it is a transition, not a clobber. Uses that only update
+// the same location (s.n++, s.buf = s.buf[:0]) or clear it do not carry its value anywhere either.
+func (c *Classifier) usedAsData(v ssa.Value, path string) bool {
 	refs := v.Referrers()
 	if refs == nil {
 		return false
@@ -142,6 +143,9 @@ func usedAsData(v ssa.Value) bool {
 			case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
 				continue
 			}
+			if c.onlyStoredTo(r, path) {
+				continue
+			}
 		case *ssa.UnOp:
 			if r.Op == token.NOT {
 				continue
@@ -150,10 +154,49 @@ func usedAsData(v ssa.Value) bool {
 			if r.CommaOk {
 				continue
 			}
+		case *ssa.Slice:
+			if c.onlyStoredTo(r, path) {
+				continue
+			}
+		case *ssa.Call:
+			if b, ok := r.Call.Value.(*ssa.Builtin); ok {
+				switch b.Name() {
+				case "clear":
+					continue
+				case "append":
+					if c.onlyStoredTo(r, path) {
+						continue
+					}
+				}
+			}
+		case *ssa.Store:
+			if l := c.Tracer.Of(r.Addr); l.Path == path {
+				continue
+			}
 		}
 		return true
 	}
 	return false
+}
+
+// onlyStoredTo reports whether v's only use is a store back to path.
+func (c *Classifier) onlyStoredTo(v ssa.Value, path string) bool {
+	refs := v.Referrers()
+	if refs == nil || len(*refs) == 0 {
+		return false
+	}
+	for _, r := range *refs {
+		switch r := r.(type) {
+		case *ssa.DebugRef:
+		case *ssa.Store:
+			if r.Val != v || c.Tracer.Of(r.Addr).Path != path {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func (c *Classifier) store(st *ssa.Store) []Effect {
@@ -334,6 +377,9 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 	var bindings []ssa.Value
 	if mc, ok := call.Value.(*ssa.MakeClosure); ok {
 		bindings = mc.Bindings
+		if deferred {
+			out = append(out, c.closureWrites(instr, mc)...)
+		}
 	}
 	for _, s := range sums {
 		if s == nil {
@@ -493,4 +539,38 @@ func (c *Classifier) calleeName(call *ssa.CallCommon, callee *types.Func) string
 		return fn.Name()
 	}
 	return "a function value"
+}
+
+// closureWrites maps the blind writes of a deferred closure onto the
+// caller's locations: `defer func() { s.sub = sub }()` restores s.sub at
+// every return, the yield points included.
+func (c *Classifier) closureWrites(instr ssa.Instruction, mc *ssa.MakeClosure) []Effect {
+	fn, ok := mc.Fn.(*ssa.Function)
+	if !ok {
+		return nil
+	}
+	inner := New(fn, c.Oracle)
+	var out []Effect
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			st, ok := in.(*ssa.Store)
+			if !ok {
+				continue
+			}
+			for _, e := range inner.Of(st) {
+				if e.Kind == Clobber || e.Loc.Root.Kind != persist.FreeVar || e.Loc.Root.Index >= len(mc.Bindings) {
+					continue
+				}
+				name := fn.FreeVars[e.Loc.Root.Index].Name()
+				outer := c.Tracer.Of(mc.Bindings[e.Loc.Root.Index])
+				if !outer.Root.Persistent() && outer.Root.Kind != persist.Fresh {
+					continue
+				}
+				path := outer.Path + e.Loc.Path[len(name):]
+				out = append(out, Effect{Kind: Restore, Loc: persist.Loc{Root: outer.Root, Path: path},
+					What: "restores " + path + " when returning", Instr: instr, Defer: true})
+			}
+		}
+	}
+	return out
 }
