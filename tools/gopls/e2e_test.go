@@ -1,0 +1,170 @@
+// End-to-end test of the gopls path: build.sh builds gopls v0.23.0 with
+// reentrycheck compiled in, and the real gopls finds and fixes the bug in
+// testdata/editor through its command-line client (which speaks LSP to an
+// in-process server, as an editor would).
+package gopls_test
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var repoRoot = func() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}()
+
+// gopls is the binary built by TestMain ("" under -short).
+var (
+	gopls    string
+	scratch  string
+	buildErr error
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse() // for testing.Short
+	if testing.Short() {
+		os.Exit(m.Run())
+	}
+	dir, err := os.MkdirTemp("", "reentrycheck-gopls-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	scratch = dir
+	start := time.Now()
+	gopls = filepath.Join(dir, "gopls")
+	cmd := exec.Command(filepath.Join(repoRoot, "tools", "gopls", "build.sh"), gopls)
+	cmd.Env = append(os.Environ(), "GOPLS_BUILD_DIR="+filepath.Join(dir, "src"), "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		buildErr = fmt.Errorf("tools/gopls/build.sh: %v\n%s", err, out)
+	} else {
+		fmt.Fprintf(os.Stderr, "built gopls in %v\n", time.Since(start).Round(time.Second))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func requireGopls(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds gopls (about a minute cold); skipped under -short")
+	}
+	require.NoError(t, buildErr)
+}
+
+// run runs gopls in dir and returns its stdout (failing on errors).
+func run(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(gopls, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOPLSCACHE="+filepath.Join(scratch, "cache"), "GOWORK=off", "GOFLAGS=")
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		t.Fatalf("gopls %s: %v\nstdout: %s\nstderr: %s", strings.Join(args, " "), err, out.String(), errOut.String())
+	}
+	require.NoError(t, err)
+	return out.String()
+}
+
+// copyModule copies the editor sample into a fresh directory.
+func copyModule(t *testing.T) string {
+	t.Helper()
+	dst := t.TempDir()
+	require.NoError(t, os.CopyFS(dst, os.DirFS(filepath.Join(repoRoot, "testdata", "editor"))))
+	return dst
+}
+
+// lineOf returns the 1-based line of the only occurrence of text in file.
+func lineOf(t *testing.T, file, text string) int {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.Equal(t, 1, strings.Count(string(data), text), "%q in %s", text, file)
+	return 1 + strings.Count(string(data[:strings.Index(string(data), text)]), "\n")
+}
+
+// diagnosticsAt returns the lines of `gopls check` output that start at line.
+// gopls check prints "file:line:col[-endcol]: message", and related
+// information as "file:line:col: - message".
+func diagnosticsAt(out, file string, line int) []string {
+	var at []string
+	prefix := fmt.Sprintf("%s:%d:", file, line)
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			at = append(at, l)
+		}
+	}
+	return at
+}
+
+const appendLine = "l.pending = append(l.pending, b)"
+
+func TestGoplsCheckReportsAcrossPackages(t *testing.T) {
+	requireGopls(t)
+	dir := copyModule(t)
+	file := filepath.Join(dir, "queue", "queue.go")
+	line := lineOf(t, file, appendLine)
+
+	out := run(t, dir, "check", file)
+	at := diagnosticsAt(out, file, line)
+	require.Len(t, at, 1, "one diagnostic at the append (%s:%d); gopls check printed:\n%s", file, line, out)
+	assert.Contains(t, at[0], "l.pending", "the message names the mutated state")
+	// The yield point is the related information, on a line of its own.
+	assert.Contains(t, out, ": - ", "related information at the yield point:\n%s", out)
+
+	// rt.Result is an ioresult only through the facts of package rt: without
+	// the directive the same code is not resumable and gopls says nothing.
+	rtFile := filepath.Join(dir, "rt", "rt.go")
+	src, err := os.ReadFile(rtFile)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(rtFile, bytes.ReplaceAll(src, []byte("//reentrycheck:ioresult"), []byte("// (no directive)")), 0o644))
+	out = run(t, dir, "check", file)
+	assert.Empty(t, diagnosticsAt(out, file, line), "without the directive in rt:\n%s", out)
+}
+
+func TestGoplsQuickFixMovesTheMutation(t *testing.T) {
+	requireGopls(t)
+	dir := copyModule(t)
+	file := filepath.Join(dir, "queue", "queue.go")
+	line := lineOf(t, file, appendLine)
+	pos := fmt.Sprintf("%s:%d:2", file, line)
+
+	// The suggested fix is offered as a quick fix at the diagnostic...
+	list := run(t, dir, "codeaction", "-kind=quickfix", pos)
+	require.Contains(t, list, "[quickfix]", "quick fixes at %s:\n%s", pos, list)
+
+	// ...and applying it moves the append below the yield check.
+	run(t, dir, "codeaction", "-kind=quickfix", "-exec", "-write", pos)
+	fixed, err := os.ReadFile(file)
+	require.NoError(t, err)
+	body := string(fixed)
+	body = body[strings.Index(body, "func (l *Log) Flush("):]
+	assert.Greater(t, strings.Index(body, appendLine), strings.Index(body, "return rt.Forward[int](r, err)"),
+		"after the fix:\n%s", body)
+
+	// The fixed file builds and gopls is then silent about it.
+	build := exec.Command("go", "build", "./...")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	check := run(t, dir, "check", file)
+	assert.NotContains(t, check, "l.pending", "after the fix:\n%s", check)
+}
