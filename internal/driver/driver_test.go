@@ -192,6 +192,12 @@ func TestSARIFConversion(t *testing.T) {
 	assert.Equal(t, 4, loc.Region.StartLine)
 	assert.Equal(t, 9, loc.Region.StartColumn)
 	assert.Equal(t, 21, loc.Region.EndColumn, "end column is exclusive, in UTF-16 units")
+	// A point diagnostic has no end: SARIF extends it to the end of the line.
+	point := SARIF(&Result{Findings: []Finding{{Category: "appending", Pos: res.Findings[0].Pos, End: res.Findings[0].Pos}}}, SARIFOptions{BaseDir: dir})
+	assert.Zero(t, point.Runs[0].Results[0].Locations[0].PhysicalLocation.Region.EndColumn)
+	assert.Zero(t, point.Runs[0].Results[0].Locations[0].PhysicalLocation.Region.EndLine)
+	assert.Equal(t, 9, point.Runs[0].Results[0].Locations[0].PhysicalLocation.Region.StartColumn)
+
 	rep := r.Fixes[0].ArtifactChanges[0].Replacements[0]
 	assert.Equal(t, 4, rep.DeletedRegion.StartLine)
 	assert.Equal(t, 16, rep.DeletedRegion.StartColumn)

@@ -125,8 +125,16 @@ type sarifConverter struct {
 	lines map[string][][]byte // file contents split into lines, for UTF-16 columns
 }
 
+// physical locates a finding or a related location. A point (End equal to
+// Pos, as many analyzers report) leaves the end out, which SARIF reads as
+// "to the end of the line": viewers then highlight the statement instead of
+// an empty range.
 func (c *sarifConverter) physical(pos, end token.Position) sarif.PhysicalLocation {
-	return sarif.PhysicalLocation{ArtifactLocation: c.artifact(pos.Filename), Region: c.region(pos, end)}
+	region := c.region(pos, end)
+	if end.Offset <= pos.Offset {
+		region.EndLine, region.EndColumn = 0, 0
+	}
+	return sarif.PhysicalLocation{ArtifactLocation: c.artifact(pos.Filename), Region: region}
 }
 
 func (c *sarifConverter) fix(f Fix) sarif.Fix {
