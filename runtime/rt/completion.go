@@ -125,6 +125,9 @@ func NewTruncate(cb func(n int, err error)) *Completion {
 // every mutator (Complete, Error, Abort) is a no-op. Yielding on it means
 // "let others run, then call me again" (model.md §2.6). Drivers must tell it
 // apart from finished I/O with IsExplicitYield, or they spin (B25).
+// Calling it submits nothing.
+//
+//reentrycheck:idempotent
 func YieldCompletion() *Completion { return yieldSentinel }
 
 // Complete reports success with n bytes transferred. It is one-shot: if the

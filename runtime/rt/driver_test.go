@@ -17,6 +17,7 @@ type pageSum struct {
 	file    File
 	n       int
 	next    int
+	state   int // psSubmit or psConsume
 	pending *Completion
 	buf     []byte
 	sum     int
@@ -24,28 +25,36 @@ type pageSum struct {
 	abandon int
 }
 
+const (
+	psSubmit = iota
+	psConsume
+)
+
 func (p *pageSum) Step() (IOResult[int], error) {
+	//reentrycheck:ignore test instrumentation: counts re-entries on purpose
 	p.calls++
 	for p.next < p.n {
-		if p.pending == nil {
+		switch p.state {
+		case psSubmit:
 			buf := make([]byte, 1)
 			c, err := p.file.ReadAt(NewRead(buf, nil), int64(p.next))
 			if err != nil {
 				return IOResult[int]{}, err
 			}
-			p.pending, p.buf = c, buf
+			p.pending, p.buf, p.state = c, buf, psConsume
 			if !c.Finished() {
-				// Re-entrancy: the submitted read is stored in
-				// p.pending before the yield, so re-entry consumes
-				// it instead of submitting again.
+				// Re-entrancy: the submitted read is stored and the
+				// state moved to psConsume before the yield, so
+				// re-entry consumes it instead of submitting again.
 				return Wait[int](c), nil
 			}
+		default:
+			if err := p.pending.Err(); err != nil {
+				return IOResult[int]{}, err
+			}
+			p.sum += int(p.buf[0])
+			p.pending, p.next, p.state = nil, p.next+1, psSubmit
 		}
-		if err := p.pending.Err(); err != nil {
-			return IOResult[int]{}, err
-		}
-		p.sum += int(p.buf[0])
-		p.pending, p.next = nil, p.next+1
 	}
 	return Done(p.sum), nil
 }
@@ -106,7 +115,7 @@ func TestBlockCancellationAbandonsWithoutAbortingIO(t *testing.T) {
 	calls := 0
 	var abandoned atomic.Int32
 	op := func() (IOResult[int], error) {
-		calls++
+		calls++ //reentrycheck:ignore test instrumentation: counts calls on purpose
 		return Wait[int](c), nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -152,7 +161,7 @@ func TestBlockExplicitYieldLetsTheHolderRun(t *testing.T) {
 
 	calls := 0
 	op := func() (IOResult[string], error) {
-		calls++
+		calls++ //reentrycheck:ignore test instrumentation: counts re-entries on purpose
 		if locked.Load() {
 			// Re-entrancy: nothing was mutated; the lock is tried
 			// again from the top.
@@ -244,7 +253,7 @@ func TestStepperThreeWayDistinction(t *testing.T) {
 	calls := 0
 	s := NewStepper(func() (IOResult[int], error) {
 		f := script[calls]
-		calls++
+		calls++ //reentrycheck:ignore test instrumentation: the script position
 		return f()
 	})
 
@@ -282,7 +291,7 @@ func TestStepperChecksStoredErrorBeforeReexecuting(t *testing.T) {
 	c := NewWrite(nil)
 	calls := 0
 	s := NewStepper(func() (IOResult[int], error) {
-		calls++
+		calls++ //reentrycheck:ignore test instrumentation: counts calls on purpose
 		return Wait[int](c), nil
 	})
 	out, err := s.Step()
@@ -305,7 +314,10 @@ func TestStepperFinishedFailedCompletion(t *testing.T) {
 	c := NewWrite(nil)
 	c.Abort()
 	calls := 0
-	s := NewStepper(func() (IOResult[int], error) { calls++; return Wait[int](c), nil })
+	s := NewStepper(func() (IOResult[int], error) {
+		calls++ //reentrycheck:ignore test instrumentation: counts calls on purpose
+		return Wait[int](c), nil
+	})
 	out, err := s.Step()
 	assert.Equal(t, StepError, out)
 	assert.ErrorIs(t, err, ErrAborted)

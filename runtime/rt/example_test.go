@@ -68,18 +68,23 @@ func (c *cursor) Seek(key byte) (rt.IOResult[bool], error) {
 }
 
 // Yield on a submitted completion (Turso's io_yield_one!): submit, store the
-// completion, transition, then yield on it. Block waits for the read and
-// calls Seek again, which then takes the curRead arm.
+// completion, transition, then yield on it. The caller (normally a driver
+// such as Block) waits until the completion has finished and calls Seek
+// again from the top, which then takes the curRead arm.
 func ExampleWait() {
 	io, f := newDB([]byte("abcdefgh"))
 	cur := &cursor{file: f}
-	calls := 0
-	found, err := rt.Block(context.Background(), io, func() (rt.IOResult[bool], error) {
-		calls++
-		return cur.Seek('e')
-	})
-	fmt.Println(found, err, calls)
-	// Output: true <nil> 2
+	ctx := context.Background()
+	r, err := cur.Seek('e') // submits the read and yields on it
+	fmt.Println(r.IsIO(), err, r.Completion().Kind())
+	if err := io.Wait(ctx, r.Completion()); err != nil { // wait until it has finished ...
+		panic(err)
+	}
+	r, err = cur.Seek('e') // ... then call again: this re-entry consumes the read
+	fmt.Println(r.IsDone(), r.Value(), err)
+	// Output:
+	// true <nil> read
+	// true true <nil>
 }
 
 // lookup propagates its cursor's IO across result types.
@@ -308,11 +313,11 @@ func ExampleMachine() {
 	m := rt.NewMachine[int](&summer{file: f, pages: 4})
 	sum, err := rt.Run(context.Background(), io, m)
 	fmt.Println(sum, err, m.IsFinalized())
-	_, err = m.Step()
-	fmt.Println(err)
+	r, err := m.Step()
+	fmt.Println(r.IsDone(), err)
 	// Output:
 	// 10 <nil> true
-	// rt: state machine already finished
+	// true rt: state machine already finished
 }
 
 // Block runs a resumable operation to completion: it waits for each yielded

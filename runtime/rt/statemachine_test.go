@@ -32,7 +32,10 @@ func TestTransitionResultVariants(t *testing.T) {
 
 	assert.PanicsWithValue(t,
 		"rt.TransitionIO: nil completion (use rt.YieldCompletion() for an explicit yield)",
-		func() { TransitionIO[int](nil) })
+		func() {
+			//reentrycheck:ignore the call panics; there is no result to keep
+			TransitionIO[int](nil)
+		})
 }
 
 // scripted is a Transition that returns a fixed script of results.
@@ -44,7 +47,7 @@ type scripted struct {
 
 func (s *scripted) Step() (TransitionResult[string], error) {
 	f := s.script[s.pos]
-	s.pos++
+	s.pos++ //reentrycheck:ignore a scripted test transition: the script position is its state
 	return f(s)
 }
 func (s *scripted) Finalize()         { s.finalized++ }
@@ -75,8 +78,9 @@ func TestMachineLoopsOnContinueAndReturnsIO(t *testing.T) {
 	assert.True(t, m.IsFinished())
 	assert.True(t, m.IsFinalized())
 
-	_, err = m.Step()
+	r, err = m.Step()
 	assert.ErrorIs(t, err, ErrMachineFinished, "a finished machine is never restarted")
+	assert.True(t, r.IsDone())
 	assert.Equal(t, 5, s.pos, "the transition is not called again")
 	m.Finalize()
 	assert.Equal(t, 1, s.finalized, "Finalize is idempotent")
@@ -87,8 +91,9 @@ func TestMachineRequiresFinalizeBeforeFinish(t *testing.T) {
 		func(*scripted) (TransitionResult[string], error) { return Finish("x"), nil },
 	}}
 	m := NewMachine[string](s)
-	_, err := m.Step()
+	r, err := m.Step()
 	assert.ErrorIs(t, err, ErrNotFinalized)
+	assert.True(t, r.IsDone(), "an error exit is not a yield")
 	assert.False(t, m.IsFinished())
 }
 
@@ -106,7 +111,8 @@ func TestMachineErrorPropagatesUnfinalized(t *testing.T) {
 	assert.False(t, m.IsFinished())
 	m.Abandon()
 	assert.True(t, m.IsFinalized())
-	_, err = m.Step()
+	r, err = m.Step()
+	assert.True(t, r.IsDone())
 	assert.ErrorIs(t, err, ErrMachineFinished, "an abandoned machine is not stepped again")
 	assert.Equal(t, 2, s.pos)
 }
