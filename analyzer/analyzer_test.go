@@ -31,3 +31,36 @@ func TestResetAndRestore(t *testing.T) {
 func TestFreshObjects(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "fresh")
 }
+
+func TestCrossPackage(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "crosspkg")
+}
+
+func TestGenerics(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "generics")
+}
+
+func TestInterfacesAndClosures(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "ifaces")
+}
+
+func TestPrematureTransition(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "premature")
+}
+
+func TestDroppedResult(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "dropped")
+}
+
+func TestIgnoreDirective(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "ignore")
+}
+
+func TestMalformedDirectives(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "directives")
+}
+
+// The miniature runtime used by the tests is itself correct code.
+func TestMiniRuntimeIsClean(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "rt")
+}

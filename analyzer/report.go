@@ -50,6 +50,8 @@ func (r *reporter) scanIgnores() {
 				if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
 					continue
 				}
+				// A second comment on the same line ("// want ...") is not part of the reason.
+				rest, _, _ = strings.Cut(rest, "//")
 				p := r.pass.Fset.Position(c.Pos())
 				r.ignores = append(r.ignores, &ignoreDirective{comment: c, file: p.Filename, line: p.Line, reason: strings.TrimSpace(rest)})
 			}

@@ -423,7 +423,7 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 			if !ok {
 				continue
 			}
-			loc := c.Tracer.Of(b)
+			loc := c.Tracer.Captured(b)
 			if !loc.Root.Persistent() {
 				continue
 			}
@@ -562,7 +562,7 @@ func (c *Classifier) closureWrites(instr ssa.Instruction, mc *ssa.MakeClosure) [
 					continue
 				}
 				name := fn.FreeVars[e.Loc.Root.Index].Name()
-				outer := c.Tracer.Of(mc.Bindings[e.Loc.Root.Index])
+				outer := c.Tracer.Captured(mc.Bindings[e.Loc.Root.Index])
 				if !outer.Root.Persistent() && outer.Root.Kind != persist.Fresh {
 					continue
 				}

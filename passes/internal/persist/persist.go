@@ -143,6 +143,15 @@ func (t *Tracer) of(v ssa.Value) Loc {
 	return Loc{Root{Unknown, 0}, valueName(v)}
 }
 
+// Captured returns the location a closure binding refers to. A captured
+// variable is passed as its cell; what matters is the value the cell holds.
+func (t *Tracer) Captured(v ssa.Value) Loc {
+	if cell, ok := v.(*ssa.Alloc); ok {
+		return t.cellValue(cell)
+	}
+	return t.Of(v)
+}
+
 // cellValue traces a load from a local variable cell: the cell holds whatever
 // was stored into it, so its origin is the stored values' origin.
 func (t *Tracer) cellValue(cell *ssa.Alloc) Loc {

@@ -1,0 +1,20 @@
+// Package declfacts: declaration directives become facts.
+package declfacts
+
+//reentrycheck:ioresult
+type Result struct{ c *Handle } // want Result:"ioresult"
+
+//reentrycheck:completion
+type Handle struct{} // want Handle:"completion"
+
+//reentrycheck:done
+func Done() Result { return Result{} } // want Done:"done"
+
+//reentrycheck:idempotent
+func Peek() Result { return Result{} } // want Peek:"idempotent"
+
+type Reader interface {
+	//reentrycheck:idempotent
+	Read() Result // want Read:"idempotent"
+}
+

@@ -1,0 +1,46 @@
+// Package dropped: class C9, an ioresult discarded.
+package dropped
+
+import "rt"
+
+type Op struct {
+	tree *rt.Cursor
+	root int
+	pc   int
+}
+
+func (s *Op) Buggy() (rt.IOResult[int], error) {
+	s.tree.Next()          // want `the result of Next is discarded`
+	_, _ = s.tree.Seek(3)  // want `the result of Seek is discarded`
+	if r, err := s.tree.Next(); err == nil && !r.IsIO() {
+		s.root = r.Value()
+	}
+	return rt.Done(s.root), nil
+}
+
+func (s *Op) Fixed() (rt.IOResult[int], error) {
+	r, err := s.tree.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	s.root = r.Value()
+	return rt.Done(s.root), nil
+}
+
+// A driver: drives the call to Done in a loop.
+func Drive(s *Op) int {
+	for {
+		r, err := s.tree.Next()
+		if err != nil {
+			return -1
+		}
+		if !r.IsIO() {
+			return r.Value()
+		}
+	}
+}
+
+// Done constructors never need propagation.
+func Build() {
+	rt.Done(1)
+}

@@ -1,0 +1,40 @@
+// Package helpers mutates what it is given; it knows nothing of the
+// async model, and its summaries reach other packages as facts.
+package helpers
+
+type Log struct {
+	lines []string
+	n     int
+}
+
+func (l *Log) Add(s string) { // want Add:`clobbers\(0\)`
+	l.lines = append(l.lines, s)
+}
+
+func (l *Log) Len() int { return len(l.lines) }
+
+func (l *Log) Mark() { // want Mark:`overwrites\(0\)`
+	l.n = 7
+}
+
+// Push appends through a pointer parameter.
+func Push(xs *[]int, x int) { // want Push:`clobbers\(0\)`
+	*xs = append(*xs, x)
+}
+
+// Indirect mutates through another helper.
+func Indirect(l *Log) { // want Indirect:`clobbers\(0\)`
+	l.Add("x")
+}
+
+var counter int
+
+// Tick mutates package state.
+func Tick() { // want Tick:"globals"
+	counter++
+}
+
+// Reset is idempotent as declared: no summary.
+//
+//reentrycheck:idempotent
+func Reset(l *Log) { l.lines = append(l.lines[:0], "reset") }

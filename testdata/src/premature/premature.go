@@ -1,0 +1,80 @@
+// Package premature: class C3, the state advanced before a re-pollable call.
+package premature
+
+import "rt"
+
+type phase int
+
+const (
+	stInsert phase = iota
+	stIndex
+	stLoad
+	stParse
+)
+
+type Writer struct {
+	state phase
+	table *rt.Cursor
+	file  *rt.File
+	buf   []byte
+	row   int
+	pc    int
+}
+
+func (s *Writer) Buggy() (rt.IOResult[int], error) {
+	switch s.state {
+	case stInsert:
+		s.state = stIndex // want `state s\.state is advanced before s\.table\.Insert, whose IO is propagated at premature\.go:\d+`
+		r, err := s.table.Insert(s.row)
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+	case stIndex:
+		return rt.Done(1), nil
+	}
+	return rt.Done(0), nil
+}
+
+func (s *Writer) Fixed() (rt.IOResult[int], error) {
+	switch s.state {
+	case stInsert:
+		r, err := s.table.Insert(s.row)
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		s.state = stIndex
+		fallthrough
+	case stIndex:
+		return rt.Done(1), nil
+	}
+	return rt.Done(0), nil
+}
+
+// Required for a submit callee: advance before waiting.
+func (s *Writer) Submit() (rt.IOResult[int], error) {
+	switch s.state {
+	case stLoad:
+		c, err := s.file.ReadAt(s.buf, 0)
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		s.state = stParse
+		return rt.Wait[int](c), nil
+	case stParse:
+		return rt.Done(len(s.buf)), nil
+	}
+	return rt.Done(0), nil
+}
+
+// pc counts as a state location.
+func (s *Writer) PC() (rt.IOResult[int], error) {
+	switch s.pc {
+	case 0:
+		s.pc++ // want `state s\.pc is advanced before s\.table\.Insert`
+		r, err := s.table.Insert(s.row)
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+	}
+	return rt.Done(s.pc), nil
+}
