@@ -247,31 +247,40 @@ func (s *Seeded) Counts() (yields, failures int) {
 	return s.yields, s.failures
 }
 
-// Everywhere yields at every point, once per round: the first arrival at a
-// point in a round yields, and the arrival on the re-entry that follows does
-// not, so the operation still moves on. A driver starts a new round
-// (NewRound) whenever the operation yields for a reason other than this
-// injector, typically on real I/O; each point on the path to that I/O then
-// forces one more re-entry. This bounds the extra re-entries per round by
-// the number of points instead of letting them compound.
+// Everywhere yields at every arrival at every point, so that every
+// injection hook forces a re-entry. The only arrivals it lets pass are the
+// re-entry's way back to the point that just yielded: after a yield at p it
+// answers no until p is reached again (the points before p on that path
+// are the re-entry replaying its prologue, already visited), and then
+// yields again at the next arrival. An operation therefore re-enters once
+// per arrival and still moves on.
+//
+// A driver calls NewRound when the operation yields for a reason other
+// than this injector (typically real I/O), so that a re-entry that never
+// reaches p again does not silence the injector; TakeFired tells it which
+// kind of yield it got.
 type Everywhere struct {
-	mu     sync.Mutex
-	seen   map[Point]bool
-	fired  bool
-	yields int
+	mu        sync.Mutex
+	skipUntil *Point
+	fired     bool
+	yields    int
 }
 
 // NewEverywhere returns an Everywhere injector.
-func NewEverywhere() *Everywhere { return &Everywhere{seen: make(map[Point]bool)} }
+func NewEverywhere() *Everywhere { return &Everywhere{} }
 
-// ShouldYield yields at the first arrival at p in this round.
+// ShouldYield yields unless the operation is on its way back to the point
+// that yielded last.
 func (e *Everywhere) ShouldYield(p Point) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.seen[p] {
+	if e.skipUntil != nil {
+		if *e.skipUntil == p {
+			e.skipUntil = nil
+		}
 		return false
 	}
-	e.seen[p] = true
+	e.skipUntil = &p
 	e.fired = true
 	e.yields++
 	return true
@@ -280,11 +289,11 @@ func (e *Everywhere) ShouldYield(p Point) bool {
 // ShouldFail never fails: Everywhere exercises re-entry, not error paths.
 func (e *Everywhere) ShouldFail(Point) error { return nil }
 
-// NewRound forgets which points have yielded.
+// NewRound forgets the point that yielded last.
 func (e *Everywhere) NewRound() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	clear(e.seen)
+	e.skipUntil = nil
 }
 
 // TakeFired reports whether a yield fired since the last call, and resets

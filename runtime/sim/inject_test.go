@@ -38,18 +38,23 @@ func TestFixedFiresExactlyAsArmed(t *testing.T) {
 	assert.Equal(t, "chunk#0", a.String())
 }
 
-func TestEverywhereYieldsOncePerPointPerRound(t *testing.T) {
+func TestEverywhereYieldsAtEveryArrival(t *testing.T) {
 	a, b := chunkBeforeWrite.Point(), chunkBeforeSync.Point()
 	e := NewEverywhere()
 	assert.True(t, e.ShouldYield(a))
 	assert.True(t, e.TakeFired())
 	assert.False(t, e.TakeFired())
-	assert.False(t, e.ShouldYield(a), "the re-entry right after passes")
-	assert.True(t, e.ShouldYield(b))
+	// The re-entry replays its prologue (b) on the way back to a: both pass.
 	assert.False(t, e.ShouldYield(b))
+	assert.False(t, e.ShouldYield(a))
+	// The next arrival, at any point, yields again.
+	assert.True(t, e.ShouldYield(a))
+	assert.False(t, e.ShouldYield(a))
+	assert.True(t, e.ShouldYield(b))
+	// A new round forgets the pending way back.
 	e.NewRound()
-	assert.True(t, e.ShouldYield(a), "a new round arms every point again")
-	assert.Equal(t, 3, e.Yields())
+	assert.True(t, e.ShouldYield(a))
+	assert.Equal(t, 4, e.Yields())
 	assert.NoError(t, e.ShouldFail(a))
 }
 
