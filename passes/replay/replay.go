@@ -40,16 +40,16 @@ type Finding struct {
 type factKind uint8
 
 const (
-	fMutation   factKind = iota // R1
-	fDeferred                   // R1, immune to cuts: runs at the return itself
-	fBlind                      // blind-overwrite
-	fCall                       // R2: a re-pollable call that returned Done
-	fTransition                 // R3: a state write not yet re-dispatched
-	fRead                       // a value read of a location (turns a later blind write into a move-out)
-	fMoveOut                    // a blind write that is a mutation if a read of its location is pending
-	fReset                      // a reset: later clobbers of the location rebuild it (no report)
-	fRestore                    // writes back a saved value: cancels pending mutations of the location
-	fDeferRestore               // a deferred write of a location: at every yield it overrides what is pending there
+	fMutation     factKind = iota // R1
+	fDeferred                     // R1, immune to cuts: runs at the return itself
+	fBlind                        // blind-overwrite
+	fCall                         // R2: a re-pollable call that returned Done
+	fTransition                   // R3: a state write not yet re-dispatched
+	fRead                         // a value read of a location (turns a later blind write into a move-out)
+	fMoveOut                      // a blind write that is a mutation if a read of its location is pending
+	fReset                        // a reset: later clobbers of the location rebuild it (no report)
+	fRestore                      // writes back a saved value: cancels pending mutations of the location
+	fDeferRestore                 // a deferred write of a location: at every yield it overrides what is pending there
 )
 
 type fact struct {
