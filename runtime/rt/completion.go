@@ -46,7 +46,8 @@ func (*noCopy) Unlock() {}
 // callback may run on any goroutine and must not take a lock that the
 // submitter may hold (synchronous backends run it inside the submit call). A
 // callback must not finish its own completion (that deadlocks, as nested
-// sync.Once.Do does) and must not panic.
+// sync.Once.Do does). A callback that panics still finishes its completion,
+// with a *CallbackPanicError, before the panic goes on.
 //
 //reentrycheck:completion
 type Completion struct {
@@ -171,8 +172,26 @@ func (c *Completion) finish(n int, err error) {
 // step runs inside c.once: callback, outcome, published flag, Done channel,
 // then the parent group. Notifying the parent last means that a group is
 // never finished while one of its linked children still reports unfinished.
+//
+// If the callback panics, the completion still finishes, with a
+// *CallbackPanicError, so that nobody waits on it forever; the panic then
+// continues unrecovered, with its original stack.
 func (c *Completion) step(n int, err error) {
 	c.completing.Store(true)
+	returned := false
+	defer func() {
+		if !returned {
+			c.publish(0, &CallbackPanicError{Kind: c.kind})
+		}
+	}()
+	n, err = c.runCallback(n, err)
+	returned = true
+	c.publish(n, err)
+}
+
+// runCallback runs the kind-specific callback and returns the outcome to
+// store.
+func (c *Completion) runCallback(n int, err error) (int, error) {
 	switch c.kind {
 	case KindRead:
 		if c.readCB != nil {
@@ -198,6 +217,12 @@ func (c *Completion) step(n int, err error) {
 	if err != nil {
 		n = 0
 	}
+	return n, err
+}
+
+// publish stores the outcome, sets the finished flag, closes the Done
+// channel and notifies the parent group.
+func (c *Completion) publish(n int, err error) {
 	c.n, c.err = n, err
 	c.finished.Store(true)
 

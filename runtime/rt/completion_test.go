@@ -271,3 +271,19 @@ func TestErrorsAsTypedErrors(t *testing.T) {
 	assert.Equal(t, "rt: failed to decode page 5: bad tag", (&CodecError{Page: 5, Err: cause}).Error())
 	assert.Equal(t, "rt: failed to decode page 5", (&CodecError{Page: 5}).Error())
 }
+
+func TestPanickingCallbackStillFinishes(t *testing.T) {
+	c := NewWrite(func(int, error) { panic("callback bug") })
+	g := NewGroup(nil)
+	require.NoError(t, g.Add(c))
+	gc := g.Build()
+	assert.PanicsWithValue(t, "callback bug", func() { c.Complete(1) }, "the panic goes on")
+	require.True(t, c.Finished(), "nobody waits forever on a completion whose callback panicked")
+	var pe *CallbackPanicError
+	require.ErrorAs(t, c.Err(), &pe)
+	assert.Equal(t, KindWrite, pe.Kind)
+	assert.Equal(t, "rt: write completion callback panicked", pe.Error())
+	assert.True(t, gc.Finished(), "the parent group is notified")
+	assert.ErrorAs(t, gc.Err(), &pe)
+	c.Complete(1) // one-shot: no second panic
+}

@@ -142,3 +142,14 @@ func (e *CodecError) Error() string {
 
 // Unwrap returns the cause, if any.
 func (e *CodecError) Unwrap() error { return e.Err }
+
+// CallbackPanicError is the outcome of a completion whose callback panicked.
+// The completion still finishes (so that waiters and groups are not stuck)
+// and the panic then continues on the completing goroutine.
+type CallbackPanicError struct {
+	Kind Kind
+}
+
+func (e *CallbackPanicError) Error() string {
+	return "rt: " + e.Kind.String() + " completion callback panicked"
+}
