@@ -70,6 +70,9 @@ var panicHook func(fn *ssa.Function)
 
 func run(pass *analysis.Pass) (any, error) {
 	cfg := pass.ResultOf[config.Analyzer].(*config.Config)
+	if cfg.Err != nil {
+		return nil, cfg.Err
+	}
 	dirs := pass.ResultOf[directives.Analyzer].(*directives.Directives)
 	sums := pass.ResultOf[summary.Analyzer].(*summary.Summaries)
 	prog := pass.ResultOf[ssabuild.Analyzer].(*ssabuild.SSA)

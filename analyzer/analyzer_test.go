@@ -1,8 +1,13 @@
 package analyzer
 
 import (
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/go/ssa"
 
 	"golang.org/x/tools/go/analysis/analysistest"
 )
@@ -63,4 +68,29 @@ func TestMalformedDirectives(t *testing.T) {
 // The miniature runtime used by the tests is itself correct code.
 func TestMiniRuntimeIsClean(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "rt")
+}
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// The SuggestedFix moves a mutation below the propagation check when that is
+// mechanical, and offers nothing when a statement in between reads the state.
+func TestSuggestedFix(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, testdata(t), Analyzer, "fix")
+}
+
+// A panic inside the analysis of one function becomes an error that names
+// the function and carries the stack; the driver does not crash.
+func TestPanicBecomesError(t *testing.T) {
+	panicHook = func(fn *ssa.Function) {
+		if fn.Name() == "PushBuggy" {
+			panic("boom")
+		}
+	}
+	t.Cleanup(func() { panicHook = nil })
+	rec := &errT{T: t}
+	analysistest.Run(rec, testdata(t), Analyzer, "c1")
+	all := strings.Join(rec.errs, "\n")
+	require.Contains(t, all, "internal error analysing (*c1.Scan).PushBuggy")
+	require.Contains(t, all, "boom")
+	require.Contains(t, all, "goroutine", "the error carries a stack")
 }

@@ -82,6 +82,11 @@ func Register(fs *flag.FlagSet) {
 type Config struct {
 	ioresult, done, completion, idempotent map[string]bool
 	enabled                                map[string]bool
+
+	// Err is the first problem with the flags. The passes that build facts
+	// carry on with what is valid; the public analyzer reports Err, so the
+	// user sees the entry named rather than a failed prerequisite.
+	Err error
 }
 
 // Parse validates the raw flags (syntax only) and builds a Config.
@@ -298,10 +303,8 @@ var Analyzer = &analysis.Analyzer{
 func run(pass *analysis.Pass) (any, error) {
 	c, err := Parse(Global)
 	if err != nil {
-		return nil, err
+		return &Config{enabled: map[string]bool{}, Err: err}, nil
 	}
-	if err := c.Check(pass.Pkg); err != nil {
-		return nil, err
-	}
+	c.Err = c.Check(pass.Pkg)
 	return c, nil
 }
