@@ -93,7 +93,11 @@ func TestGoVetFixDiff(t *testing.T) {
 func TestGoFixFixtool(t *testing.T) {
 	needBinary(t)
 	mod := sampleModule(t, "sample")
-	_, stderr, code := goTool(t, mod, "fix", "-fixtool="+binary, "./store")
+	stdout, stderr, code := goTool(t, mod, "fix", "-fixtool="+binary, "-diff", "./store")
+	assert.NotEqual(t, 0, code, "go fix -diff fails on a non-empty diff; stderr:\n%s", stderr)
+	assert.Regexp(t, `(?m)^\+\tt\.count\+\+$`, stdout+stderr)
+
+	_, stderr, code = goTool(t, mod, "fix", "-fixtool="+binary, "./store")
 	assert.Equal(t, 0, code, stderr)
 	fixed, err := os.ReadFile(filepath.Join(mod, "store", "scan.go"))
 	require.NoError(t, err)
