@@ -162,6 +162,10 @@ func abstractWrite(tr *persist.Tracer, v ssa.Value, path string) wval {
 		return wval{kind: wNonNil}
 	case *ssa.Call:
 		if isPointerLike(v.Type()) {
+			return wval{kind: wNonNil} // a memo: a nil test guards its arm
+		}
+	case *ssa.Extract:
+		if _, ok := v.Tuple.(*ssa.Call); ok && isPointerLike(v.Type()) {
 			return wval{kind: wNonNil}
 		}
 	case *ssa.ChangeType:

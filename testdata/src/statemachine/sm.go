@@ -253,3 +253,55 @@ func (m *Machine) StepBuggy() (rt.IOResult[int], error) {
 	}
 	return rt.Done(0), nil
 }
+
+// A submitted read memoized in state behind a nil test (model.md §9 shape 4).
+type Reader struct {
+	file *rt.File
+	buf  []byte
+	read *rt.Completion
+}
+
+func (s *Reader) Step() (rt.IOResult[int], error) {
+	if s.read == nil {
+		c, err := s.file.ReadAt(s.buf, 0)
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		s.read = c
+		if !c.Finished() {
+			// Re-entrancy: the memo is set before the yield.
+			return rt.Wait[int](c), nil
+		}
+	}
+	return rt.Done(len(s.buf)), nil
+}
+
+// The same with the memo in a captured variable.
+func ReadOnce(f *rt.File, buf []byte) func() (rt.IOResult[int], error) {
+	var read *rt.Completion
+	return func() (rt.IOResult[int], error) {
+		if read == nil {
+			c, err := f.ReadAt(buf, 0)
+			if err != nil {
+				return rt.IOResult[int]{}, err
+			}
+			read = c
+			if !c.Finished() {
+				return rt.Wait[int](c), nil
+			}
+		}
+		return rt.Done(len(buf)), nil
+	}
+}
+
+// The memo forgotten: the read is submitted again on every re-entry.
+func (s *Reader) StepBuggy() (rt.IOResult[int], error) {
+	c, err := s.file.ReadAt(s.buf, 0) // want `submits I/O`
+	if err != nil {
+		return rt.IOResult[int]{}, err
+	}
+	if !c.Finished() {
+		return rt.Wait[int](c), nil
+	}
+	return rt.Done(len(s.buf)), nil
+}
