@@ -122,10 +122,12 @@ func TestReportsErrorDifferences(t *testing.T) {
 		}
 		calls := 0
 		return Run[int]{Op: func() (rt.IOResult[int], error) {
+			//reentrycheck:ignore deliberately not re-entrant: the test needs an op whose error depends on re-entry
 			calls++
 			if calls > 1 {
 				return rt.IOResult[int]{}, errors.New("re-entered")
 			}
+			//reentrycheck:ignore deliberately not re-entrant, as above
 			c, err := f.Sync(rt.NewSync(nil))
 			if err != nil {
 				return rt.IOResult[int]{}, err
@@ -149,29 +151,8 @@ func TestAwaitedFailureEndsTheRun(t *testing.T) {
 		if err != nil {
 			return Run[int]{}, err
 		}
-		var read *rt.Completion
-		return Run[int]{Op: func() (rt.IOResult[int], error) {
-			if read == nil {
-				c, err := f.ReadAt(rt.NewRead(make([]byte, 4), func(buf []byte, n int, err error) error {
-					if err == nil && n < len(buf) {
-						return &rt.ShortReadError{Page: -1, Expected: len(buf), Actual: n}
-					}
-					return err
-				}), 0)
-				if err != nil {
-					return rt.IOResult[int]{}, err
-				}
-				read = c
-				if !c.Finished() {
-					// Re-entrancy: read is set first; re-entry skips the submit.
-					return rt.Wait[int](c), nil
-				}
-			}
-			if err := read.Err(); err != nil {
-				return rt.IOResult[int]{}, err
-			}
-			return rt.Done(read.N()), nil
-		}}, nil
+		op := &strictRead{f: f, size: 4}
+		return Run[int]{Op: op.Resume}, nil
 	})
 	assert.Empty(t, rec.msgs, "both runs fail the same way")
 	var short *rt.ShortReadError
@@ -204,4 +185,44 @@ func TestHarnessProblems(t *testing.T) {
 	CheckWith(rec, Options{Context: ctx}, journalSetup(true))
 	require.Len(t, rec.msgs, 1)
 	assert.True(t, strings.Contains(rec.msgs[0], context.Canceled.Error()), rec.msgs[0])
+}
+
+type strictReadState int
+
+const (
+	strictSubmit strictReadState = iota
+	strictCheck
+)
+
+// strictRead reads size bytes at 0 and fails on a short read.
+type strictRead struct {
+	f     rt.File
+	size  int
+	state strictReadState
+	read  *rt.Completion
+}
+
+func (s *strictRead) Resume() (rt.IOResult[int], error) {
+	if s.state == strictSubmit {
+		c, err := s.f.ReadAt(rt.NewRead(make([]byte, s.size), func(buf []byte, n int, err error) error {
+			if err == nil && n < len(buf) {
+				return &rt.ShortReadError{Page: -1, Expected: len(buf), Actual: n}
+			}
+			return err
+		}), 0)
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		s.read = c
+		s.state = strictCheck
+		if !c.Finished() {
+			// Re-entrancy: advanced to strictCheck first; re-entry reads
+			// the kept completion instead of submitting again.
+			return rt.Wait[int](c), nil
+		}
+	}
+	if err := s.read.Err(); err != nil {
+		return rt.IOResult[int]{}, err
+	}
+	return rt.Done(s.read.N()), nil
 }

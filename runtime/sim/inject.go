@@ -59,10 +59,20 @@ func (p Point) String() string { return fmt.Sprintf("%s#%d", p.Subsystem, p.Ordi
 // Production code passes Never, so a hook costs one interface call.
 // Implementations used by one operation at a time need not be safe for
 // concurrent use; the ones in this package are.
+//
+// The methods are declared idempotent to the reentrycheck analyzer: an
+// injector's bookkeeping (consumed draws, counters) belongs to the test
+// harness, not to the operation's persistent state, and asking again on
+// re-entry is the point of the hook, so a hook never counts as a mutation
+// before the yield it guards.
 type Injector interface {
 	// ShouldYield reports whether to return an explicit yield at p.
+	//
+	//reentrycheck:idempotent
 	ShouldYield(p Point) bool
 	// ShouldFail returns a non-nil error to fail the operation at p.
+	//
+	//reentrycheck:idempotent
 	ShouldFail(p Point) error
 }
 
@@ -89,7 +99,10 @@ var Never Injector = never{}
 
 type never struct{}
 
+//reentrycheck:idempotent
 func (never) ShouldYield(Point) bool { return false }
+
+//reentrycheck:idempotent
 func (never) ShouldFail(Point) error { return nil }
 
 // Fixed yields and fails at points chosen by a unit test. Each entry is
@@ -126,6 +139,8 @@ func (f *Fixed) FailAt(p Point, err error) *Fixed {
 }
 
 // ShouldYield consumes one armed yield at p.
+//
+//reentrycheck:idempotent
 func (f *Fixed) ShouldYield(p Point) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -138,6 +153,8 @@ func (f *Fixed) ShouldYield(p Point) bool {
 }
 
 // ShouldFail consumes the armed failure at p.
+//
+//reentrycheck:idempotent
 func (f *Fixed) ShouldFail(p Point) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -215,6 +232,8 @@ func (s *Seeded) planFor(p Point) *plan {
 }
 
 // ShouldYield consumes one drawn yield at p, if any.
+//
+//reentrycheck:idempotent
 func (s *Seeded) ShouldYield(p Point) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -228,6 +247,8 @@ func (s *Seeded) ShouldYield(p Point) bool {
 }
 
 // ShouldFail consumes one drawn failure at p, if any.
+//
+//reentrycheck:idempotent
 func (s *Seeded) ShouldFail(p Point) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -271,6 +292,8 @@ func NewEverywhere() *Everywhere { return &Everywhere{} }
 
 // ShouldYield yields unless the operation is on its way back to the point
 // that yielded last.
+//
+//reentrycheck:idempotent
 func (e *Everywhere) ShouldYield(p Point) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -287,6 +310,8 @@ func (e *Everywhere) ShouldYield(p Point) bool {
 }
 
 // ShouldFail never fails: Everywhere exercises re-entry, not error paths.
+//
+//reentrycheck:idempotent
 func (e *Everywhere) ShouldFail(Point) error { return nil }
 
 // NewRound forgets the point that yielded last.
