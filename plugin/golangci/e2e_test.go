@@ -194,12 +194,17 @@ var sample = filepath.Join(repoRoot, "testdata", "golangci")
 type want struct {
 	at    at
 	state string
+	yield at // the return that propagates the yield
 }
 
 func sampleFindings(t *testing.T, dir string) (scanAppend, scanCount, plainAppend want) {
-	return want{lineOf(t, dir, "scan/scan.go", "s.out = append(s.out, s.n)"), "s.out"},
-		want{lineOf(t, dir, "scan/scan.go", "s.count++"), "s.count"},
-		want{lineOf(t, dir, "plainuse/plainuse.go", "b.items = append(b.items, v)"), "b.items"}
+	// Each function has its own receiver name, so these lines are unique.
+	return want{lineOf(t, dir, "scan/scan.go", "s.out = append(s.out, s.n)"), "s.out",
+			lineOf(t, dir, "scan/scan.go", "return rt.Forward[int](r, err)\n\t}\n\ts.n = r.Value()")},
+		want{lineOf(t, dir, "scan/scan.go", "s.count++"), "s.count",
+			lineOf(t, dir, "scan/scan.go", "return rt.Forward[int](r, err)\n\t}\n\treturn rt.Done(s.count")},
+		want{lineOf(t, dir, "plainuse/plainuse.go", "b.items = append(b.items, v)"), "b.items",
+			lineOf(t, dir, "plainuse/plainuse.go", "return plainrt.Forward[int](x, err)")}
 }
 
 func TestGolangciLintReportsAcrossPackagesWithSettings(t *testing.T) {
@@ -217,6 +222,8 @@ func TestGolangciLintReportsAcrossPackagesWithSettings(t *testing.T) {
 			continue
 		}
 		assert.Contains(t, is.Text, w.state, "the message names the mutated state")
+		assert.Contains(t, is.Text, fmt.Sprintf("%s:%d", filepath.Base(w.yield.File), w.yield.Line),
+			"the message names the yield point")
 		assert.Greater(t, is.Pos.Column, 0)
 	}
 	// The fix golangci-lint would apply with --fix travels with the finding.
@@ -224,13 +231,15 @@ func TestGolangciLintReportsAcrossPackagesWithSettings(t *testing.T) {
 		require.NotEmpty(t, is.SuggestedFixes, "the append has a mechanical fix")
 		assert.NotEmpty(t, is.SuggestedFixes[0].TextEdits)
 	}
-	// Related information (the yield point) becomes issues of their own, in
-	// the same files as the findings.
+	// Related information (the yield point) becomes issues of their own.
+	var related []string
 	for _, is := range issues {
 		if is.related() {
-			assert.Contains(t, []string{"scan/scan.go", "plainuse/plainuse.go"}, filepath.ToSlash(is.Pos.Filename))
+			related = append(related, at{filepath.ToSlash(is.Pos.Filename), is.Pos.Line}.String())
 		}
 	}
+	sort.Strings(related)
+	assert.Equal(t, ats(scanAppend.yield, scanCount.yield, plainAppend.yield), related)
 }
 
 func TestGolangciLintWithoutSettingsIgnoresUnannotatedTypes(t *testing.T) {

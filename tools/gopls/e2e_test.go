@@ -144,7 +144,14 @@ func TestGoplsQuickFixMovesTheMutation(t *testing.T) {
 	dir := copyModule(t)
 	file := filepath.Join(dir, "queue", "queue.go")
 	line := lineOf(t, file, appendLine)
-	pos := fmt.Sprintf("%s:%d:2", file, line)
+
+	// Ask for code actions where the diagnostic starts, as an editor does.
+	at := diagnosticsAt(run(t, dir, "check", file), file, line)
+	require.Len(t, at, 1)
+	col, _, ok := strings.Cut(strings.TrimPrefix(at[0], fmt.Sprintf("%s:%d:", file, line)), ":")
+	require.True(t, ok, "no column in %q", at[0])
+	col, _, _ = strings.Cut(col, "-") // file:line:col-endcol
+	pos := fmt.Sprintf("%s:%d:%s", file, line, col)
 
 	// The suggested fix is offered as a quick fix at the diagnostic...
 	list := run(t, dir, "codeaction", "-kind=quickfix", pos)
@@ -155,7 +162,7 @@ func TestGoplsQuickFixMovesTheMutation(t *testing.T) {
 	fixed, err := os.ReadFile(file)
 	require.NoError(t, err)
 	body := string(fixed)
-	body = body[strings.Index(body, "func (l *Log) Flush("):]
+	body = body[strings.Index(body, "func (l *Log) Commit("):]
 	assert.Greater(t, strings.Index(body, appendLine), strings.Index(body, "return rt.Forward[int](r, err)"),
 		"after the fix:\n%s", body)
 
