@@ -51,6 +51,12 @@ func TestGoVetFactsAcrossPackages(t *testing.T) {
 	// store's findings exist only if rt's directive facts reached store
 	// through rt's vetx file; store2 is silent without flags.
 	assertDiagnostics(t, bugs(t, mod, "store"), parseDiagnostics(t, mod, stderr))
+
+	// With store alone on the command line, go vet runs the tool on rt only
+	// for facts (VetxOnly) and hands them to store through rt's vetx file.
+	_, stderr, code = goTool(t, mod, "vet", "-vettool="+binary, "./store")
+	assert.Equal(t, 1, code, stderr)
+	assertDiagnostics(t, bugs(t, mod, "store"), parseDiagnostics(t, mod, stderr))
 }
 
 func TestGoVetPrefixedFlags(t *testing.T) {
