@@ -226,3 +226,42 @@ func (s *strictRead) Resume() (rt.IOResult[int], error) {
 	}
 	return rt.Done(s.read.N()), nil
 }
+
+// resubmitter submits its write on every call without advancing any state
+// first (a C1 instance: the submit is the mutation): with deferred
+// completions it never gets anywhere.
+type resubmitter struct {
+	f    rt.File
+	done bool
+}
+
+func (r *resubmitter) Resume() (rt.IOResult[int], error) {
+	if r.done {
+		return rt.Done(1), nil
+	}
+	//reentrycheck:ignore deliberate C1 bug: a submit not committed by a transition
+	c, err := r.f.WriteAt([]byte("x"), 0, rt.NewWrite(nil))
+	if err != nil {
+		return rt.IOResult[int]{}, err
+	}
+	if !c.Finished() {
+		// Re-entrancy: NOT safe, on purpose: re-entry submits again.
+		return rt.Wait[int](c), nil
+	}
+	r.done = true
+	return rt.Done(1), nil
+}
+
+func TestCatchesResubmissionAsLivelock(t *testing.T) {
+	rec := &recorder{}
+	rep := CheckWith(rec, Options{MaxCalls: 1000}, func(env Env) (Run[int], error) {
+		f, err := env.IO.Open("r", rt.OpenCreate)
+		if err != nil {
+			return Run[int]{}, err
+		}
+		return Run[int]{Op: (&resubmitter{f: f}).Resume}, nil
+	})
+	require.Len(t, rec.msgs, 1)
+	assert.Contains(t, rec.msgs[0], "re-entrant run: operation did not finish (livelock?): 1000 calls")
+	assert.Equal(t, 1, rep.Inline.Value, "inline, the write finished at once")
+}
