@@ -252,21 +252,31 @@ func TestGolangciLintWithoutSettingsIgnoresUnannotatedTypes(t *testing.T) {
 
 func TestGolangciLintNolintHidesTheDeclaration(t *testing.T) {
 	issues, _ := jsonIssues(t, sample, "./scan")
-	tolerant := lineOf(t, sample, "scan/scan.go", "func (t *Tolerant) Step()")
-	last := lineOf(t, sample, "scan/scan.go", "return rt.Done(t.seen), nil")
-	for _, is := range issues {
-		assert.False(t, is.Pos.Line >= tolerant.Line && is.Pos.Line <= last.Line,
-			"//nolint:reentrycheck on Tolerant.Step must hide it and its related information: %+v", is)
+	for _, fn := range []struct{ first, last string }{
+		// //nolint:reentrycheck on the declaration, applied by golangci-lint.
+		{"func (t *Tolerant) Step()", "return rt.Done(t.seen), nil"},
+		// //reentrycheck:ignore REASON, applied by the analyzer itself.
+		{"func (p *Replayed) Step()", "return rt.Done(p.tries), nil"},
+	} {
+		first := lineOf(t, sample, "scan/scan.go", fn.first)
+		last := lineOf(t, sample, "scan/scan.go", fn.last)
+		for _, is := range issues {
+			assert.False(t, is.Pos.Line >= first.Line && is.Pos.Line <= last.Line,
+				"%s is suppressed, related information included: %+v", fn.first, is)
+		}
 	}
-	// The same function without the comment is reported.
+	// The same functions without the comments are reported.
 	dir := copyModule(t, sample)
 	src := filepath.Join(dir, "scan", "scan.go")
 	data, err := os.ReadFile(src)
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(src, bytes.Replace(data, []byte("//nolint:reentrycheck"), []byte("// no nolint"), 1), 0o644))
+	data = bytes.Replace(data, []byte("//nolint:reentrycheck"), []byte("// no nolint"), 1)
+	data = bytes.Replace(data, []byte("//reentrycheck:ignore"), []byte("// no ignore"), 1)
+	require.NoError(t, os.WriteFile(src, data, 0o644))
 	issues, _ = jsonIssues(t, dir, "./scan")
-	seen := lineOf(t, dir, "scan/scan.go", "t.seen++")
-	assert.Contains(t, keys(findingsAt(t, issues)), seen.String())
+	got := keys(findingsAt(t, issues))
+	assert.Contains(t, got, lineOf(t, dir, "scan/scan.go", "t.seen++").String())
+	assert.Contains(t, got, lineOf(t, dir, "scan/scan.go", "p.tries++").String())
 }
 
 func TestGolangciLintBadSettingEntryIsAnError(t *testing.T) {

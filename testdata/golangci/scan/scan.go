@@ -81,3 +81,21 @@ func (t *Tolerant) Step() (rt.Result[int], error) {
 	}
 	return rt.Done(t.seen), nil
 }
+
+// Replayed has the bug of Counter on purpose and says so with the analyzer's
+// own directive, which works under every driver, golangci-lint included.
+type Replayed struct {
+	cur   *Cursor
+	tries int
+}
+
+// Step counts attempts, re-entries included.
+func (p *Replayed) Step() (rt.Result[int], error) {
+	//reentrycheck:ignore tries counts every attempt, re-entries included
+	p.tries++
+	r, err := p.cur.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	return rt.Done(p.tries), nil
+}
