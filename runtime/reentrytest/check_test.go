@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/reentrycheck/reentrycheck/runtime/rt"
 )
@@ -264,4 +265,35 @@ func TestCatchesResubmissionAsLivelock(t *testing.T) {
 	require.Len(t, rec.msgs, 1)
 	assert.Contains(t, rec.msgs[0], "re-entrant run: operation did not finish (livelock?): 1000 calls")
 	assert.Equal(t, 1, rep.Inline.Value, "inline, the write finished at once")
+}
+
+// TestJournalPropertyBothWays: for any entry and chunk size, Check is quiet
+// on the fixed journal and reports the buggy one (every write yields in the
+// re-entrant run, so the misplaced append always repeats).
+func TestJournalPropertyBothWays(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		entry := rapid.StringMatching(`[a-z]{1,40}`).Draw(t, "entry")
+		chunk := rapid.IntRange(1, 16).Draw(t, "chunk")
+		setup := func(fixed bool) Setup[int] {
+			return func(env Env) (Run[int], error) {
+				f, err := env.IO.Open("journal", rt.OpenCreate)
+				if err != nil {
+					return Run[int]{}, err
+				}
+				j := newJournal(f, entry, fixed)
+				j.w.chunk = chunk
+				return Run[int]{Op: j.Resume, Snapshot: func() any { return j.entries }}, nil
+			}
+		}
+		rec := &recorder{}
+		fixed := Check(rec, setup(true))
+		require.Empty(t, rec.msgs)
+		require.Equal(t, []byte(entry), fixed.Reentrant.Store["journal"])
+		require.Equal(t, 1+(len(entry)+chunk-1)/chunk, fixed.Reentrant.Calls, "one re-entry per chunk")
+
+		rec = &recorder{}
+		buggy := Check(rec, setup(false))
+		require.Len(t, rec.msgs, 1)
+		require.Len(t, buggy.Reentrant.State, 1+(len(entry)+chunk-1)/chunk, "one extra append per re-entry")
+	})
 }
