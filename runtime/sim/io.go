@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/reentrycheck/reentrycheck/runtime/memio"
 	"github.com/reentrycheck/reentrycheck/runtime/rt"
@@ -313,6 +314,7 @@ type file struct {
 	inner    rt.File
 	path     string
 	writable bool
+	closed   atomic.Bool
 }
 
 var _ rt.File = (*file)(nil)
@@ -321,15 +323,14 @@ var _ rt.File = (*file)(nil)
 // anything is drawn, so that a misuse is reported at the call.
 func (f *file) check(op string, c *rt.Completion, kind rt.Kind) error {
 	switch {
+	case f.closed.Load():
+		return &rt.IOError{Op: op, Path: f.path, Err: fs.ErrClosed}
 	case c == nil:
 		return &rt.IOError{Op: op, Path: f.path, Err: rt.ErrNilCompletion}
 	case c.Kind() != kind:
 		return &rt.IOError{Op: op, Path: f.path, Err: errors.New("completion of kind " + c.Kind().String() + ", want " + kind.String())}
 	case (kind == rt.KindWrite || kind == rt.KindTruncate) && !f.writable:
 		return &rt.IOError{Op: op, Path: f.path, Err: fs.ErrPermission}
-	}
-	if _, err := f.inner.Size(); err != nil { // closed
-		return err
 	}
 	return nil
 }
@@ -380,4 +381,9 @@ func (f *file) Truncate(size int64, c *rt.Completion) (*rt.Completion, error) {
 // Step.
 func (f *file) Size() (int64, error) { return f.inner.Size() }
 
-func (f *file) Close() error { return f.inner.Close() }
+// Close closes the handle. Operations still queued then fail at their Step
+// with fs.ErrClosed, as the inner handle refuses them.
+func (f *file) Close() error {
+	f.closed.Store(true)
+	return f.inner.Close()
+}

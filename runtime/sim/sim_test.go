@@ -288,3 +288,16 @@ func TestFaultyRunsBothFailAndSucceed(t *testing.T) {
 	assert.Positive(t, failed)
 	assert.Positive(t, completed)
 }
+
+func TestCloseWithQueuedOperation(t *testing.T) {
+	s := New(Config{Seed: 2, Latency: 1})
+	f, err := s.Open("q", rt.OpenCreate)
+	require.NoError(t, err)
+	c, err := f.WriteAt([]byte("late"), 0, rt.NewWrite(nil))
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	require.ErrorIs(t, s.Wait(bg, c), fs.ErrClosed, "the queued write fails once its handle is closed")
+	_, err = f.Sync(rt.NewSync(nil))
+	require.ErrorIs(t, err, fs.ErrClosed)
+	require.ErrorIs(t, f.Close(), fs.ErrClosed)
+}
