@@ -333,3 +333,17 @@ func copyModule(t *testing.T, src string) string {
 	require.NoError(t, os.CopyFS(dst, os.DirFS(src)))
 	return dst
 }
+
+func TestGolangciLintExampleConfig(t *testing.T) {
+	// The documented example must load and enable the linter. Only
+	// reentrycheck runs, so the outcome does not depend on other linters.
+	// It is used as its comments say: copied to .golangci.yml.
+	example, err := os.ReadFile(filepath.Join(repoRoot, ".golangci.example.yml"))
+	require.NoError(t, err)
+	dir := copyModule(t, sample)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ".golangci.yml"), example, 0o644))
+	issues, code := jsonIssues(t, dir, "--enable-only=reentrycheck", "./...")
+	scanAppend, scanCount, _ := sampleFindings(t, dir)
+	assert.Equal(t, ats(scanAppend.at, scanCount.at), keys(findingsAt(t, issues)))
+	assert.Equal(t, 1, code)
+}
