@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 )
 
 // benchIOs is the number of I/Os per operation in the state-machine and
@@ -155,6 +156,19 @@ func BenchmarkStateMachine1000IOsInline(b *testing.B) { benchStateMachine(b, fal
 func BenchmarkGoroutinePerOp1000IOs(b *testing.B) {
 	io := newFakeIO(false)
 	ff := benchFile(b, io).(*fakeFile)
+	b.ReportAllocs()
+	for b.Loop() {
+		if sum := goroutinePerOp(ff); sum != benchIOs {
+			b.Fatal(sum)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchIOs, "ns/io")
+}
+
+// goroutinePerOp reads benchIOs one-byte pages, one goroutine and one
+// channel per read, each read waiting for the previous one (the same
+// dependency chain as benchMachine).
+func goroutinePerOp(ff *fakeFile) int {
 	type result struct {
 		n   int
 		err error
@@ -164,29 +178,49 @@ func BenchmarkGoroutinePerOp1000IOs(b *testing.B) {
 		defer ff.mu.Unlock()
 		return copy(buf, ff.data[off:]), nil
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		buf := make([]byte, 1)
-		sum := 0
-		var wg sync.WaitGroup
-		for page := 0; page < benchIOs; page++ {
-			ch := make(chan result, 1)
-			wg.Add(1)
-			go func(off int64) {
-				defer wg.Done()
-				n, err := readAt(buf, off)
-				ch <- result{n, err}
-			}(int64(page))
-			r := <-ch
-			if r.err != nil || r.n != 1 {
-				b.Fatal(r)
-			}
-			sum += int(buf[0])
+	buf := make([]byte, 1)
+	sum := 0
+	var wg sync.WaitGroup
+	for page := 0; page < benchIOs; page++ {
+		ch := make(chan result, 1)
+		wg.Add(1)
+		go func(off int64) {
+			defer wg.Done()
+			n, err := readAt(buf, off)
+			ch <- result{n, err}
+		}(int64(page))
+		if r := <-ch; r.err != nil || r.n != 1 {
+			return -1
 		}
-		wg.Wait()
-		if sum != benchIOs {
+		sum += int(buf[0])
+	}
+	wg.Wait()
+	return sum
+}
+
+// BenchmarkStateMachineVsGoroutinePerOp runs both paths in every iteration,
+// alternating, so that both see the same machine load, and reports the
+// time per I/O of each and their ratio (goroutine / state machine).
+func BenchmarkStateMachineVsGoroutinePerOp(b *testing.B) {
+	io := newFakeIO(true)
+	ff := benchFile(b, io).(*fakeFile)
+	ctx := context.Background()
+	var smTime, grTime time.Duration
+	for b.Loop() {
+		start := time.Now()
+		sum, err := Run(ctx, io, NewMachine[int](&benchMachine{file: ff, buf: make([]byte, 1)}))
+		smTime += time.Since(start)
+		if err != nil || sum != benchIOs {
+			b.Fatal(sum, err)
+		}
+		start = time.Now()
+		if sum := goroutinePerOp(ff); sum != benchIOs {
 			b.Fatal(sum)
 		}
+		grTime += time.Since(start)
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchIOs, "ns/io")
+	perIO := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N) / benchIOs }
+	b.ReportMetric(perIO(smTime), "sm-ns/io")
+	b.ReportMetric(perIO(grTime), "goroutine-ns/io")
+	b.ReportMetric(float64(grTime)/float64(smTime), "x-faster")
 }

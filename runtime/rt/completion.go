@@ -53,7 +53,6 @@ func (*noCopy) Unlock() {}
 type Completion struct {
 	_ noCopy
 
-	kind   Kind
 	buf    []byte                                   // KindRead
 	readCB func(buf []byte, n int, err error) error // KindRead
 	cb     func(n int, err error)                   // write, sync, truncate
@@ -61,15 +60,16 @@ type Completion struct {
 
 	once       sync.Once
 	completing atomic.Bool // set when the completion step starts
-	n          int         // written inside once, read after finished
-	err        error       // written inside once, read after finished
 	finished   atomic.Bool
+	kind       Kind
+	n          int   // written inside once, read after finished
+	err        error // written inside once, read after finished
 
-	mu     sync.Mutex    // guards the fields below
-	sealed bool          // finished: can no longer be linked to a group
-	owner  *Group        // group this pending completion was added to
-	parent *groupState   // group this completion is linked to (set by Build)
-	done   chan struct{} // lazily made; closed when finished
+	mu      sync.Mutex    // guards the fields below
+	sealed  bool          // finished: can no longer be linked to a group
+	claimed bool          // added to a group while pending
+	parent  *groupState   // group this completion is linked to (set by Build)
+	done    chan struct{} // lazily made; closed when finished
 }
 
 // closedChan is the Done channel of completions that finished before anybody

@@ -85,11 +85,11 @@ func (g *Group) Add(c *Completion) error {
 	if c.kind != KindYield {
 		c.mu.Lock()
 		if !c.sealed {
-			if c.owner != nil {
+			if c.claimed {
 				c.mu.Unlock()
 				return ErrLinkedTwice
 			}
-			c.owner = g
+			c.claimed = true
 		}
 		c.mu.Unlock()
 	}
