@@ -328,6 +328,7 @@ func TestCLIErrors(t *testing.T) {
 		{"no packages", nil, `no packages given`},
 		{"malformed entry", []string{"-ioresult=nodot", "./..."}, `-ioresult entry "nodot"`},
 		{"entry naming nothing", []string{"-ioresult=example.com/sample/rt2.Nope", "./..."}, `-ioresult entry "example\.com/sample/rt2\.Nope".*Nope`},
+		{"entry naming no loaded package", []string{"-ioresult=example.com/sample/tr.Result", "./..."}, `-ioresult entry "example\.com/sample/tr\.Result": its package is not among`},
 		{"unknown rule", []string{"-rules=nonsense", "./..."}, `unknown rule "nonsense"`},
 		{"exclusive outputs", []string{"-json", "-sarif", "./..."}, `exclusive`},
 		{"no such package", []string{"./nope"}, `nope`},

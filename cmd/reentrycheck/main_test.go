@@ -59,3 +59,12 @@ func TestRunVersionAndHelp(t *testing.T) {
 	assert.Contains(t, stderr.String(), "go vet -vettool=$(which reentrycheck)")
 	assert.Contains(t, stderr.String(), "-sarif")
 }
+
+func TestNamesLoadedPackage(t *testing.T) {
+	loaded := map[string]bool{"example.com/x/rt": true, "gopkg.in/yaml.v3": true}
+	assert.True(t, namesLoadedPackage("example.com/x/rt.Result", loaded))
+	assert.True(t, namesLoadedPackage("example.com/x/rt.Cursor.Next", loaded))
+	assert.True(t, namesLoadedPackage("gopkg.in/yaml.v3.Node.Decode", loaded), "a dot inside the import path")
+	assert.False(t, namesLoadedPackage("example.com/x/tr.Result", loaded), "misspelt path")
+	assert.False(t, namesLoadedPackage("example.com/x/rt", loaded), "a path alone names no declaration")
+}

@@ -106,6 +106,10 @@ func (c *command) run(args []string, stdout io.Writer) int {
 		return exitError
 	}
 	c.reportErrors(res)
+	unknown := unknownPackages(res.PackagePaths)
+	for _, e := range unknown {
+		fmt.Fprintf(c.stderr, "reentrycheck: %s\n", e)
+	}
 
 	code := exitClean
 	switch {
@@ -136,10 +140,46 @@ func (c *command) run(args []string, stdout io.Writer) int {
 			code = exitFindings
 		}
 	}
-	if res.Failed() {
+	if res.Failed() || len(unknown) > 0 {
 		return exitError
 	}
 	return code
+}
+
+// unknownPackages reports declaration-flag entries whose package is neither
+// analyzed nor a dependency of what is. The analyzer checks entries against
+// the packages a package imports, so it cannot tell a misspelt import path
+// from a package that is simply not imported there; the standalone driver
+// sees every loaded package and can.
+func unknownPackages(loaded map[string]bool) []string {
+	var errs []string
+	for _, l := range []struct {
+		flag    string
+		entries []string
+	}{
+		{"ioresult", config.Global.IOResult.Entries},
+		{"done", config.Global.Done.Entries},
+		{"completion", config.Global.Completion.Entries},
+		{"idempotent", config.Global.Idempotent.Entries},
+	} {
+		for _, e := range l.entries {
+			if !namesLoadedPackage(e, loaded) {
+				errs = append(errs, fmt.Sprintf("-%s entry %q: its package is not among the analyzed packages or their dependencies", l.flag, e))
+			}
+		}
+	}
+	return errs
+}
+
+// namesLoadedPackage reports whether some prefix of entry that ends before
+// a dot is a loaded package path (import paths may themselves contain dots).
+func namesLoadedPackage(entry string, loaded map[string]bool) bool {
+	for i := len(entry) - 1; i > 0; i-- {
+		if entry[i] == '.' && loaded[entry[:i]] {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *command) checkFlags() error {

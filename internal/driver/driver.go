@@ -54,9 +54,10 @@ type Edit struct {
 // Result is what one run found.
 type Result struct {
 	Graph          *checker.Graph
-	Findings       []Finding // deduplicated, sorted by position
-	PackageErrors  []string  // load, parse and type errors, as "file:line:col: message"
-	AnalysisErrors []string  // errors returned by analyzers, deduplicated
+	PackagePaths   map[string]bool // every loaded package, dependencies included
+	Findings       []Finding       // deduplicated, sorted by position
+	PackageErrors  []string        // load, parse and type errors, as "file:line:col: message"
+	AnalysisErrors []string        // errors returned by analyzers, deduplicated
 }
 
 // Failed reports whether some package could not be analyzed.
@@ -89,7 +90,8 @@ func Analyze(analyzers []*analysis.Analyzer, opts Options) (*Result, error) {
 	if len(pkgs) == 0 {
 		return nil, fmt.Errorf("%w %s", ErrNoPackages, strings.Join(patterns, " "))
 	}
-	res := &Result{PackageErrors: packageErrors(pkgs)}
+	res := &Result{PackageErrors: packageErrors(pkgs), PackagePaths: map[string]bool{}}
+	packages.Visit(pkgs, nil, func(p *packages.Package) { res.PackagePaths[p.PkgPath] = true })
 	graph, err := checker.Analyze(analyzers, pkgs, nil)
 	if err != nil {
 		return nil, err
