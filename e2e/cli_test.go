@@ -328,7 +328,6 @@ func TestCLIErrors(t *testing.T) {
 		{"no packages", nil, `no packages given`},
 		{"malformed entry", []string{"-ioresult=nodot", "./..."}, `-ioresult entry "nodot"`},
 		{"entry naming nothing", []string{"-ioresult=example.com/sample/rt2.Nope", "./..."}, `-ioresult entry "example\.com/sample/rt2\.Nope".*Nope`},
-		{"entry naming no loaded package", []string{"-ioresult=example.com/sample/tr.Result", "./..."}, `-ioresult entry "example\.com/sample/tr\.Result": its package is not among`},
 		{"unknown rule", []string{"-rules=nonsense", "./..."}, `unknown rule "nonsense"`},
 		{"exclusive outputs", []string{"-json", "-sarif", "./..."}, `exclusive`},
 		{"no such package", []string{"./nope"}, `nope`},
@@ -340,6 +339,18 @@ func TestCLIErrors(t *testing.T) {
 			assert.Regexp(t, c.want, stderr)
 		})
 	}
+}
+
+func TestCLIWarnsAboutEntryOfUnloadedPackage(t *testing.T) {
+	needBinary(t)
+	mod := sampleModule(t, "sample")
+	_, stderr, code := reentrycheck(t, mod, "-ioresult=example.com/sample/tr.Result", "./rt")
+	assert.Equal(t, 0, code, "a warning does not change the exit code; stderr:\n%s", stderr)
+	assert.Contains(t, stderr, `warning: -ioresult entry "example.com/sample/tr.Result": its package is not among the analyzed packages`)
+
+	_, stderr, code = reentrycheck(t, mod, "-ioresult=example.com/sample/rt2.Result", "./store2")
+	assert.Equal(t, 3, code, stderr)
+	assert.NotContains(t, stderr, "warning")
 }
 
 func TestCLIPackageThatDoesNotTypeCheck(t *testing.T) {
