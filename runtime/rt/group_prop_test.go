@@ -52,7 +52,7 @@ func genTree(t *rapid.T, tr *ptree, depth int) *pnode {
 		tr.leaves = append(tr.leaves, n)
 		return n
 	}
-	k := rapid.IntRange(0, 4).Draw(t, fmt.Sprintf("width%d", n.id))
+	k := rapid.IntRange(0, 5).Draw(t, fmt.Sprintf("width%d", n.id))
 	for i := 0; i < k; i++ {
 		ch := genTree(t, tr, depth+1)
 		ch.parent = n
@@ -251,8 +251,8 @@ func TestPropGroupTreesSequential(t *testing.T) {
 
 // TestPropGroupTreesConcurrent builds a random tree (some leaves finished
 // or failed before their group is built), then finishes the remaining
-// leaves from several goroutines in random orders, with random errors and
-// random group cancels. Every callback runs exactly once, every group
+// leaves from several goroutines in random orders, with random errors,
+// random Group.Cancel and random Abort of group completions. Every callback runs exactly once, every group
 // finishes, a group callback sees all its children finished (checked inside
 // the callback), a group succeeds only if every child succeeded and fails if
 // any child failed, and its error is one of theirs (or ErrAborted).
@@ -288,6 +288,11 @@ func TestPropGroupTreesConcurrent(t *testing.T) {
 				w := rapid.IntRange(0, workers-1).Draw(t, fmt.Sprintf("cancelWorker%d", g.id))
 				g := g
 				plans[w] = append(plans[w], func() { g.g.Cancel() })
+			}
+			if rapid.IntRange(0, 5).Draw(t, fmt.Sprintf("abort%d", g.id)) == 0 {
+				w := rapid.IntRange(0, workers-1).Draw(t, fmt.Sprintf("abortWorker%d", g.id))
+				g := g
+				plans[w] = append(plans[w], func() { g.c.Abort() })
 			}
 		}
 		for w := range plans {

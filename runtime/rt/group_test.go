@@ -349,3 +349,32 @@ func TestGroupBuildRacesWithCompletion(t *testing.T) {
 		assert.EqualValues(t, 0, gc.group.pending.Load())
 	}
 }
+
+func TestGroupConcurrentBuildAndDone(t *testing.T) {
+	for round := 0; round < 50; round++ {
+		var p groupProbe
+		g := NewGroup(p.cb)
+		kids := []*Completion{NewWrite(nil), NewRead(make([]byte, 1), nil), NewSync(nil)}
+		for _, k := range kids {
+			require.NoError(t, g.Add(k))
+		}
+		built := make(chan *Completion, 4)
+		for i := 0; i < 4; i++ {
+			go func() {
+				gc := g.Build()
+				<-gc.Done()
+				built <- gc
+			}()
+		}
+		for _, k := range kids {
+			go k.Complete(1)
+		}
+		first := <-built
+		for i := 1; i < 4; i++ {
+			assert.Same(t, first, <-built, "Build is memoized across goroutines")
+		}
+		assert.True(t, first.Succeeded())
+		calls, _ := p.get()
+		assert.Equal(t, 1, calls)
+	}
+}
