@@ -298,7 +298,8 @@ func TestCLIFixAppliesTheMove(t *testing.T) {
 	needBinary(t)
 	mod := sampleModule(t, "sample")
 	_, stderr, code := reentrycheck(t, mod, "-fix", "./store")
-	assert.Contains(t, []int{0, 3}, code, stderr)
+	assert.Equal(t, 0, code, "every finding of store has a fix; stderr:\n%s", stderr)
+	assert.Contains(t, stderr, "applied 2 fixes to 1 file\n")
 	fixed, err := os.ReadFile(filepath.Join(mod, "store", "scan.go"))
 	require.NoError(t, err)
 	step := string(fixed)[strings.Index(string(fixed), "func (s *Scan) Step"):]

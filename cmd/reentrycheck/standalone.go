@@ -247,7 +247,7 @@ func (c *command) applyFixes(res *driver.Result, stdout io.Writer, cwd string) i
 			unfixed = append(unfixed, f)
 		}
 	}
-	fmt.Fprintf(c.stderr, "reentrycheck: applied %d fixes to %d files\n", merged.Applied, len(merged.Files))
+	fmt.Fprintf(c.stderr, "reentrycheck: applied %s to %s\n", plural(merged.Applied, "fix", "fixes"), plural(len(merged.Files), "file", "files"))
 	for _, m := range merged.Conflicts {
 		fmt.Fprintf(c.stderr, "reentrycheck: skipped the fix of %s: it overlaps another fix; run again\n", m)
 	}
@@ -276,4 +276,11 @@ func ruleInfos() []driver.RuleInfo {
 			Summary: "a malformed or misplaced //reentrycheck: directive"},
 	)
 	return rs
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
