@@ -8,7 +8,9 @@
 #
 # Usage: tools/gopls/build.sh [output path]   (default: bin/gopls)
 # Environment: GOPLS_VERSION (default v0.23.0), GOPLS_BUILD_DIR (default
-# bin/.build/gopls-$GOPLS_VERSION; recreated on every run).
+# bin/.build/gopls-$GOPLS_VERSION; recreated on every run), REENTRYCHECK_FLAGS
+# (analyzer flags compiled into the binary, e.g. "-ioresult=example.com/aio.Result";
+# gopls has no way to pass flags to an analyzer at run time).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -48,6 +50,37 @@ sed -i \
 	"$f"
 grep -q 'reentrycheck.Analyzer}' "$f" || { echo "build.sh: patching $f failed" >&2; exit 1; }
 
+# 3b. Compile in the analyzer flags, if any. They are fixed at build time on
+#     purpose: gopls keys its analysis cache on its executable, not on flags,
+#     so flags read at run time could replay results computed with others.
+#     The file goes into package main, so only main is recompiled for it.
+if [ -n "${REENTRYCHECK_FLAGS:-}" ]; then
+	case $REENTRYCHECK_FLAGS in *'`'*) echo "build.sh: REENTRYCHECK_FLAGS must not contain a backquote" >&2; exit 1 ;; esac
+	cat > reentrycheck_flags.go <<GO
+package main
+
+// Written by reentrycheck's tools/gopls/build.sh from REENTRYCHECK_FLAGS.
+
+import (
+	"log"
+	"strings"
+
+	reentrycheck "github.com/reentrycheck/reentrycheck/analyzer"
+	"github.com/reentrycheck/reentrycheck/passes/config"
+)
+
+func init() {
+	const flags = \`$REENTRYCHECK_FLAGS\`
+	if err := reentrycheck.Analyzer.Flags.Parse(strings.Fields(flags)); err != nil {
+		log.Fatalf("reentrycheck flags compiled into gopls (%s): %v", flags, err)
+	}
+	if _, err := config.Parse(config.Global); err != nil {
+		log.Fatalf("reentrycheck flags compiled into gopls (%s): %v", flags, err)
+	}
+}
+GO
+fi
+
 # 4. Require this repository through a replace, and pin golang.org/x/tools to
 #    the exact version this gopls requires: gopls uses x/tools internals, so
 #    the newer x/tools our go.mod asks for would otherwise win and break it.
@@ -60,4 +93,6 @@ $go mod edit \
 
 # 5. Build. -mod=mod lets go add the go.sum lines of the new requirement.
 GOFLAGS=-mod=mod GOWORK=off $go build -trimpath -o "$out" .
+# Running it once checks that the compiled-in flags parse.
+"$out" version >/dev/null
 echo "built $out (gopls $version, golang.org/x/tools $tools, reentrycheck from $repo)"

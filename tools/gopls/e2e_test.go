@@ -7,13 +7,13 @@ package gopls_test
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,48 +26,65 @@ var repoRoot = func() string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }()
 
-// gopls is the binary built by TestMain ("" under -short).
-var (
-	gopls    string
-	scratch  string
-	buildErr error
-)
+// scratch holds the binaries, their build directories and gopls's cache.
+var scratch string
 
 func TestMain(m *testing.M) {
-	flag.Parse() // for testing.Short
-	if testing.Short() {
-		os.Exit(m.Run())
-	}
 	dir, err := os.MkdirTemp("", "reentrycheck-gopls-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	scratch = dir
-	start := time.Now()
-	gopls = filepath.Join(dir, "gopls")
-	cmd := exec.Command(filepath.Join(repoRoot, "tools", "gopls", "build.sh"), gopls)
-	cmd.Env = append(os.Environ(), "GOPLS_BUILD_DIR="+filepath.Join(dir, "src"), "GOWORK=off")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		buildErr = fmt.Errorf("tools/gopls/build.sh: %v\n%s", err, out)
-	} else {
-		fmt.Fprintf(os.Stderr, "built gopls in %v\n", time.Since(start).Round(time.Second))
-	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
 
-func requireGopls(t *testing.T) {
+type build struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+var (
+	buildsMu sync.Mutex
+	builds   = map[string]*build{} // by REENTRYCHECK_FLAGS
+)
+
+// gopls returns a gopls built by build.sh with the given compiled-in
+// analyzer flags, building it on first use (warm builds take seconds).
+func gopls(t *testing.T, flags string) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds gopls (about a minute cold); skipped under -short")
 	}
-	require.NoError(t, buildErr)
+	buildsMu.Lock()
+	b := builds[flags]
+	if b == nil {
+		b = &build{}
+		builds[flags] = b
+	}
+	buildsMu.Unlock()
+	b.once.Do(func() {
+		dir := filepath.Join(scratch, fmt.Sprintf("build%d", len(builds)))
+		start := time.Now()
+		b.path = filepath.Join(dir, "gopls")
+		cmd := exec.Command(filepath.Join(repoRoot, "tools", "gopls", "build.sh"), b.path)
+		cmd.Env = append(os.Environ(), "GOPLS_BUILD_DIR="+filepath.Join(dir, "src"), "GOWORK=off",
+			"REENTRYCHECK_FLAGS="+flags)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("tools/gopls/build.sh: %v\n%s", err, out)
+			return
+		}
+		fmt.Fprintf(os.Stderr, "built gopls (flags %q) in %v\n", flags, time.Since(start).Round(time.Second))
+	})
+	require.NoError(t, b.err)
+	return b.path
 }
 
 // run runs gopls in dir and returns its stdout (failing on errors).
-func run(t *testing.T, dir string, args ...string) string {
+func run(t *testing.T, gopls, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(gopls, args...)
 	cmd.Dir = dir
@@ -117,12 +134,12 @@ func diagnosticsAt(out, file string, line int) []string {
 const appendLine = "l.pending = append(l.pending, b)"
 
 func TestGoplsCheckReportsAcrossPackages(t *testing.T) {
-	requireGopls(t)
+	gopls := gopls(t, "")
 	dir := copyModule(t)
 	file := filepath.Join(dir, "queue", "queue.go")
 	line := lineOf(t, file, appendLine)
 
-	out := run(t, dir, "check", file)
+	out := run(t, gopls, dir, "check", file)
 	at := diagnosticsAt(out, file, line)
 	require.Len(t, at, 1, "one diagnostic at the append (%s:%d); gopls check printed:\n%s", file, line, out)
 	assert.Contains(t, at[0], "l.pending", "the message names the mutated state")
@@ -131,22 +148,19 @@ func TestGoplsCheckReportsAcrossPackages(t *testing.T) {
 
 	// rt.Result is an ioresult only through the facts of package rt: without
 	// the directive the same code is not resumable and gopls says nothing.
-	rtFile := filepath.Join(dir, "rt", "rt.go")
-	src, err := os.ReadFile(rtFile)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(rtFile, bytes.ReplaceAll(src, []byte("//reentrycheck:ioresult"), []byte("// (no directive)")), 0o644))
-	out = run(t, dir, "check", file)
+	dropIOResultDirective(t, dir)
+	out = run(t, gopls, dir, "check", file)
 	assert.Empty(t, diagnosticsAt(out, file, line), "without the directive in rt:\n%s", out)
 }
 
 func TestGoplsQuickFixMovesTheMutation(t *testing.T) {
-	requireGopls(t)
+	gopls := gopls(t, "")
 	dir := copyModule(t)
 	file := filepath.Join(dir, "queue", "queue.go")
 	line := lineOf(t, file, appendLine)
 
 	// Ask for code actions where the diagnostic starts, as an editor does.
-	at := diagnosticsAt(run(t, dir, "check", file), file, line)
+	at := diagnosticsAt(run(t, gopls, dir, "check", file), file, line)
 	require.Len(t, at, 1)
 	col, _, ok := strings.Cut(strings.TrimPrefix(at[0], fmt.Sprintf("%s:%d:", file, line)), ":")
 	require.True(t, ok, "no column in %q", at[0])
@@ -154,11 +168,11 @@ func TestGoplsQuickFixMovesTheMutation(t *testing.T) {
 	pos := fmt.Sprintf("%s:%d:%s", file, line, col)
 
 	// The suggested fix is offered as a quick fix at the diagnostic...
-	list := run(t, dir, "codeaction", "-kind=quickfix", pos)
+	list := run(t, gopls, dir, "codeaction", "-kind=quickfix", pos)
 	require.Contains(t, list, "[quickfix]", "quick fixes at %s:\n%s", pos, list)
 
 	// ...and applying it moves the append below the yield check.
-	run(t, dir, "codeaction", "-kind=quickfix", "-exec", "-write", pos)
+	run(t, gopls, dir, "codeaction", "-kind=quickfix", "-exec", "-write", pos)
 	fixed, err := os.ReadFile(file)
 	require.NoError(t, err)
 	body := string(fixed)
@@ -172,6 +186,28 @@ func TestGoplsQuickFixMovesTheMutation(t *testing.T) {
 	build.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	check := run(t, dir, "check", file)
+	check := run(t, gopls, dir, "check", file)
 	assert.NotContains(t, check, "l.pending", "after the fix:\n%s", check)
+}
+
+// dropIOResultDirective removes //reentrycheck:ioresult from package rt.
+func dropIOResultDirective(t *testing.T, dir string) {
+	t.Helper()
+	rtFile := filepath.Join(dir, "rt", "rt.go")
+	src, err := os.ReadFile(rtFile)
+	require.NoError(t, err)
+	require.Equal(t, 1, bytes.Count(src, []byte("//reentrycheck:ioresult")))
+	require.NoError(t, os.WriteFile(rtFile, bytes.ReplaceAll(src, []byte("//reentrycheck:ioresult"), []byte("// (no directive)")), 0o644))
+}
+
+func TestGoplsCompiledInFlags(t *testing.T) {
+	// rt.Result declared by -ioresult instead of its directive.
+	gopls := gopls(t, "-ioresult=example.com/editor/rt.Result")
+	dir := copyModule(t)
+	dropIOResultDirective(t, dir)
+	file := filepath.Join(dir, "queue", "queue.go")
+	out := run(t, gopls, dir, "check", file)
+	at := diagnosticsAt(out, file, lineOf(t, file, appendLine))
+	require.Len(t, at, 1, "gopls check printed:\n%s", out)
+	assert.Contains(t, at[0], "l.pending")
 }
