@@ -166,6 +166,12 @@ func (c *Completion) Abort() { c.Error(ErrAborted) }
 
 // finish runs the completion step once (model.md §2.3).
 func (c *Completion) finish(n int, err error) {
+	if c.finished.Load() {
+		// Fast path, and what lets a group callback (which runs inside
+		// its last child's step, after that child has published) abort or
+		// complete that child again without re-entering its once.
+		return
+	}
 	c.once.Do(func() { c.step(n, err) })
 }
 

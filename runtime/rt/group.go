@@ -142,9 +142,15 @@ func (g *Group) Build() *Completion {
 // keep their outcome. Cancel before Build makes Build finish the group with
 // ErrAborted (if any child was pending); Cancel after Build makes the group
 // finish with ErrAborted through the normal path.
+//
+// Cancel may be called from a child's callback or from the group callback:
+// a child that is already finishing is skipped (it needs no abort, and
+// aborting it would re-enter its own completion step).
 func (g *Group) Cancel() {
 	for _, c := range g.Completions() {
-		c.Abort()
+		if !c.completing.Load() {
+			c.Abort()
+		}
 	}
 }
 

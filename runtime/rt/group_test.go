@@ -378,3 +378,39 @@ func TestGroupConcurrentBuildAndDone(t *testing.T) {
 		assert.Equal(t, 1, calls)
 	}
 }
+
+func TestCancelFromCallbacksDoesNotDeadlock(t *testing.T) {
+	t.Run("child callback cancels its group", func(t *testing.T) {
+		g := NewGroup(nil)
+		a := NewWrite(func(_ int, err error) {
+			if err != nil {
+				g.Cancel()
+			}
+		})
+		b := NewWrite(nil)
+		require.NoError(t, g.Add(a))
+		require.NoError(t, g.Add(b))
+		gc := g.Build()
+		a.Error(errors.New("boom"))
+		assert.ErrorIs(t, b.Err(), ErrAborted)
+		assert.True(t, gc.Failed())
+	})
+	t.Run("group callback cancels and aborts", func(t *testing.T) {
+		var g *Group
+		var gc *Completion
+		g = NewGroup(func(error) {
+			g.Cancel()
+			gc.Abort()
+			for _, c := range g.Completions() {
+				c.Abort()
+				c.Complete(1)
+			}
+		})
+		a := NewWrite(nil)
+		require.NoError(t, g.Add(a))
+		gc = g.Build()
+		a.Complete(1)
+		assert.True(t, a.Succeeded())
+		assert.True(t, gc.Succeeded())
+	})
+}
