@@ -31,19 +31,22 @@ type Settings struct {
 	Rules []string `json:"rules"`
 }
 
-// flagValues returns the settings as analyzer flag name → value, in the
-// order they must be applied.
-func (s Settings) flagValues() [][2]string {
-	rules := "default"
-	if len(s.Rules) > 0 {
-		rules = strings.Join(s.Rules, ",")
+// rules is the -rules value of the settings.
+func (s Settings) rules() string {
+	if len(s.Rules) == 0 {
+		return "default"
 	}
+	return strings.Join(s.Rules, ",")
+}
+
+// flagValues returns the settings as analyzer flag name → value.
+func (s Settings) flagValues() [][2]string {
 	return [][2]string{
 		{"ioresult", strings.Join(s.IOResult, ",")},
 		{"done", strings.Join(s.Done, ",")},
 		{"completion", strings.Join(s.Completion, ",")},
 		{"idempotent", strings.Join(s.Idempotent, ",")},
-		{"rules", rules},
+		{"rules", s.rules()},
 	}
 }
 
@@ -52,10 +55,12 @@ func (s Settings) flagValues() [][2]string {
 // Whether an entry names an existing declaration can only be known while
 // analysing the packages that can see it; the analyzer reports that.
 func (s Settings) validate() error {
-	v := s.flagValues()
-	f := config.Flags{Rules: v[4][1]}
-	for i, l := range []*config.List{&f.IOResult, &f.Done, &f.Completion, &f.Idempotent} {
-		if err := l.Set(v[i][1]); err != nil {
+	f := config.Flags{Rules: s.rules()}
+	for _, x := range []struct {
+		list    *config.List
+		entries []string
+	}{{&f.IOResult, s.IOResult}, {&f.Done, s.Done}, {&f.Completion, s.Completion}, {&f.Idempotent, s.Idempotent}} {
+		if err := x.list.Set(strings.Join(x.entries, ",")); err != nil {
 			return err
 		}
 	}
