@@ -63,6 +63,11 @@ func BlockWith[T any](ctx context.Context, io IO, op func() (IOResult[T], error)
 		if err := io.Wait(ctx, c); err != nil {
 			return giveUp(err)
 		}
+		if !c.Finished() {
+			// Re-entering before the completion has finished would
+			// let op consume an unfilled buffer (model.md §1.1).
+			return giveUp(errWaitReturnedEarly)
+		}
 	}
 }
 

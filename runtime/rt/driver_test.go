@@ -341,3 +341,20 @@ func TestStepperExplicitYieldDoesNotAllocate(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+// earlyWait is a buggy backend whose Wait returns before the completion
+// has finished.
+type earlyWait struct{ *fakeIO }
+
+func (earlyWait) Wait(context.Context, *Completion) error { return nil }
+
+func TestBlockRefusesToReenterBeforeTheCompletionFinished(t *testing.T) {
+	c := NewRead(make([]byte, 1), nil)
+	calls := 0
+	_, err := Block(context.Background(), earlyWait{newFakeIO(true)}, func() (IOResult[int], error) {
+		calls++ //reentrycheck:ignore test instrumentation: counts calls on purpose
+		return Wait[int](c), nil
+	})
+	assert.ErrorIs(t, err, errWaitReturnedEarly)
+	assert.Equal(t, 1, calls, "op is not re-entered while its completion is pending")
+}

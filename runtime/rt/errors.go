@@ -36,6 +36,10 @@ var (
 	// checksums disabled.
 	ErrChecksumNotEnabled = errors.New("rt: checksums not enabled")
 
+	// errWaitReturnedEarly reports a backend whose IO.Wait returned
+	// without error before the completion had finished.
+	errWaitReturnedEarly = errors.New("rt: IO.Wait returned before the completion finished (backend bug)")
+
 	// errNilError is stored when Completion.Error is called with a nil error,
 	// so that a failure is never silently turned into a success.
 	errNilError = errors.New("rt: Completion.Error called with a nil error")
