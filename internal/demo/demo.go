@@ -116,6 +116,7 @@ func report(w io.Writer, dir string, res *driver.Result, want map[string]bool) (
 	switch {
 	case len(missed) == 0 && len(unexpected) == 0:
 		fmt.Fprintf(&out, "All %d bugs found; the fixed twins are silent.\n", len(want))
+		fmt.Fprintf(&out, "Next: reentrycheck ./... in your module (docs/cli.md), or go vet -vettool=$(which reentrycheck) ./...\n")
 	default:
 		if len(missed) > 0 {
 			fmt.Fprintf(&out, "MISSED (marked BUG, not reported): %s\n", strings.Join(missed, ", "))
