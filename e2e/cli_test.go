@@ -395,3 +395,21 @@ func TestDemo(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestREADMEShowsRealDemoOutput keeps the README's "What a finding looks
+// like" screen equal to what the demo prints today. On failure, paste the
+// demo's output (from its first finding on) into the README.
+func TestREADMEShowsRealDemoOutput(t *testing.T) {
+	needBinary(t)
+	stdout, _, code := reentrycheck(t, t.TempDir(), "demo")
+	require.Equal(t, 0, code)
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	require.NoError(t, err)
+	start := strings.Index(string(readme), "```\nbtree/buggy.go:")
+	require.GreaterOrEqual(t, start, 0, "README has a code block starting with the demo's first finding")
+	block := string(readme)[start+len("```\n"):]
+	block = block[:strings.Index(block, "```")]
+	first := strings.Index(stdout, "btree/buggy.go:")
+	require.GreaterOrEqual(t, first, 0)
+	assert.Equal(t, stdout[first:], block, "README.md is out of date: paste `go run ./cmd/reentrycheck demo` output")
+}
