@@ -217,10 +217,13 @@ func (c *command) reportErrors(res *driver.Result) {
 
 // applyFixes implements -fix and -diff.
 func (c *command) applyFixes(res *driver.Result, stdout io.Writer, cwd string) int {
-	merged, err := driver.MergeFixes(res.Findings)
+	merged, generated, err := driver.MergeFixes(res.Findings)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "reentrycheck: %v\n", err)
 		return exitError
+	}
+	if generated > 0 {
+		fmt.Fprintf(c.stderr, "reentrycheck: not applying %s to generated files; fix their generator\n", plural(generated, "fix", "fixes"))
 	}
 	for _, fc := range merged.Files {
 		if fc.FormatErr != nil {
@@ -243,7 +246,7 @@ func (c *command) applyFixes(res *driver.Result, stdout io.Writer, cwd string) i
 	}
 	var unfixed []driver.Finding
 	for _, f := range res.Findings {
-		if len(f.Fixes) == 0 {
+		if len(f.Fixes) == 0 || f.Fixes[0].Generated {
 			unfixed = append(unfixed, f)
 		}
 	}

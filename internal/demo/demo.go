@@ -96,7 +96,7 @@ func report(w io.Writer, dir string, res *driver.Result, want map[string]bool) (
 	if err := driver.WriteText(&out, res.Findings, dir); err != nil {
 		return false, err
 	}
-	merged, err := driver.MergeFixes(res.Findings)
+	merged, _, err := driver.MergeFixes(res.Findings)
 	if err != nil {
 		return false, err
 	}

@@ -3,6 +3,7 @@ package driver
 import (
 	"errors"
 	"fmt"
+	"go/ast"
 	"go/token"
 	"sort"
 	"strings"
@@ -43,6 +44,9 @@ type Related struct {
 type Fix struct {
 	Message string
 	Edits   []Edit
+	// Generated is set when an edit touches a generated file (one with a
+	// "Code generated ... DO NOT EDIT." header); -fix leaves those alone.
+	Generated bool
 }
 
 // Edit replaces the text between Pos and End (same file) with New.
@@ -176,6 +180,12 @@ func findings(g *checker.Graph) []Finding {
 			continue
 		}
 		fset := act.Package.Fset
+		generated := map[string]bool{}
+		for _, file := range act.Package.Syntax {
+			if ast.IsGenerated(file) {
+				generated[fset.File(file.FileStart).Name()] = true
+			}
+		}
 		for _, d := range act.Diagnostics {
 			f := Finding{
 				Package:  act.Package.ID,
@@ -197,7 +207,9 @@ func findings(g *checker.Graph) []Finding {
 			for _, sf := range d.SuggestedFixes {
 				fix := Fix{Message: sf.Message}
 				for _, e := range sf.TextEdits {
-					fix.Edits = append(fix.Edits, Edit{Pos: fset.Position(e.Pos), End: endPosition(fset, e.Pos, e.End), New: string(e.NewText)})
+					edit := Edit{Pos: fset.Position(e.Pos), End: endPosition(fset, e.Pos, e.End), New: string(e.NewText)}
+					fix.Edits = append(fix.Edits, edit)
+					fix.Generated = fix.Generated || generated[edit.Pos.Filename]
 				}
 				f.Fixes = append(f.Fixes, fix)
 			}

@@ -10,24 +10,30 @@ import (
 )
 
 // MergeFixes merges the first suggested fix of every finding into new file
-// contents, read from disk.
-func MergeFixes(findings []Finding) (*fixes.Result, error) {
+// contents, read from disk. Fixes that would edit generated files are not
+// applied; their number is returned.
+func MergeFixes(findings []Finding) (res *fixes.Result, generated int, err error) {
 	var all []fixes.Fix
 	for _, f := range findings {
 		if len(f.Fixes) == 0 {
 			continue
 		}
 		fix := f.Fixes[0]
+		if fix.Generated {
+			generated++
+			continue
+		}
 		mf := fixes.Fix{Message: fmt.Sprintf("%s: %s", f.Pos, fix.Message)}
 		for _, e := range fix.Edits {
 			if e.Pos.Filename != e.End.Filename {
-				return nil, fmt.Errorf("%s: fix %q: edit spans two files", f.Pos, fix.Message)
+				return nil, 0, fmt.Errorf("%s: fix %q: edit spans two files", f.Pos, fix.Message)
 			}
 			mf.Edits = append(mf.Edits, fixes.Edit{File: e.Pos.Filename, Start: e.Pos.Offset, End: e.End.Offset, New: e.New})
 		}
 		all = append(all, mf)
 	}
-	return fixes.Merge(all, os.ReadFile)
+	res, err = fixes.Merge(all, os.ReadFile)
+	return res, generated, err
 }
 
 // WriteDiff prints the merged changes as unified diffs, file names relative
