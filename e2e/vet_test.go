@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -51,6 +52,10 @@ func TestGoVetFactsAcrossPackages(t *testing.T) {
 	// store's findings exist only if rt's directive facts reached store
 	// through rt's vetx file; store2 is silent without flags.
 	assertDiagnostics(t, bugs(t, mod, "store"), parseDiagnostics(t, mod, stderr))
+	for _, b := range bugs(t, mod, "store") {
+		// go vet prints the related yield point as "file:line:col: \tmessage".
+		assert.Regexp(t, `(?m)^`+regexp.QuoteMeta(b.Yield[0])+`:\d+: \t\S`, stderr)
+	}
 
 	// With store alone on the command line, go vet runs the tool on rt only
 	// for facts (VetxOnly) and hands them to store through rt's vetx file.
