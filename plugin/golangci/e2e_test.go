@@ -65,7 +65,7 @@ func golangciLint(t *testing.T) string {
 		cmd := exec.Command("go", "build", "-o", path, ".")
 		cmd.Dir = filepath.Join(repoRoot, "tools", "golangci-lint")
 		// -mod=readonly: the committed go.mod and go.sum must be enough.
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly", "GOWORK=off")
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly -buildvcs=false", "GOWORK=off")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			lintBinary.err = fmt.Errorf("building tools/golangci-lint: %v\n%s", err, out)
 			return

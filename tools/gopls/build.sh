@@ -20,9 +20,13 @@ case $out in /*) ;; *) out=$PWD/$out ;; esac
 build=${GOPLS_BUILD_DIR:-$repo/bin/.build/gopls-$version}
 go=${GO:-go}
 
-# 1. Locate gopls in the module cache (downloading it through the proxy if needed).
-src=$(cd "$repo" && GOFLAGS=-mod=mod $go mod download -json "golang.org/x/tools/gopls@$version" |
-	sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+# 1. Locate gopls in the module cache (downloading it through the proxy if
+#    needed), from outside any module so that no go.mod is touched.
+json=$(cd / && GOFLAGS= GOWORK=off $go mod download -json "golang.org/x/tools/gopls@$version") || {
+	echo "build.sh: go mod download golang.org/x/tools/gopls@$version failed: $json" >&2
+	exit 1
+}
+src=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
 if [ ! -f "$src/internal/settings/analysis.go" ]; then
 	echo "build.sh: gopls $version not found in the module cache (got dir '$src')" >&2
 	exit 1
@@ -91,8 +95,9 @@ $go mod edit \
 	-replace=github.com/reentrycheck/reentrycheck="$repo" \
 	-replace=golang.org/x/tools="golang.org/x/tools@$tools"
 
-# 5. Build. -mod=mod lets go add the go.sum lines of the new requirement.
-GOFLAGS=-mod=mod GOWORK=off $go build -trimpath -o "$out" .
+# 5. Build. -mod=mod lets go add the go.sum lines of the new requirement;
+#    -buildvcs=false because the copy may sit inside an unrelated git checkout.
+GOFLAGS="-mod=mod -buildvcs=false" GOWORK=off $go build -trimpath -o "$out" .
 # Running it once checks that the compiled-in flags parse.
 "$out" version >/dev/null
 echo "built $out (gopls $version, golang.org/x/tools $tools, reentrycheck from $repo)"
