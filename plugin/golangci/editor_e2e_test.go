@@ -12,7 +12,9 @@ import (
 )
 
 // vscodeGoArgs is the command line vscode-go runs for "go.lintTool":
-// "golangci-lint-v2" (before the optional ./... of the workspace scope).
+// "golangci-lint-v2" (extension/src/goLint.ts), before the scope's argument.
+// "golangci-lint-v2" selects these v2 flags explicitly; for plain
+// "golangci-lint" vscode-go would guess the major version from the binary.
 var vscodeGoArgs = []string{
 	"run",
 	"--issues-exit-code=0",
@@ -42,6 +44,8 @@ func TestVSCodeGoCommandLine(t *testing.T) {
 		{"package", filepath.Join(editorSample, "queue"), nil},
 		// lintOnSave "workspace": run at the workspace root over ./...
 		{"workspace", editorSample, []string{"./..."}},
+		// lintOnSave "file": the file's absolute path, in its directory.
+		{"file", filepath.Join(editorSample, "queue"), []string{wantFile}},
 	} {
 		t.Run(tc.scope, func(t *testing.T) {
 			stdout, stderr, code := runLint(t, tc.dir, append(append([]string{}, vscodeGoArgs...), tc.extra...)...)
