@@ -195,16 +195,22 @@ func QualifiedName(obj types.Object) string {
 func (c *Config) HasIOResultFlags() bool { return len(c.ioresult) > 0 }
 
 // IOResult reports whether the flags declare tn a resumable result type.
-func (c *Config) IOResult(tn *types.TypeName) bool { return c.ioresult[QualifiedName(tn)] }
+func (c *Config) IOResult(tn *types.TypeName) bool {
+	return len(c.ioresult) > 0 && c.ioresult[QualifiedName(tn)]
+}
 
 // Completion reports whether the flags declare tn a completion type.
-func (c *Config) Completion(tn *types.TypeName) bool { return c.completion[QualifiedName(tn)] }
+func (c *Config) Completion(tn *types.TypeName) bool {
+	return len(c.completion) > 0 && c.completion[QualifiedName(tn)]
+}
 
 // Done reports whether the flags declare fn a done function.
-func (c *Config) Done(fn *types.Func) bool { return c.done[QualifiedName(fn)] }
+func (c *Config) Done(fn *types.Func) bool { return len(c.done) > 0 && c.done[QualifiedName(fn)] }
 
 // Idempotent reports whether the flags declare fn idempotent.
-func (c *Config) Idempotent(fn *types.Func) bool { return c.idempotent[QualifiedName(fn)] }
+func (c *Config) Idempotent(fn *types.Func) bool {
+	return len(c.idempotent) > 0 && c.idempotent[QualifiedName(fn)]
+}
 
 // Check verifies, for every entry whose package is pkg or one of its
 // (transitive) imports, that the entry names an object of the right kind.

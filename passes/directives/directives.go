@@ -48,6 +48,16 @@ func (d *Declared) String() string {
 	return strings.Join(parts, ",")
 }
 
+// DeclaresIOResult is a package fact: the package declares an ioresult
+// type. Packages that neither declare nor import one cannot contain
+// resumable code, and the reporting analyzer skips them.
+type DeclaresIOResult struct{ Types []string }
+
+// AFact marks DeclaresIOResult as an analysis fact.
+func (*DeclaresIOResult) AFact() {}
+
+func (d *DeclaresIOResult) String() string { return "declares " + strings.Join(d.Types, ",") }
+
 // Problem is a malformed or misplaced directive.
 type Problem struct {
 	Pos     token.Pos
@@ -61,6 +71,7 @@ type Directives struct {
 	pass     *analysis.Pass
 	cfg      *config.Config
 	Problems []Problem
+	ioTypes  []string // ioresult types declared in this package
 }
 
 // Analyzer exports a Declared fact for every annotated declaration.
@@ -69,7 +80,7 @@ var Analyzer = &analysis.Analyzer{
 	Doc:        "records //reentrycheck: declaration directives as facts",
 	Run:        run,
 	Requires:   []*analysis.Analyzer{config.Analyzer},
-	FactTypes:  []analysis.Fact{new(Declared)},
+	FactTypes:  []analysis.Fact{new(Declared), new(DeclaresIOResult)},
 	ResultType: reflect.TypeFor[*Directives](),
 }
 
@@ -80,6 +91,10 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	for _, f := range pass.Files {
 		d.scanFile(f)
+	}
+	if len(d.ioTypes) > 0 {
+		sort.Strings(d.ioTypes)
+		pass.ExportPackageFact(&DeclaresIOResult{Types: d.ioTypes})
 	}
 	sort.Slice(d.Problems, func(i, j int) bool { return d.Problems[i].Pos < d.Problems[j].Pos })
 	return d, nil
@@ -126,6 +141,9 @@ func (d *Directives) scanFile(f *ast.File) {
 			}
 			if obj != nil {
 				d.pass.ExportObjectFact(obj, fact)
+				if fact.IOResult {
+					d.ioTypes = append(d.ioTypes, obj.Name())
+				}
 			}
 		}
 	}
@@ -312,8 +330,11 @@ func (d *Directives) Relevant() bool {
 	if d.cfg.HasIOResultFlags() {
 		return true
 	}
-	for _, of := range d.pass.AllObjectFacts() {
-		if f, ok := of.Fact.(*Declared); ok && f.IOResult {
+	if len(d.ioTypes) > 0 {
+		return true
+	}
+	for _, pf := range d.pass.AllPackageFacts() {
+		if _, ok := pf.Fact.(*DeclaresIOResult); ok {
 			return true
 		}
 	}

@@ -80,7 +80,8 @@ type Summaries struct {
 	dirs  *directives.Directives
 	local map[*ssa.Function]*effect.Summary
 	byObj map[*types.Func]*ssa.Function
-	impls map[*types.Func][]*types.Func // interface method -> known implementations
+	ext   map[*types.Func]*effect.Summary // facts and table, resolved once
+	impls map[*types.Func][]*types.Func   // interface method -> known implementations
 }
 
 // Analyzer computes mutation summaries by induction over the call graph and
@@ -100,6 +101,7 @@ func run(pass *analysis.Pass) (any, error) {
 		dirs:  pass.ResultOf[directives.Analyzer].(*directives.Directives),
 		local: map[*ssa.Function]*effect.Summary{},
 		byObj: map[*types.Func]*ssa.Function{},
+		ext:   map[*types.Func]*effect.Summary{},
 		impls: map[*types.Func][]*types.Func{},
 	}
 	prog := pass.ResultOf[ssabuild.Analyzer].(*ssabuild.SSA)
@@ -113,21 +115,7 @@ func run(pass *analysis.Pass) (any, error) {
 			s.byObj[obj] = fn
 		}
 	}
-	// Induction over the call graph: recompute until nothing grows. Summaries
-	// only ever gain bits, so this terminates; the bound is a safety net.
-	for round := 0; round < 2*len(funcs)+4; round++ {
-		changed := false
-		for _, fn := range funcs {
-			next := s.compute(fn)
-			if *next != *s.local[fn] {
-				s.local[fn] = next
-				changed = true
-			}
-		}
-		if !changed {
-			break
-		}
-	}
+	s.solve(funcs)
 	for _, fn := range funcs {
 		obj, _ := fn.Object().(*types.Func)
 		if obj == nil || fn.Parent() != nil {
@@ -145,6 +133,97 @@ func run(pass *analysis.Pass) (any, error) {
 	return s, nil
 }
 
+// solve computes the summaries by induction over the call graph: callees
+// first, then a worklist that revisits the callers of every summary that
+// grew. Summaries only gain bits, so it terminates.
+func (s *Summaries) solve(funcs []*ssa.Function) {
+	callers := map[*ssa.Function][]*ssa.Function{}
+	var invokers []*ssa.Function
+	for _, fn := range funcs {
+		invokes := false
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				call, ok := instr.(ssa.CallInstruction)
+				if !ok {
+					continue
+				}
+				if call.Common().IsInvoke() {
+					invokes = true
+					continue
+				}
+				if callee := call.Common().StaticCallee(); callee != nil {
+					if o := callee.Origin(); o != nil {
+						callee = o
+					}
+					if _, local := s.local[callee]; local {
+						callers[callee] = append(callers[callee], fn)
+					}
+				}
+			}
+		}
+		if invokes {
+			invokers = append(invokers, fn)
+		}
+	}
+	// Callee-first order: a post-order walk of the static call graph.
+	var order []*ssa.Function
+	state := map[*ssa.Function]uint8{}
+	var visit func(fn *ssa.Function)
+	visit = func(fn *ssa.Function) {
+		state[fn] = 1
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				if call, ok := instr.(ssa.CallInstruction); ok {
+					if callee := call.Common().StaticCallee(); callee != nil {
+						if o := callee.Origin(); o != nil {
+							callee = o
+						}
+						if _, local := s.local[callee]; local && state[callee] == 0 {
+							visit(callee)
+						}
+					}
+				}
+			}
+		}
+		state[fn] = 2
+		order = append(order, fn)
+	}
+	for _, fn := range funcs {
+		if state[fn] == 0 {
+			visit(fn)
+		}
+	}
+	queued := map[*ssa.Function]bool{}
+	work := append([]*ssa.Function(nil), order...)
+	for _, fn := range work {
+		queued[fn] = true
+	}
+	for len(work) > 0 {
+		fn := work[0]
+		work = work[1:]
+		queued[fn] = false
+		prev := s.local[fn]
+		next := s.compute(fn)
+		if prev.What != "" {
+			next.What = prev.What // the first description sticks: recursion must not grow it
+		}
+		if *next == *prev {
+			continue
+		}
+		s.local[fn] = next
+		requeue := callers[fn]
+		if fn.Signature.Recv() != nil {
+			requeue = append(requeue, invokers...) // may be reached through an interface
+		}
+		for _, c := range requeue {
+			if !queued[c] {
+				queued[c] = true
+				work = append(work, c)
+			}
+		}
+	}
+}
+
 // compute derives fn's summary from its instructions and its callees' current
 // summaries.
 func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
@@ -153,6 +232,7 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 		return out
 	}
 	c := effect.New(fn, s)
+	c.ForSummary = true
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			for _, e := range c.Of(instr) {
@@ -238,14 +318,20 @@ func (s *Summaries) ofObject(obj *types.Func) *effect.Summary {
 	if fn, ok := s.byObj[obj]; ok {
 		return s.local[fn]
 	}
-	if sum, ok := stdEffects[config.QualifiedName(obj)]; ok {
-		return &sum
+	if sum, ok := s.ext[obj]; ok {
+		return sum
 	}
+	var sum *effect.Summary
 	var m Mutates
 	if s.pass.ImportObjectFact(obj, &m) {
-		return &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, What: m.What}
+		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, What: m.What}
+	} else if obj.Pkg() != nil && obj.Pkg() != s.pass.Pkg {
+		if std, ok := stdEffects[config.QualifiedName(obj)]; ok {
+			sum = &std
+		}
 	}
-	return nil
+	s.ext[obj] = sum
+	return sum
 }
 
 // implementations lists the methods that an interface method may dispatch

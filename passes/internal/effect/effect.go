@@ -9,6 +9,7 @@ package effect
 import (
 	"go/token"
 	"go/types"
+	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
 	"golang.org/x/tools/go/ssa"
@@ -82,6 +83,9 @@ type Classifier struct {
 	Fn     *ssa.Function
 	Tracer *persist.Tracer
 	Oracle Oracle
+	// ForSummary skips what only the replay analysis needs (reads and
+	// re-pollable calls), to keep summary computation cheap.
+	ForSummary bool
 }
 
 // New returns a classifier for fn.
@@ -115,7 +119,7 @@ func (c *Classifier) Of(instr ssa.Instruction) []Effect {
 	case *ssa.Defer:
 		return c.call(in, in.Common(), true)
 	case *ssa.UnOp:
-		if in.Op == token.MUL {
+		if in.Op == token.MUL && !c.ForSummary {
 			loc := c.Tracer.Of(in.X)
 			if loc.Root.Persistent() && c.usedAsData(in, loc.Path) {
 				return []Effect{{Kind: Read, Loc: loc, Instr: in}}
@@ -352,20 +356,26 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 	if callee != nil && c.Oracle.IsIdempotent(callee) {
 		return nil
 	}
-	name := c.calleeName(call, callee)
+	var nameMemo string
+	name := func() string {
+		if nameMemo == "" {
+			nameMemo = c.calleeName(call, callee)
+		}
+		return nameMemo
+	}
 	if sig != nil && c.Oracle.IsResumable(sig) {
-		if callee != nil && c.Oracle.IsDone(callee) {
+		if c.ForSummary || (callee != nil && c.Oracle.IsDone(callee)) {
 			return nil
 		}
 		var recv persist.Loc
 		if r := receiver(call); r != nil {
 			recv = c.Tracer.Of(r)
 		}
-		return []Effect{{Kind: Repoll, Loc: recv, What: "calls " + name, Instr: instr, Callee: callee, Defer: deferred}}
+		return []Effect{{Kind: Repoll, Loc: recv, What: "calls " + name(), Instr: instr, Callee: callee, Defer: deferred}}
 	}
 	var out []Effect
 	if sig != nil && c.Oracle.ReturnsCompletion(sig) {
-		out = append(out, Effect{Kind: Submit, What: "submits I/O (" + name + " returns a completion)", Instr: instr, Callee: callee, Defer: deferred})
+		out = append(out, Effect{Kind: Submit, What: "submits I/O (" + name() + " returns a completion)", Instr: instr, Callee: callee, Defer: deferred})
 	}
 	args := callArgs(call)
 	// A method of a completion type that writes its receiver completes it:
@@ -386,10 +396,10 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 			continue
 		}
 		if s.Submits && len(out) == 0 {
-			out = append(out, Effect{Kind: Submit, What: "submits I/O (in " + name + ")", Instr: instr, Callee: callee, Defer: deferred})
+			out = append(out, Effect{Kind: Submit, What: "submits I/O (in " + name() + ")", Instr: instr, Callee: callee, Defer: deferred})
 		}
 		if s.Globals {
-			out = append(out, Effect{Kind: Clobber, Loc: persist.Loc{Root: persist.Root{Kind: persist.Global}, Path: "package state"}, What: "calls " + name + ", which mutates package state", Instr: instr, Callee: callee, Defer: deferred})
+			out = append(out, Effect{Kind: Clobber, Loc: persist.Loc{Root: persist.Root{Kind: persist.Global}, Path: "package state"}, What: "calls " + name() + ", which mutates package state", Instr: instr, Callee: callee, Defer: deferred})
 		}
 		for i, a := range args {
 			kind, ok := Kind(0), false
@@ -406,8 +416,8 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 			if !loc.Root.Persistent() {
 				continue
 			}
-			what := "calls " + name + ", which mutates " + loc.Path
-			if s.What != "" && callee != nil {
+			what := "calls " + name() + ", which mutates " + loc.Path
+			if s.What != "" && callee != nil && !strings.Contains(s.What, "(") {
 				what += " (" + callee.Name() + " " + s.What + ")"
 			}
 			out = append(out, Effect{Kind: kind, Loc: loc, What: what, Instr: instr, Callee: callee, Defer: deferred})

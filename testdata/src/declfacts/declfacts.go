@@ -1,4 +1,4 @@
-// Package declfacts: declaration directives become facts.
+// Package declfacts: declaration directives become facts. // want package:"declares Result"
 package declfacts
 
 //reentrycheck:ioresult

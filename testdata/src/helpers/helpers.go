@@ -38,3 +38,18 @@ func Tick() { // want Tick:"globals"
 //
 //reentrycheck:idempotent
 func Reset(l *Log) { l.lines = append(l.lines[:0], "reset") }
+
+// Walk and walkOdd recurse into each other: the induction must still
+// terminate with both summaries.
+func Walk(l *Log, n int) { // want Walk:`clobbers\(0\)`
+	if n > 0 {
+		walkOdd(l, n-1)
+	}
+	l.n++
+}
+
+func walkOdd(l *Log, n int) { // want walkOdd:`clobbers\(0\)`
+	if n > 0 {
+		Walk(l, n-1)
+	}
+}
