@@ -133,6 +133,11 @@ func (r *reporter) finding(f replay.Finding) {
 	if d.pos == token.NoPos {
 		return
 	}
+	// Report at the offending statement, whole, rather than at the operand
+	// SSA happens to position the instruction on.
+	if stmt := r.stmtAt(d.pos); stmt != nil {
+		d.pos, d.end = stmt.Pos(), stmt.End()
+	}
 	switch f.Rule {
 	case replay.RuleMutation:
 		switch {

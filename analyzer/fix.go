@@ -129,6 +129,24 @@ func (r *reporter) moveBelowCheck(f replay.Finding) *analysis.SuggestedFix {
 	}
 }
 
+// stmtAt returns the innermost simple statement containing pos.
+func (r *reporter) stmtAt(pos token.Pos) ast.Stmt {
+	file := r.fileOf(pos)
+	if file == nil {
+		return nil
+	}
+	path, _ := astutil.PathEnclosingInterval(file, pos, pos)
+	for _, n := range path {
+		switch n := n.(type) {
+		case *ast.AssignStmt, *ast.IncDecStmt, *ast.ExprStmt, *ast.DeferStmt, *ast.SendStmt, *ast.GoStmt:
+			return n.(ast.Stmt)
+		case *ast.BlockStmt, *ast.FuncLit, *ast.FuncDecl:
+			return nil
+		}
+	}
+	return nil
+}
+
 func (r *reporter) fileOf(pos token.Pos) *ast.File {
 	for _, f := range r.pass.Files {
 		if f.FileStart <= pos && pos < f.FileEnd {

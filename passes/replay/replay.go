@@ -597,32 +597,28 @@ func (a *analysis) collectFacts() {
 }
 
 // isConstructor recognizes calls of resumable helpers that only build a
-// result (Wait, Forward, Yield, Map): no receiver and nothing mutable passed.
+// result (Wait, Forward, Yield, Map): no receiver, and no recorded effect on
+// anything passed to them (packages outside the standard library are always
+// summarized, so a missing summary means none). A resumable function that
+// only drives other re-pollable calls looks the same: a known false negative.
 func (a *analysis) isConstructor(instr ssa.Instruction) bool {
 	call, ok := instr.(ssa.CallInstruction)
 	if !ok {
 		return false
 	}
 	c := call.Common()
-	if c.IsInvoke() {
+	if c.IsInvoke() || c.Signature().Recv() != nil {
 		return false
 	}
-	sig := c.Signature()
-	if sig.Recv() != nil {
+	fn, ok := c.Value.(*ssa.Function)
+	if !ok || fn.Signature.Recv() != nil {
 		return false
 	}
-	for _, arg := range c.Args {
-		switch arg.Type().Underlying().(type) {
-		case *types.Pointer, *types.Map, *types.Chan, *types.Slice, *types.Interface:
-			if !a.o.IsCompletion(arg.Type()) && !isErrorType(arg.Type()) {
-				return false
-			}
-		case *types.Signature:
-			// a mapping function: still a constructor
+	sums, _ := a.o.Callees(a.fn, c)
+	for _, s := range sums {
+		if !s.Empty() {
+			return false
 		}
-	}
-	if _, ok := c.Value.(*ssa.Function); !ok {
-		return false
 	}
 	return true
 }
