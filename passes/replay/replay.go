@@ -162,8 +162,8 @@ func (a *analysis) ioSources(v ssa.Value, into map[ssa.Instruction]bool, depth i
 		}
 		into[v] = true
 		for _, arg := range v.Call.Args {
-			if a.isIOResultValue(arg) {
-				a.ioSources(arg, into, depth+1, seen)
+			if root := a.ioresultRoot(arg, 0); root != nil {
+				a.ioSources(root, into, depth+1, seen)
 			}
 		}
 		return true
@@ -193,6 +193,43 @@ func (a *analysis) ioSources(v ssa.Value, into map[ssa.Instruction]bool, depth i
 		return a.ioSources(v.X, into, depth+1, seen)
 	}
 	return true // anything the analysis cannot prove Done
+}
+
+// ioresultRoot finds the ioresult value an argument was taken from: the value
+// itself, a field of it (Wait(r.c)), or an accessor's result (Wait(r.Completion())).
+func (a *analysis) ioresultRoot(v ssa.Value, depth int) ssa.Value {
+	if v == nil || depth > 6 {
+		return nil
+	}
+	if a.isIOResultValue(v) {
+		return v
+	}
+	switch v := v.(type) {
+	case *ssa.Field:
+		return a.ioresultRoot(v.X, depth+1)
+	case *ssa.ChangeType:
+		return a.ioresultRoot(v.X, depth+1)
+	case *ssa.UnOp:
+		// r.c where r is a local variable: a load from a field of its cell.
+		addr := v.X
+		if fa, ok := addr.(*ssa.FieldAddr); ok {
+			addr = fa.X
+		}
+		if cell, ok := addr.(*ssa.Alloc); ok && v.Op == token.MUL && cell.Referrers() != nil {
+			for _, r := range *cell.Referrers() {
+				if st, ok := r.(*ssa.Store); ok && st.Addr == cell {
+					if root := a.ioresultRoot(st.Val, depth+1); root != nil {
+						return root
+					}
+				}
+			}
+		}
+	case *ssa.Call:
+		if !v.Call.IsInvoke() && v.Call.Signature().Recv() != nil && len(v.Call.Args) > 0 {
+			return a.ioresultRoot(v.Call.Args[0], depth+1)
+		}
+	}
+	return nil
 }
 
 func (a *analysis) isIOResultValue(v ssa.Value) bool {

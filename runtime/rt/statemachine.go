@@ -94,7 +94,6 @@ func (m *Machine[T]) Step() (IOResult[T], error) {
 		// Re-calling Step after Continue is the machine's contract
 		// (model.md §4): Continue means the transition committed its
 		// progress in its own state, so the call is not repeated work.
-		//reentrycheck:ignore Continue commits the transition's progress in its own state; re-stepping is the contract
 		r, err := m.t.Step()
 		if err != nil {
 			return IOResult[T]{}, err

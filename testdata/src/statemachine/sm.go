@@ -305,3 +305,31 @@ func (s *Reader) StepBuggy() (rt.IOResult[int], error) {
 	}
 	return rt.Done(len(s.buf)), nil
 }
+
+// A machine loop: Continue means "step again", and the IO of the
+// transition is re-yielded through its completion field.
+type Transition interface {
+	Step() (rt.IOResult[bool], error)
+}
+
+type Wrapper struct {
+	t        Transition
+	finished bool
+}
+
+func (m *Wrapper) Step() (rt.IOResult[int], error) {
+	for {
+		r, err := m.t.Step()
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		if r.IsIO() {
+			// Re-entrancy: the transition keeps its own progress.
+			return rt.Forward[int](r, nil)
+		}
+		if r.Value() {
+			m.finished = true
+			return rt.Done(1), nil
+		}
+	}
+}
