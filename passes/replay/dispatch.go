@@ -142,6 +142,7 @@ const (
 	wTyp           // an interface holding a value of a known dynamic type (never nil)
 	wNonNil        // a fresh allocation or call result stored in a memo
 	wOffset        // the old value plus a constant (s.state++)
+	wChoice        // one of several constants (a phi of them); key holds them joined by "\x00"
 )
 
 func constKey(c *ssa.Const) string {
@@ -170,6 +171,16 @@ func abstractWrite(tr *persist.Tracer, v ssa.Value, path string) wval {
 		}
 	case *ssa.ChangeType:
 		return abstractWrite(tr, v.X, path)
+	case *ssa.Phi:
+		var keys []string
+		for _, e := range v.Edges {
+			c, ok := e.(*ssa.Const)
+			if !ok {
+				return wval{kind: wUnknown}
+			}
+			keys = append(keys, constKey(c))
+		}
+		return wval{kind: wChoice, key: strings.Join(keys, "\x00")}
 	case *ssa.BinOp:
 		if v.Op == token.ADD || v.Op == token.SUB {
 			if a, ok := persist.IsLoad(v.X); ok {
@@ -205,6 +216,13 @@ func canSelect(w wval, s vset) bool {
 	switch w.kind {
 	case wExact, wTyp:
 		return s.has(w.key)
+	case wChoice:
+		for _, k := range strings.Split(w.key, "\x00") {
+			if s.has(k) {
+				return true
+			}
+		}
+		return false
 	case wNonNil:
 		if s.neg {
 			return true

@@ -333,3 +333,41 @@ func (m *Wrapper) Step() (rt.IOResult[int], error) {
 		}
 	}
 }
+
+// The next state chosen among constants: every choice leaves the arm.
+func (s *Op) ChosenNext(fast bool) (rt.IOResult[int], error) {
+	switch s.state {
+	case stStart:
+		s.out = append(s.out, 1)
+		c, err := s.file.ReadAt(s.buf, 0)
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		next := stWait
+		if fast {
+			next = stRead
+		}
+		s.state = next
+		return rt.Wait[int](c), nil
+	}
+	return rt.Done(0), nil
+}
+
+// One choice stays in the arm: re-entry may run the append again.
+func (s *Op) ChosenNextBuggy(again bool) (rt.IOResult[int], error) {
+	switch s.state {
+	case stStart:
+		s.out = append(s.out, 1) // want `appends to s\.out`
+		c, err := s.file.ReadAt(s.buf, 0) // want `submits I/O`
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		next := stWait
+		if again {
+			next = stStart
+		}
+		s.state = next
+		return rt.Wait[int](c), nil
+	}
+	return rt.Done(0), nil
+}
