@@ -384,6 +384,11 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 				if canSelect(a.writeOf(f), a.armSet(src.Block(), f.state)) {
 					continue
 				}
+				// A submit-style callee's IO means "submitted": advancing
+				// first is required, as for a submit call.
+				if a.submitStyle(src) {
+					continue
+				}
 				*recs = append(*recs, record{RulePremature, id, ret, src})
 			}
 		}
@@ -511,4 +516,18 @@ func indexIn(instr ssa.Instruction) int {
 		}
 	}
 	return -1
+}
+
+func (a *analysis) submitStyle(instr ssa.Instruction) bool {
+	call, ok := instr.(ssa.CallInstruction)
+	if !ok {
+		return false
+	}
+	sums, _ := a.o.Callees(a.fn, call.Common())
+	for _, s := range sums {
+		if s != nil && s.SubmitStyle {
+			return true
+		}
+	}
+	return false
 }

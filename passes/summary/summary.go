@@ -24,7 +24,10 @@ type Mutates struct {
 	Blind   []int  // parameters only overwritten blindly
 	Globals bool   // clobbers package-level state
 	Submits bool   // submits I/O
-	What    string // the first effect, for messages
+	// SubmitStyle: a resumable function whose IO is always a completion it
+	// has just submitted (callers must advance their state before it).
+	SubmitStyle bool
+	What        string // the first effect, for messages
 }
 
 // AFact marks Mutates as an analysis fact.
@@ -43,6 +46,9 @@ func (m *Mutates) String() string {
 	}
 	if m.Submits {
 		parts = append(parts, "submits")
+	}
+	if m.SubmitStyle {
+		parts = append(parts, "submit-style")
 	}
 	return strings.Join(parts, " ")
 }
@@ -117,6 +123,11 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	s.solve(funcs)
 	for _, fn := range funcs {
+		if s.dirs.IsResumable(fn.Signature) && s.submitStyle(fn) {
+			s.local[fn].SubmitStyle = true
+		}
+	}
+	for _, fn := range funcs {
 		obj, _ := fn.Object().(*types.Func)
 		if obj == nil || fn.Parent() != nil {
 			continue // closures cannot carry facts
@@ -127,7 +138,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		pass.ExportObjectFact(obj, &Mutates{
 			Clobber: fromBits(sum.Clobber), Blind: fromBits(sum.Blind &^ sum.Clobber),
-			Globals: sum.Globals, Submits: sum.Submits, What: sum.What,
+			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, What: sum.What,
 		})
 	}
 	return s, nil
@@ -277,6 +288,87 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 	return out
 }
 
+// submitStyle reports whether a resumable function only submits I/O and
+// yields on what it submitted: no stores to persistent state, no re-pollable
+// calls, and every return that may be IO built from a submitted completion.
+func (s *Summaries) submitStyle(fn *ssa.Function) bool {
+	submitted := map[ssa.Value]bool{}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch in := instr.(type) {
+			case *ssa.Store:
+				if _, local := in.Addr.(*ssa.Alloc); !local {
+					return false
+				}
+			case *ssa.MapUpdate, *ssa.Send:
+				return false
+			case *ssa.Call:
+				sig := in.Call.Signature()
+				callee := staticFunc(&in.Call)
+				switch {
+				case s.dirs.ReturnsCompletion(sig) && (callee == nil || !s.dirs.IsIdempotent(callee)):
+					submitted[in] = true
+				case s.dirs.IsResumable(sig):
+					if callee == nil || in.Call.IsInvoke() || sig.Recv() != nil {
+						return false // drives another re-pollable call
+					}
+				}
+			case *ssa.Extract:
+				if submitted[in.Tuple] {
+					submitted[in] = true
+				}
+			}
+		}
+	}
+	if len(submitted) == 0 {
+		return false
+	}
+	idx := s.dirs.IOResultIndexes(fn.Signature)
+	yields := 0
+	for _, b := range fn.Blocks {
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !ok {
+			continue
+		}
+		for _, i := range idx {
+			switch v := ret.Results[i].(type) {
+			case *ssa.Const:
+			case *ssa.Call:
+				if callee := staticFunc(&v.Call); callee != nil && s.dirs.IsDone(callee) {
+					continue
+				}
+				fromSubmit := false
+				for _, a := range v.Call.Args {
+					if submitted[a] {
+						fromSubmit = true
+					}
+				}
+				if !fromSubmit {
+					return false
+				}
+				yields++
+			default:
+				return false
+			}
+		}
+	}
+	return yields > 0
+}
+
+func staticFunc(call *ssa.CallCommon) *types.Func {
+	if call.IsInvoke() {
+		return call.Method
+	}
+	if fn := call.StaticCallee(); fn != nil {
+		if o := fn.Origin(); o != nil {
+			fn = o
+		}
+		f, _ := fn.Object().(*types.Func)
+		return f
+	}
+	return nil
+}
+
 // Callees implements effect.Oracle.
 func (s *Summaries) Callees(caller *ssa.Function, call *ssa.CallCommon) ([]*effect.Summary, *types.Func) {
 	if call.IsInvoke() {
@@ -324,7 +416,7 @@ func (s *Summaries) ofObject(obj *types.Func) *effect.Summary {
 	var sum *effect.Summary
 	var m Mutates
 	if s.pass.ImportObjectFact(obj, &m) {
-		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, What: m.What}
+		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, What: m.What}
 	} else if obj.Pkg() != nil && obj.Pkg() != s.pass.Pkg {
 		if std, ok := stdEffects[config.QualifiedName(obj)]; ok {
 			sum = &std

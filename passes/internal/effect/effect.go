@@ -58,12 +58,16 @@ type Summary struct {
 	FreeClobber, FreeBlind Bits // free variables (closures only)
 	Globals                bool // clobbers package-level state
 	Submits                bool // submits I/O
-	What                   string
+	// SubmitStyle marks a resumable function whose every IO is a completion
+	// it has just submitted itself, keeping no progress: its IO means
+	// "submitted", like a submit call's completion (bugs.md §2.1).
+	SubmitStyle bool
+	What        string
 }
 
 // Empty reports whether the summary records no effect at all.
 func (s *Summary) Empty() bool {
-	return s == nil || (s.Clobber == 0 && s.Blind == 0 && s.FreeClobber == 0 && s.FreeBlind == 0 && !s.Globals && !s.Submits)
+	return s == nil || (s.Clobber == 0 && s.Blind == 0 && s.FreeClobber == 0 && s.FreeBlind == 0 && !s.Globals && !s.Submits && !s.SubmitStyle)
 }
 
 // Oracle answers the questions about callees that classification needs.

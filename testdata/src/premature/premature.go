@@ -78,3 +78,36 @@ func (s *Writer) PC() (rt.IOResult[int], error) {
 	}
 	return rt.Done(s.pc), nil
 }
+
+// A submit-style resumable callee: its IO always means "submitted".
+type Pager struct{ file *rt.File }
+
+func (p *Pager) ReadAsync(buf []byte) (rt.IOResult[int], error) {
+	c, err := p.file.ReadAt(buf, 0) // want `submits I/O`
+	if err != nil {
+		return rt.IOResult[int]{}, err
+	}
+	return rt.Wait[int](c), nil
+}
+
+type Loader struct {
+	state phase
+	pager *Pager
+	buf   []byte
+}
+
+// Advancing before a submit-style callee is required, as for a submit call.
+func (s *Loader) Step() (rt.IOResult[int], error) {
+	switch s.state {
+	case stLoad:
+		s.state = stParse
+		r, err := s.pager.ReadAsync(s.buf)
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		fallthrough
+	case stParse:
+		return rt.Done(len(s.buf)), nil
+	}
+	return rt.Done(0), nil
+}
