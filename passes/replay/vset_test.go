@@ -1,0 +1,67 @@
+package replay
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"pgregory.net/rapid"
+)
+
+var universe = []string{"0", "1", "2", "3", "nil", "true", "false"}
+
+func genSet() *rapid.Generator[vset] {
+	return rapid.Custom(func(t *rapid.T) vset {
+		if rapid.IntRange(0, 9).Draw(t, "top") == 0 {
+			return topSet
+		}
+		keys := rapid.SliceOfDistinct(rapid.SampledFrom(universe), func(s string) string { return s }).Draw(t, "keys")
+		return newSet(rapid.Bool().Draw(t, "neg"), keys...)
+	})
+}
+
+// join and meet are set union and intersection, whatever the encoding
+// (finite, complement or top).
+func TestSetAlgebra(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		a, b := genSet().Draw(t, "a"), genSet().Draw(t, "b")
+		j, m := a.join(b), a.meet(b)
+		for _, k := range append(universe, "other") {
+			if j.has(k) != (a.has(k) || b.has(k)) {
+				t.Fatalf("join(%v,%v).has(%s) = %v", a, b, k, j.has(k))
+			}
+			if m.has(k) != (a.has(k) && b.has(k)) {
+				t.Fatalf("meet(%v,%v).has(%s) = %v", a, b, k, m.has(k))
+			}
+		}
+		if !a.join(a).equal(a) && !a.top {
+			t.Fatalf("join is not idempotent on %v", a)
+		}
+	})
+}
+
+// An exact written value selects an arm exactly when the arm admits it; a
+// value that is unknown always may.
+func TestCanSelect(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := genSet().Draw(t, "arm")
+		k := rapid.SampledFrom(universe).Draw(t, "k")
+		if canSelect(wval{kind: wExact, key: k}, s) != s.has(k) {
+			t.Fatalf("exact %s on %v", k, s)
+		}
+		if !canSelect(wval{kind: wUnknown}, s) {
+			t.Fatalf("unknown must select %v", s)
+		}
+	})
+}
+
+func TestCanSelectShapes(t *testing.T) {
+	nilArm := newSet(false, "nil")
+	assert.False(t, canSelect(wval{kind: wNonNil}, nilArm), "a memo write leaves the nil arm")
+	assert.True(t, canSelect(wval{kind: wNonNil}, newSet(true, "nil")))
+	arm := newSet(false, "2")
+	assert.False(t, canSelect(wval{kind: wOffset, offset: 1}, arm), "s.state++ leaves case 2")
+	assert.True(t, canSelect(wval{kind: wOffset, offset: 1}, newSet(false, "2", "3")), "... but may land in case 3")
+	assert.False(t, canSelect(wval{kind: wChoice, key: "0\x001"}, arm))
+	assert.True(t, canSelect(wval{kind: wChoice, key: "0\x002"}, arm))
+	assert.False(t, canSelect(wval{kind: wTyp, key: "type:*b"}, newSet(false, "type:*a")))
+}
