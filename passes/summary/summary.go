@@ -20,10 +20,10 @@ import (
 // its caller passes it (or package state, or submits I/O). Parameters are
 // numbered with the receiver first.
 type Mutates struct {
-	Clobber []int  // parameters written non-idempotently
-	Blind   []int  // parameters only overwritten blindly
-	Globals bool   // clobbers package-level state
-	Submits bool   // submits I/O
+	Clobber []int // parameters written non-idempotently
+	Blind   []int // parameters only overwritten blindly
+	Globals bool  // clobbers package-level state
+	Submits bool  // submits I/O
 	// SubmitStyle: a resumable function whose IO is always a completion it
 	// has just submitted (callers must advance their state before it).
 	SubmitStyle bool
