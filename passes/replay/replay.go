@@ -57,6 +57,7 @@ type fact struct {
 	eff   effect.Effect
 	block *ssa.BasicBlock
 	state string // for state writes and transitions: the location written
+	w     *wval  // the value written, for transitions made through a helper
 }
 
 // Analyze finds the problems of one resumable function.
@@ -101,6 +102,7 @@ type analysis struct {
 	blindLocs map[string]bool           // locations blindly written somewhere (for move-out reads)
 
 	pendingAtCall map[ssa.Instruction]bitset
+	helperSets    map[ssa.Instruction][]effect.MappedSet // transitions made by helpers
 	findings      []Finding
 }
 
@@ -363,11 +365,20 @@ func (a *analysis) findDispatch() {
 		}
 	}
 	a.state = map[string]bool{}
+	a.helperSets = map[ssa.Instruction][]effect.MappedSet{}
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
-			if st, ok := instr.(*ssa.Store); ok {
-				if l := a.tr.Of(st.Addr); l.Root.Persistent() && tested[l.Path] {
+			switch in := instr.(type) {
+			case *ssa.Store:
+				if l := a.tr.Of(in.Addr); l.Root.Persistent() && tested[l.Path] {
 					a.state[l.Path] = true
+				}
+			case *ssa.Call:
+				for _, m := range a.cls.HelperSets(&in.Call) {
+					if tested[m.Loc.Path] {
+						a.state[m.Loc.Path] = true
+						a.helperSets[in] = append(a.helperSets[in], m)
+					}
 				}
 			}
 		}
@@ -572,7 +583,7 @@ func (a *analysis) collectFacts() {
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			effs := a.cls.Of(instr)
-			if len(effs) == 0 {
+			if len(effs) == 0 && len(a.helperSets[instr]) == 0 {
 				continue
 			}
 			all = append(all, pending{instr, effs})
@@ -585,6 +596,15 @@ func (a *analysis) collectFacts() {
 	}
 	for _, p := range all {
 		b := p.instr.Block()
+		for _, m := range a.helperSets[p.instr] {
+			w := wval{kind: wExact, key: m.Const}
+			if m.Val != nil {
+				w = abstractWrite(a.tr, m.Val, m.Loc.Path)
+			}
+			a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))
+			a.facts = append(a.facts, fact{kind: fTransition, block: b, state: m.Loc.Path, w: &w,
+				eff: effect.Effect{Kind: effect.Blind, Loc: m.Loc, What: "sets " + m.Loc.Path, Instr: p.instr}})
+		}
 		for _, e := range p.effs {
 			add := func(k factKind, state string) {
 				a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))

@@ -280,6 +280,9 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock, final bool) {
 }
 
 func (a *analysis) writeOf(f fact) wval {
+	if f.w != nil {
+		return *f.w
+	}
 	if v := storeVal(f.eff.Instr); v != nil {
 		return abstractWrite(a.tr, v, f.state)
 	}

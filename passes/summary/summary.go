@@ -27,7 +27,8 @@ type Mutates struct {
 	// SubmitStyle: a resumable function whose IO is always a completion it
 	// has just submitted (callers must advance their state before it).
 	SubmitStyle bool
-	What        string // the first effect, for messages
+	Sets        []effect.Set // blind writes of constants or parameters through parameters
+	What        string       // the first effect, for messages
 }
 
 // AFact marks Mutates as an analysis fact.
@@ -138,7 +139,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		pass.ExportObjectFact(obj, &Mutates{
 			Clobber: fromBits(sum.Clobber), Blind: fromBits(sum.Blind &^ sum.Clobber),
-			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, What: sum.What,
+			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Sets: sum.Sets, What: sum.What,
 		})
 	}
 	return s, nil
@@ -218,7 +219,7 @@ func (s *Summaries) solve(funcs []*ssa.Function) {
 		if prev.What != "" {
 			next.What = prev.What // the first description sticks: recursion must not grow it
 		}
-		if *next == *prev {
+		if next.Same(prev) {
 			continue
 		}
 		s.local[fn] = next
@@ -235,6 +236,57 @@ func (s *Summaries) solve(funcs []*ssa.Function) {
 	}
 }
 
+// setOf describes a blind write through a parameter as a Set, if its value
+// is a constant or a parameter.
+func setOf(fn *ssa.Function, e effect.Effect, val ssa.Value) *effect.Set {
+	name := fn.Params[e.Loc.Root.Index].Name()
+	if len(e.Loc.Path) <= len(name) {
+		return nil
+	}
+	set := effect.Set{Param: e.Loc.Root.Index, Suffix: e.Loc.Path[len(name):], Arg: -1}
+	switch v := val.(type) {
+	case *ssa.Const:
+		set.Const = effect.ConstKey(v)
+	case *ssa.Parameter:
+		for i, p := range fn.Params {
+			if p == v {
+				set.Arg = i
+			}
+		}
+		if set.Arg < 0 {
+			return nil
+		}
+	default:
+		return nil
+	}
+	return &set
+}
+
+func addSet(sets []effect.Set, s *effect.Set) []effect.Set {
+	if s == nil || len(sets) >= effect.MaxSets {
+		return sets
+	}
+	for _, x := range sets {
+		if x == *s {
+			return sets
+		}
+	}
+	out := append(append([]effect.Set(nil), sets...), *s)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Param != out[j].Param {
+			return out[i].Param < out[j].Param
+		}
+		if out[i].Suffix != out[j].Suffix {
+			return out[i].Suffix < out[j].Suffix
+		}
+		if out[i].Arg != out[j].Arg {
+			return out[i].Arg < out[j].Arg
+		}
+		return out[i].Const < out[j].Const
+	})
+	return out
+}
+
 // compute derives fn's summary from its instructions and its callees' current
 // summaries.
 func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
@@ -246,6 +298,35 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 	c.ForSummary = true
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
+			if call, ok := instr.(*ssa.Call); ok {
+				// A helper's recorded writes become this function's own when
+				// they go through its parameters (setState called by advance).
+				for _, m := range c.HelperSets(&call.Call) {
+					if m.Loc.Root.Kind != persist.Param {
+						continue
+					}
+					name := fn.Params[m.Loc.Root.Index].Name()
+					set := effect.Set{Param: m.Loc.Root.Index, Suffix: m.Loc.Path[len(name):], Arg: -1, Const: m.Const}
+					if m.Val != nil {
+						switch v := m.Val.(type) {
+						case *ssa.Const:
+							set.Const = effect.ConstKey(v)
+						case *ssa.Parameter:
+							for i, p := range fn.Params {
+								if p == v {
+									set.Arg = i
+								}
+							}
+							if set.Arg < 0 {
+								continue
+							}
+						default:
+							continue
+						}
+					}
+					out.Sets = addSet(out.Sets, &set)
+				}
+			}
 			for _, e := range c.Of(instr) {
 				var clobber bool
 				switch e.Kind {
@@ -260,6 +341,11 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 					continue
 				default:
 					continue
+				}
+				if e.Kind == effect.Blind && e.Loc.Root.Kind == persist.Param {
+					if st, ok := e.Instr.(*ssa.Store); ok {
+						out.Sets = addSet(out.Sets, setOf(fn, e, st.Val))
+					}
 				}
 				switch e.Loc.Root.Kind {
 				case persist.Param:
@@ -416,7 +502,7 @@ func (s *Summaries) ofObject(obj *types.Func) *effect.Summary {
 	var sum *effect.Summary
 	var m Mutates
 	if s.pass.ImportObjectFact(obj, &m) {
-		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, What: m.What}
+		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Sets: m.Sets, What: m.What}
 	} else if obj.Pkg() != nil && obj.Pkg() != s.pass.Pkg {
 		if std, ok := stdEffects[config.QualifiedName(obj)]; ok {
 			sum = &std

@@ -63,6 +63,44 @@ type Summary struct {
 	// "submitted", like a submit call's completion (bugs.md §2.1).
 	SubmitStyle bool
 	What        string
+	// Sets records blind writes of a constant, or of another parameter, into
+	// a field reached from a parameter: a helper such as setState(st) or
+	// finish(). Callers treat them as writes of their own locations, so a
+	// state transition made through a helper still cuts.
+	Sets []Set
+}
+
+// Set is one blind write recorded in a summary.
+type Set struct {
+	Param  int    // the parameter written through (receiver first)
+	Suffix string // the path below it: ".state", ".sub.phase"
+	Arg    int    // the parameter whose value is written, or -1
+	Const  string // the constant written when Arg is -1 (constKey spelling)
+}
+
+// MaxSets bounds the recorded writes per function.
+const MaxSets = 8
+
+// Same reports whether two summaries record the same effects (What aside).
+func (s *Summary) Same(t *Summary) bool {
+	if s.Clobber != t.Clobber || s.Blind != t.Blind || s.FreeClobber != t.FreeClobber || s.FreeBlind != t.FreeBlind ||
+		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || len(s.Sets) != len(t.Sets) {
+		return false
+	}
+	for i := range s.Sets {
+		if s.Sets[i] != t.Sets[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// ConstKey spells a constant as the dispatch analysis does.
+func ConstKey(c *ssa.Const) string {
+	if c.Value == nil {
+		return "nil"
+	}
+	return c.Value.ExactString()
 }
 
 // Empty reports whether the summary records no effect at all.
@@ -584,6 +622,45 @@ func (c *Classifier) closureWrites(instr ssa.Instruction, mc *ssa.MakeClosure) [
 				out = append(out, Effect{Kind: Restore, Loc: persist.Loc{Root: outer.Root, Path: path},
 					What: "restores " + path + " when returning", Instr: instr, Defer: true})
 			}
+		}
+	}
+	return out
+}
+
+// MappedSet is a helper's recorded write seen from its caller.
+type MappedSet struct {
+	Loc   persist.Loc
+	Val   ssa.Value // the argument written, or nil when Const is set
+	Const string
+}
+
+// HelperSets maps the Sets of a call's callees onto the caller's locations.
+func (c *Classifier) HelperSets(call *ssa.CallCommon) []MappedSet {
+	sums, _ := c.Oracle.Callees(c.Fn, call)
+	args := callArgs(call)
+	var out []MappedSet
+	for _, sum := range sums {
+		if sum == nil {
+			continue
+		}
+		for _, set := range sum.Sets {
+			if set.Param >= len(args) {
+				continue
+			}
+			base := c.Tracer.Of(args[set.Param])
+			if !base.Root.Persistent() {
+				continue
+			}
+			m := MappedSet{Loc: persist.Loc{Root: base.Root, Path: base.Path + set.Suffix}}
+			if set.Arg >= 0 {
+				if set.Arg >= len(args) {
+					continue
+				}
+				m.Val = args[set.Arg]
+			} else {
+				m.Const = set.Const
+			}
+			out = append(out, m)
 		}
 	}
 	return out

@@ -371,3 +371,45 @@ func (s *Op) ChosenNextBuggy(again bool) (rt.IOResult[int], error) {
 	}
 	return rt.Done(0), nil
 }
+
+// Transitions made through helpers still cut.
+func (s *Op) setState(st phase) { s.state = st }
+
+func (s *Op) finish() { s.setState(stDone) }
+
+func (s *Op) ViaHelper() (rt.IOResult[int], error) {
+	switch s.state {
+	case stStart:
+		s.out = append(s.out, 1)
+		c, err := s.file.ReadAt(s.buf, 0)
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		s.setState(stWait)
+		return rt.Wait[int](c), nil
+	case stWait:
+		s.n++
+		c, err := s.file.ReadAt(s.buf, 1)
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		s.finish()
+		return rt.Wait[int](c), nil
+	}
+	return rt.Done(0), nil
+}
+
+// A helper that writes the arm's own value does not cut.
+func (s *Op) ViaHelperBuggy() (rt.IOResult[int], error) {
+	switch s.state {
+	case stStart:
+		s.out = append(s.out, 1) // want `appends to s\.out`
+		c, err := s.file.ReadAt(s.buf, 0) // want `submits I/O`
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		s.setState(stStart)
+		return rt.Wait[int](c), nil
+	}
+	return rt.Done(0), nil
+}
