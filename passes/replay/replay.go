@@ -197,8 +197,10 @@ func (a *analysis) ioSources(v ssa.Value, into map[ssa.Instruction]bool, depth i
 	return true // anything the analysis cannot prove Done
 }
 
-// ioresultRoot finds the ioresult value an argument was taken from: the value
-// itself, a field of it (Wait(r.c)), or an accessor's result (Wait(r.Completion())).
+// ioresultRoot finds the ioresult value an argument forwards: the value
+// itself, or its completion taken out of it (Wait(r.c) on a local r, or
+// Wait(r.Completion())). Other accessors (r.Value()) give the Done value:
+// a completion carried in it was submitted, not propagated.
 func (a *analysis) ioresultRoot(v ssa.Value, depth int) ssa.Value {
 	if v == nil || depth > 6 {
 		return nil
@@ -206,29 +208,36 @@ func (a *analysis) ioresultRoot(v ssa.Value, depth int) ssa.Value {
 	if a.isIOResultValue(v) {
 		return v
 	}
+	if depth > 0 || !a.o.IsCompletion(v.Type()) {
+		return nil
+	}
 	switch v := v.(type) {
 	case *ssa.Field:
-		return a.ioresultRoot(v.X, depth+1)
-	case *ssa.ChangeType:
-		return a.ioresultRoot(v.X, depth+1)
-	case *ssa.UnOp:
-		// r.c where r is a local variable: a load from a field of its cell.
-		addr := v.X
-		if fa, ok := addr.(*ssa.FieldAddr); ok {
-			addr = fa.X
-		}
-		if cell, ok := addr.(*ssa.Alloc); ok && v.Op == token.MUL && cell.Referrers() != nil {
-			for _, r := range *cell.Referrers() {
-				if st, ok := r.(*ssa.Store); ok && st.Addr == cell {
-					if root := a.ioresultRoot(st.Val, depth+1); root != nil {
-						return root
-					}
-				}
-			}
-		}
+		return a.direct(v.X)
 	case *ssa.Call:
 		if !v.Call.IsInvoke() && v.Call.Signature().Recv() != nil && len(v.Call.Args) > 0 {
-			return a.ioresultRoot(v.Call.Args[0], depth+1)
+			return a.direct(v.Call.Args[0])
+		}
+	case *ssa.UnOp:
+		// r.c where r is a local variable: a load from a field of its cell.
+		if fa, ok := v.X.(*ssa.FieldAddr); ok && v.Op == token.MUL {
+			return a.direct(fa.X)
+		}
+	}
+	return nil
+}
+
+// direct returns v if it is an ioresult value, or the ioresult value that a
+// local variable cell v holds.
+func (a *analysis) direct(v ssa.Value) ssa.Value {
+	if a.isIOResultValue(v) {
+		return v
+	}
+	if cell, ok := v.(*ssa.Alloc); ok && cell.Referrers() != nil {
+		for _, r := range *cell.Referrers() {
+			if st, ok := r.(*ssa.Store); ok && st.Addr == cell && a.isIOResultValue(st.Val) {
+				return st.Val
+			}
 		}
 	}
 	return nil

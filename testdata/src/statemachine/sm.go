@@ -413,3 +413,57 @@ func (s *Op) ViaHelperBuggy() (rt.IOResult[int], error) {
 	}
 	return rt.Done(0), nil
 }
+
+// The two-level read-page shape (bugs.md §2.1): IO from ReadPage means
+// "call again"; Done with a completion means "the read was submitted".
+type PageRef struct {
+	Page int
+	Read *rt.Completion
+}
+
+type Pager struct{ cur *rt.Cursor }
+
+func (p *Pager) ReadPage(id int) (rt.IOResult[PageRef], error) {
+	return rt.Done(PageRef{Page: id}), nil
+}
+
+type Overflow struct {
+	state phase
+	pager *Pager
+	id    int
+	page  int
+	n     int
+}
+
+func (s *Overflow) Step() (rt.IOResult[int], error) {
+	switch s.state {
+	case stStart:
+		r, err := s.pager.ReadPage(s.id)
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		pg := r.Value()
+		s.page, s.state = pg.Page, stRead
+		if pg.Read != nil && !pg.Read.Finished() {
+			return rt.Wait[int](pg.Read), nil
+		}
+		fallthrough
+	case stRead:
+		return rt.Done(s.page), nil
+	}
+	return rt.Done(0), nil
+}
+
+// Without the transition, re-entry calls ReadPage again and counts again.
+func (s *Overflow) StepBuggy() (rt.IOResult[int], error) {
+	r, err := s.pager.ReadPage(s.id) // want `calls s\.pager\.ReadPage, which already returned Done`
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	pg := r.Value()
+	s.n++ // want `increments s\.n before the yield`
+	if pg.Read != nil && !pg.Read.Finished() {
+		return rt.Wait[int](pg.Read), nil
+	}
+	return rt.Done(s.n), nil
+}
