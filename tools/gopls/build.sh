@@ -33,7 +33,7 @@ if [ ! -f "$src/internal/settings/analysis.go" ]; then
 fi
 
 # 2. Copy it somewhere writable (module cache files are read-only).
-rm -rf "$build"
+if [ -d "$build" ]; then chmod -R u+w "$build" && rm -rf "$build"; fi
 mkdir -p "$(dirname "$build")"
 cp -R "$src" "$build"
 chmod -R u+w "$build"
