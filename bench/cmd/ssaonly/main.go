@@ -1,12 +1,11 @@
+// Command ssaonly is the benchmark baseline as a standalone checker: it loads
+// packages like reentrycheck does, builds SSA for all of them and reports
+// nothing. bench/xtools.sh compares reentrycheck against it.
 package main
 
 import (
-	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"github.com/reentrycheck/reentrycheck/bench"
 	"golang.org/x/tools/go/analysis/singlechecker"
 )
 
-var A = &analysis.Analyzer{Name: "ssaonly", Doc: "builds SSA only", Requires: []*analysis.Analyzer{buildssa.Analyzer},
-	Run: func(p *analysis.Pass) (any, error) { _ = p.ResultOf[buildssa.Analyzer]; return nil, nil }}
-
-func main() { singlechecker.Main(A) }
+func main() { singlechecker.Main(bench.SSAOnly) }
