@@ -22,6 +22,11 @@ lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
+# What reentrycheck costs on golang.org/x/tools, as a ratio to an SSA-only
+# analyzer (docs/benchmarks.md). ROUNDS=N alternating rounds, default 5.
+bench:
+	bash bench/xtools.sh $(ROUNDS)
+
 # Install the reentrycheck command into $(go env GOBIN) (or GOPATH/bin).
 install:
 	$(GO) install ./cmd/reentrycheck
