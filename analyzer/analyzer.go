@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/reentrycheck/reentrycheck/passes/callbacks"
 	"github.com/reentrycheck/reentrycheck/passes/config"
 	"github.com/reentrycheck/reentrycheck/passes/directives"
 	"github.com/reentrycheck/reentrycheck/passes/replay"
@@ -112,6 +113,13 @@ func (r *reporter) analyzeFunc(fn *ssa.Function, o oracle) (err error) {
 		panicHook(fn)
 	}
 	r.droppedResults(fn, o)
+	for _, f := range callbacks.Check(fn, o) {
+		d := diag{rule: callbacks.Rule, pos: f.Pos, related: f.Callback, relatedMsg: "the callback", msg: f.Message}
+		if stmt := r.stmtAt(d.pos); stmt != nil {
+			d.pos, d.end = stmt.Pos(), stmt.End()
+		}
+		r.add(d)
+	}
 	if !o.dirs.IsResumable(fn.Signature) {
 		return nil
 	}

@@ -94,3 +94,7 @@ func TestPanicBecomesError(t *testing.T) {
 	require.Contains(t, all, "boom")
 	require.Contains(t, all, "goroutine", "the error carries a stack")
 }
+
+func TestCallbackIgnoresError(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "callback")
+}

@@ -15,12 +15,13 @@ import (
 )
 
 type diag struct {
-	rule    string
-	pos     token.Pos
-	end     token.Pos
-	related token.Pos
-	msg     string
-	fix     *analysis.SuggestedFix
+	rule       string
+	pos        token.Pos
+	end        token.Pos
+	related    token.Pos
+	relatedMsg string // defaults to naming the yield point
+	msg        string
+	fix        *analysis.SuggestedFix
 }
 
 // ignoreDirective is one //reentrycheck:ignore comment.
@@ -88,7 +89,11 @@ func (r *reporter) flush() {
 		seen[key] = true
 		ad := analysis.Diagnostic{Pos: d.pos, End: d.end, Category: d.rule, Message: d.msg}
 		if d.related.IsValid() {
-			ad.Related = []analysis.RelatedInformation{{Pos: d.related, Message: "the yield point that re-enters"}}
+			msg := d.relatedMsg
+			if msg == "" {
+				msg = "the yield point that re-enters"
+			}
+			ad.Related = []analysis.RelatedInformation{{Pos: d.related, Message: msg}}
 		}
 		if d.fix != nil {
 			ad.SuggestedFixes = []analysis.SuggestedFix{*d.fix}

@@ -24,6 +24,7 @@ var Rules = []Rule{
 	{"repeated-call", true, "a re-pollable call that already returned Done runs again when a later yield point re-enters the function"},
 	{"premature-transition", true, "the state is advanced before a re-pollable call whose IO is propagated, so re-entry never drives the call again"},
 	{"dropped-result", true, "the result of a resumable call is discarded, so its IO is never waited on"},
+	{"callback-ignores-error", true, "a completion callback publishes state without reading its error, but callbacks run on failure too"},
 	{"blind-overwrite", false, "a blind overwrite of persistent state before a yield point (idempotent as a write; reported on request)"},
 }
 
@@ -191,8 +192,8 @@ func QualifiedName(obj types.Object) string {
 	return obj.Pkg().Path() + "." + obj.Name()
 }
 
-// HasIOResultFlags reports whether -ioresult names any type.
-func (c *Config) HasIOResultFlags() bool { return len(c.ioresult) > 0 }
+// HasTypeFlags reports whether -ioresult or -completion names any type.
+func (c *Config) HasTypeFlags() bool { return len(c.ioresult)+len(c.completion) > 0 }
 
 // IOResult reports whether the flags declare tn a resumable result type.
 func (c *Config) IOResult(tn *types.TypeName) bool {

@@ -119,7 +119,7 @@ func TestQualifiedNameAndMatching(t *testing.T) {
 	assert.False(t, c.Completion(result))
 	assert.True(t, c.Idempotent(next))
 	assert.False(t, c.Done(next))
-	assert.True(t, c.HasIOResultFlags())
+	assert.True(t, c.HasTypeFlags())
 }
 
 func TestRegisterBindsFlags(t *testing.T) {

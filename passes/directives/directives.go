@@ -48,15 +48,17 @@ func (d *Declared) String() string {
 	return strings.Join(parts, ",")
 }
 
-// DeclaresIOResult is a package fact: the package declares an ioresult
-// type. Packages that neither declare nor import one cannot contain
-// resumable code, and the reporting analyzer skips them.
-type DeclaresIOResult struct{ Types []string }
+// DeclaresIOResult is a package fact: the package declares an ioresult or
+// a completion type. Packages that neither declare nor import one cannot
+// contain code the rules apply to, and the reporting analyzer skips them.
+type DeclaresIOResult struct{ Types, Completions []string }
 
 // AFact marks DeclaresIOResult as an analysis fact.
 func (*DeclaresIOResult) AFact() {}
 
-func (d *DeclaresIOResult) String() string { return "declares " + strings.Join(d.Types, ",") }
+func (d *DeclaresIOResult) String() string {
+	return "declares " + strings.Join(d.Types, ",") + "; completions " + strings.Join(d.Completions, ",")
+}
 
 // Problem is a malformed or misplaced directive.
 type Problem struct {
@@ -68,10 +70,11 @@ type Problem struct {
 // Directives answers questions about declarations for the current package,
 // combining facts, this package's own directives and the flags.
 type Directives struct {
-	pass     *analysis.Pass
-	cfg      *config.Config
-	Problems []Problem
-	ioTypes  []string // ioresult types declared in this package
+	pass        *analysis.Pass
+	cfg         *config.Config
+	Problems    []Problem
+	ioTypes     []string // ioresult types declared in this package
+	completions []string // completion types declared in this package
 }
 
 // Analyzer exports a Declared fact for every annotated declaration.
@@ -92,9 +95,10 @@ func run(pass *analysis.Pass) (any, error) {
 	for _, f := range pass.Files {
 		d.scanFile(f)
 	}
-	if len(d.ioTypes) > 0 {
+	if len(d.ioTypes)+len(d.completions) > 0 {
 		sort.Strings(d.ioTypes)
-		pass.ExportPackageFact(&DeclaresIOResult{Types: d.ioTypes})
+		sort.Strings(d.completions)
+		pass.ExportPackageFact(&DeclaresIOResult{Types: d.ioTypes, Completions: d.completions})
 	}
 	sort.Slice(d.Problems, func(i, j int) bool { return d.Problems[i].Pos < d.Problems[j].Pos })
 	return d, nil
@@ -143,6 +147,9 @@ func (d *Directives) scanFile(f *ast.File) {
 				d.pass.ExportObjectFact(obj, fact)
 				if fact.IOResult {
 					d.ioTypes = append(d.ioTypes, obj.Name())
+				}
+				if fact.Completion {
+					d.completions = append(d.completions, obj.Name())
 				}
 			}
 		}
@@ -327,10 +334,10 @@ func (d *Directives) ReturnsCompletion(sig *types.Signature) bool {
 // declares or sees an ioresult type. Packages that cannot are skipped by the
 // reporting analyzer.
 func (d *Directives) Relevant() bool {
-	if d.cfg.HasIOResultFlags() {
+	if d.cfg.HasTypeFlags() {
 		return true
 	}
-	if len(d.ioTypes) > 0 {
+	if len(d.ioTypes)+len(d.completions) > 0 {
 		return true
 	}
 	for _, pf := range d.pass.AllPackageFacts() {

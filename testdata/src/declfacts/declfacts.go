@@ -1,4 +1,4 @@
-// Package declfacts: declaration directives become facts. // want package:"declares Result"
+// Package declfacts: declaration directives become facts. // want package:"declares Result; completions Handle"
 package declfacts
 
 //reentrycheck:ioresult

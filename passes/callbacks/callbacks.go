@@ -1,0 +1,111 @@
+// Package callbacks finds completion callbacks that publish state without
+// reading their error (bugs.md C12, rule R10). A completion callback runs on
+// failure too, so a callback that sets "ready" unconditionally publishes a
+// success that did not happen (Turso B35).
+//
+// A completion callback is a function literal passed to a function whose
+// result is a completion type (such a function submits I/O, or builds the
+// completion that will be submitted).
+package callbacks
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+
+	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
+	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"golang.org/x/tools/go/ssa"
+)
+
+// Rule is the diagnostic category.
+const Rule = "callback-ignores-error"
+
+// Finding is one write inside a callback that ignores its error.
+type Finding struct {
+	Pos      token.Pos // the write
+	Callback token.Pos // the callback's declaration
+	Message  string
+}
+
+// Oracle is what the check needs to know about declarations.
+type Oracle interface {
+	effect.Oracle
+}
+
+// Check inspects the callbacks that fn passes to completion-returning calls.
+func Check(fn *ssa.Function, o Oracle) []Finding {
+	var out []Finding
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			call, ok := instr.(ssa.CallInstruction)
+			if !ok {
+				continue
+			}
+			sig := call.Common().Signature()
+			if sig == nil || !o.ReturnsCompletion(sig) {
+				continue
+			}
+			for _, arg := range call.Common().Args {
+				var cb *ssa.Function
+				switch a := arg.(type) {
+				case *ssa.MakeClosure:
+					cb, _ = a.Fn.(*ssa.Function)
+				case *ssa.Function:
+					if a.Parent() != nil {
+						cb = a
+					}
+				}
+				if cb != nil {
+					out = append(out, checkCallback(cb, o)...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func checkCallback(cb *ssa.Function, o Oracle) []Finding {
+	errParam := -1
+	for i, p := range cb.Params {
+		if types.Identical(p.Type(), types.Universe.Lookup("error").Type()) {
+			errParam = i
+		}
+	}
+	if errParam < 0 || used(cb.Params[errParam]) {
+		return nil
+	}
+	var out []Finding
+	c := effect.New(cb, o)
+	for _, b := range cb.Blocks {
+		for _, instr := range b.Instrs {
+			for _, e := range c.Of(instr) {
+				switch e.Kind {
+				case effect.Clobber, effect.Blind, effect.Reset, effect.Submit:
+				default:
+					continue
+				}
+				if e.Kind != effect.Submit && e.Loc.Root.Kind != persist.FreeVar && e.Loc.Root.Kind != persist.Global {
+					continue // the callback's own parameters (its buffer) are its to fill
+				}
+				out = append(out, Finding{Pos: instr.Pos(), Callback: cb.Pos(),
+					Message: fmt.Sprintf("completion callback %s but never reads its error: callbacks run on failure too, so this publishes a success that did not happen; check the error first", e.What)})
+			}
+		}
+	}
+	return out
+}
+
+// used reports whether a parameter is read at all.
+func used(p *ssa.Parameter) bool {
+	refs := p.Referrers()
+	if refs == nil {
+		return false
+	}
+	for _, u := range *refs {
+		if _, ok := u.(*ssa.DebugRef); !ok {
+			return true
+		}
+	}
+	return false
+}

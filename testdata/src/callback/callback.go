@@ -1,0 +1,54 @@
+// Package callback: completion callbacks run on failure too (bugs.md C12).
+package callback
+
+import "sync/atomic"
+
+//reentrycheck:completion
+type Completion struct{ cb func(n int, err error) }
+
+// NewSync makes a sync completion.
+func NewSync(cb func(n int, err error)) *Completion { return &Completion{cb: cb} }
+
+type WAL struct {
+	ready  atomic.Bool
+	synced int
+	errs   []error
+}
+
+var initialized bool
+
+func (w *WAL) Buggy() *Completion {
+	return NewSync(func(n int, _ error) {
+		w.ready.Store(true) // want `completion callback calls w\.ready\.Store, which mutates w\.ready .*never reads its error`
+		w.synced = n        // want `completion callback overwrites w\.synced`
+		initialized = true  // want `completion callback overwrites initialized`
+	})
+}
+
+func (w *WAL) Fixed() *Completion {
+	return NewSync(func(n int, err error) {
+		if err == nil {
+			w.ready.Store(true)
+			w.synced = n
+		}
+	})
+}
+
+// Fan-in counters that must move on failure too are fine once the error is read.
+func (w *WAL) Counter(pending *atomic.Int64) *Completion {
+	return NewSync(func(n int, err error) {
+		if err != nil {
+			w.errs = append(w.errs, err)
+		}
+		pending.Add(-1)
+	})
+}
+
+// Writing only the callback's own locals is fine.
+func (w *WAL) Local() *Completion {
+	return NewSync(func(n int, _ error) {
+		total := 0
+		total += n
+		_ = total
+	})
+}
