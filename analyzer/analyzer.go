@@ -161,6 +161,8 @@ func (r *reporter) finding(f replay.Finding) {
 		d.msg = fmt.Sprintf("%s, which already returned Done, runs again when the yield at %s re-enters: give it a state of its own (advance the state after its Done) or mark the callee //reentrycheck:idempotent", f.Effect.What, yield)
 	case replay.RulePremature:
 		d.msg = fmt.Sprintf("state %s is advanced before %s, whose IO is propagated at %s: re-entry dispatches past the call and abandons it; advance the state after the call returns Done", f.Effect.Loc.Path, f.CallName, yield)
+	case replay.RuleHeld:
+		d.msg = fmt.Sprintf("%s is locked and still held at the yield at %s: re-entry locks it again and deadlocks, and other operations on the scheduler block; unlock before yielding, or defer the unlock", f.Effect.Loc.Path, yield)
 	case replay.RuleBlind:
 		d.msg = fmt.Sprintf("%s before the yield at %s (a blind overwrite: idempotent as a write, reported on request)", f.Effect.What, yield)
 	default:

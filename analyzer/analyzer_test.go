@@ -98,3 +98,7 @@ func TestPanicBecomesError(t *testing.T) {
 func TestCallbackIgnoresError(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "callback")
 }
+
+func TestHeldAcrossYield(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "held")
+}

@@ -25,6 +25,7 @@
 //   - premature-transition: a state transition written before a re-pollable
 //     call whose IO is propagated, so re-entry never drives the call again;
 //   - dropped-result: the ioresult of a resumable call is discarded;
+//   - held-across-yield: a sync.Mutex or RWMutex still held at a yield point;
 //   - callback-ignores-error: a completion callback publishes state without
 //     reading its error, although callbacks run on failure too;
 //   - blind-overwrite (off by default): a blind overwrite before a yield.

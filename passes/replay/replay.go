@@ -22,6 +22,7 @@ const (
 	RulePremature  = "premature-transition"
 	RuleBlind      = "blind-overwrite"
 	RuleDropped    = "dropped-result"
+	RuleHeld       = "held-across-yield"
 	ruleNone       = ""
 	maxRoundFactor = 32
 )
@@ -50,6 +51,9 @@ const (
 	fReset                        // a reset: later clobbers of the location rebuild it (no report)
 	fRestore                      // writes back a saved value: cancels pending mutations of the location
 	fDeferRestore                 // a deferred write of a location: at every yield it overrides what is pending there
+	fLock                         // a mutex locked and not yet unlocked (held-across-yield)
+	fUnlock                       // unlocks a mutex: cancels its pending lock
+	fDeferUnlock                  // a deferred unlock: releases the mutex at every return
 )
 
 type fact struct {
@@ -592,7 +596,7 @@ func (a *analysis) collectFacts() {
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			effs := a.cls.Of(instr)
-			if len(effs) == 0 && len(a.helperSets[instr]) == 0 {
+			if op, _ := a.lockOp(instr); len(effs) == 0 && len(a.helperSets[instr]) == 0 && op == 0 {
 				continue
 			}
 			all = append(all, pending{instr, effs})
@@ -605,6 +609,11 @@ func (a *analysis) collectFacts() {
 	}
 	for _, p := range all {
 		b := p.instr.Block()
+		if op, loc := a.lockOp(p.instr); op != 0 {
+			a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))
+			a.facts = append(a.facts, fact{kind: op, block: b,
+				eff: effect.Effect{Kind: effect.Clobber, Loc: loc, What: "locks " + loc.Path, Instr: p.instr}})
+		}
 		for _, m := range a.helperSets[p.instr] {
 			w := wval{kind: wExact, key: m.Const}
 			if m.Val != nil {
@@ -687,4 +696,43 @@ func (a *analysis) isConstructor(instr ssa.Instruction) bool {
 		}
 	}
 	return true
+}
+
+// lockOp recognizes Lock, RLock, Unlock and RUnlock of a persistent
+// sync.Mutex or sync.RWMutex, and deferred unlocks.
+func (a *analysis) lockOp(instr ssa.Instruction) (factKind, persist.Loc) {
+	call, ok := instr.(ssa.CallInstruction)
+	if !ok {
+		return 0, persist.Loc{}
+	}
+	c := call.Common()
+	fn := c.StaticCallee()
+	if fn == nil || c.IsInvoke() || len(c.Args) == 0 {
+		return 0, persist.Loc{}
+	}
+	obj, _ := fn.Object().(*types.Func)
+	if obj == nil || obj.Pkg() == nil || obj.Pkg().Path() != "sync" {
+		return 0, persist.Loc{}
+	}
+	recv := obj.Type().(*types.Signature).Recv()
+	if recv == nil {
+		return 0, persist.Loc{}
+	}
+	loc := a.tr.Of(c.Args[0])
+	if !loc.Root.Persistent() {
+		return 0, persist.Loc{}
+	}
+	_, deferred := instr.(*ssa.Defer)
+	switch obj.Name() {
+	case "Lock", "RLock":
+		if !deferred {
+			return fLock, loc
+		}
+	case "Unlock", "RUnlock":
+		if deferred {
+			return fDeferUnlock, loc
+		}
+		return fUnlock, loc
+	}
+	return 0, persist.Loc{}
 }

@@ -274,8 +274,14 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock, final bool) {
 		if !a.masked(st, b) {
 			st.pending.add(id)
 		}
-	case fRead, fDeferRestore:
+	case fRead, fDeferRestore, fLock, fDeferUnlock:
 		st.pending.add(id)
+	case fUnlock:
+		st.pending.each(func(j int) {
+			if g := a.facts[j]; g.kind == fLock && g.eff.Loc.Path == path {
+				st.pending.del(j)
+			}
+		})
 	}
 }
 
@@ -294,8 +300,9 @@ func (a *analysis) writeOf(f fact) wval {
 func (a *analysis) transition(st *flow, loc string, w wval, b *ssa.BasicBlock) {
 	st.pending.each(func(id int) {
 		f := a.facts[id]
-		if f.kind == fDeferred {
-			return
+		switch f.kind {
+		case fDeferred, fLock, fDeferUnlock, fDeferRestore:
+			return // held, or run at the return itself, whatever the state says
 		}
 		if f.kind == fTransition && f.state == loc {
 			st.pending.del(id) // superseded by this write
@@ -345,14 +352,26 @@ func (a *analysis) coveredByReset(st *flow, e effect.Effect) bool {
 
 func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]record) {
 	calls := a.propagatedCalls(info)
-	var restored []string
+	var restored, unlocked []string
 	st.pending.each(func(id int) {
-		if f := a.facts[id]; f.kind == fDeferRestore {
+		switch f := a.facts[id]; f.kind {
+		case fDeferRestore:
 			restored = append(restored, f.eff.Loc.Path)
+		case fDeferUnlock:
+			unlocked = append(unlocked, f.eff.Loc.Path)
 		}
 	})
 	st.pending.each(func(id int) {
 		f := a.facts[id]
+		if f.kind == fLock {
+			for _, p := range unlocked {
+				if p == f.eff.Loc.Path {
+					return // released by the deferred unlock at this return
+				}
+			}
+			*recs = append(*recs, record{RuleHeld, id, ret, nil})
+			return
+		}
 		for _, p := range restored {
 			if hasPrefixPath(f.eff.Loc.Path, p) && f.kind != fDeferred {
 				return // a deferred restore puts the location back at this return
