@@ -161,6 +161,9 @@ func (r *reporter) finding(f replay.Finding) {
 		d.msg = fmt.Sprintf("%s, which already returned Done, runs again when the yield at %s re-enters: give it a state of its own (advance the state after its Done) or mark the callee //reentrycheck:idempotent", f.Effect.What, yield)
 	case replay.RulePremature:
 		d.msg = fmt.Sprintf("state %s is advanced before %s, whose IO is propagated at %s: re-entry dispatches past the call and abandons it; advance the state after the call returns Done", f.Effect.Loc.Path, f.CallName, yield)
+	case replay.RuleLostCopy:
+		d.msg = fmt.Sprintf("%s, and %s makes its progress on the copy, which is dropped at %s (not written back): re-entry starts from the stale original; work in place (&%s) or write the copy back on every exit (a defer)", f.Effect.What, f.CallName, yield, f.Effect.Loc.Path)
+		d.relatedMsg = "the exit that drops the copy"
 	case replay.RuleHeld:
 		d.msg = fmt.Sprintf("%s is locked and still held at the yield at %s: re-entry locks it again and deadlocks, and other operations on the scheduler block; unlock before yielding, or defer the unlock", f.Effect.Loc.Path, yield)
 	case replay.RuleBlind:

@@ -102,3 +102,7 @@ func TestCallbackIgnoresError(t *testing.T) {
 func TestHeldAcrossYield(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "held")
 }
+
+func TestLostCopy(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "lostcopy")
+}

@@ -23,6 +23,7 @@ const (
 	RuleBlind      = "blind-overwrite"
 	RuleDropped    = "dropped-result"
 	RuleHeld       = "held-across-yield"
+	RuleLostCopy   = "lost-copy"
 	ruleNone       = ""
 	maxRoundFactor = 32
 )
@@ -76,8 +77,9 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 	a := &analysis{fn: fn, o: o, cls: effect.New(fn, o), resIdx: resIdx}
 	a.tr = a.cls.Tracer
 	a.findYields()
+	a.findLostCopies()
 	if len(a.yields) == 0 {
-		return nil
+		return a.findings
 	}
 	a.findDispatch()
 	a.findLoops()
@@ -93,7 +95,8 @@ type analysis struct {
 	tr     *persist.Tracer
 	resIdx []int
 
-	yields  map[*ssa.Return]*yieldInfo
+	yields   map[*ssa.Return]*yieldInfo
+	errExits map[*ssa.Return]bool
 	ifTests map[*ssa.If][]test
 	state   map[string]bool // state locations: tested by a dispatch and written here
 	allowed []map[string]vset
@@ -118,6 +121,7 @@ type yieldInfo struct {
 
 func (a *analysis) findYields() {
 	a.yields = map[*ssa.Return]*yieldInfo{}
+	a.errExits = map[*ssa.Return]bool{}
 	errIdx := -1
 	res := a.fn.Signature.Results()
 	for i := 0; i < res.Len(); i++ {
@@ -131,6 +135,7 @@ func (a *analysis) findYields() {
 			continue
 		}
 		if errIdx >= 0 && errIdx < len(ret.Results) && a.nonNil(ret.Results[errIdx], b, 0, map[ssa.Value]bool{}) {
+			a.errExits[ret] = true
 			continue // an error exit: the caller does not re-enter
 		}
 		info := &yieldInfo{sources: map[ssa.Instruction]bool{}}

@@ -571,7 +571,7 @@ func (c *Classifier) calleeName(call *ssa.CallCommon, callee *types.Func) string
 		case callee != nil:
 			method = callee.Name()
 		}
-		if l := c.Tracer.Of(r); method != "" && l.Root.Persistent() {
+		if l := c.Tracer.Of(r); method != "" && (l.Root.Persistent() || (l.Root.Kind == persist.Fresh && l.Path != r.Name())) {
 			return l.Path + "." + method
 		}
 	}

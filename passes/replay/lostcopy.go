@@ -1,0 +1,141 @@
+package replay
+
+import (
+	"go/types"
+
+	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
+	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"golang.org/x/tools/go/ssa"
+)
+
+// findLostCopies reports rule lost-copy (bugs.md C5, R5): a struct-valued
+// piece of persistent state copied into a local, whose address is handed to a
+// re-pollable call, when a yield point or an error exit is reachable from the
+// call without writing the copy back. The callee's progress lives in the copy
+// and is dropped there; re-entry starts from the stale original (Turso B14
+// allocated pages forever this way).
+func (a *analysis) findLostCopies() {
+	for _, b := range a.fn.Blocks {
+		for _, instr := range b.Instrs {
+			call, ok := instr.(*ssa.Call)
+			if !ok || !a.o.IsResumable(call.Call.Signature()) {
+				continue
+			}
+			if callee := staticObj(&call.Call); callee != nil && (a.o.IsDone(callee) || a.o.IsIdempotent(callee)) {
+				continue
+			}
+			args := call.Call.Args
+			if call.Call.IsInvoke() {
+				continue // an interface value is not a copy of a struct
+			}
+			for _, arg := range args {
+				cell, ok := arg.(*ssa.Alloc)
+				if !ok {
+					continue
+				}
+				src, ok := a.copySource(cell)
+				if !ok || a.restoredByDefer(src.Path) {
+					continue
+				}
+				if exit := a.exitWithoutWriteBack(call, cell, src.Path); exit != nil {
+					name := "the call"
+					for _, e := range a.cls.Of(call) {
+						if e.Kind == effect.Repoll {
+							name = trimCalls(e.What)
+						}
+					}
+					a.findings = append(a.findings, Finding{Rule: RuleLostCopy, Yield: exit, Call: call, CallName: name,
+						Effect: effect.Effect{Kind: effect.Clobber, Loc: src, Instr: call,
+							What: localName(cell) + " is a copy of " + src.Path}})
+				}
+			}
+		}
+	}
+}
+
+// copySource returns the persistent struct or array that a local variable
+// cell was initialized from.
+func (a *analysis) copySource(cell *ssa.Alloc) (persist.Loc, bool) {
+	switch cell.Type().(*types.Pointer).Elem().Underlying().(type) {
+	case *types.Struct, *types.Array:
+	default:
+		return persist.Loc{}, false
+	}
+	if cell.Referrers() == nil {
+		return persist.Loc{}, false
+	}
+	for _, r := range *cell.Referrers() {
+		st, ok := r.(*ssa.Store)
+		if !ok || st.Addr != cell {
+			continue
+		}
+		if addr, ok := persist.IsLoad(st.Val); ok {
+			if l := a.tr.Of(addr); l.Root.Persistent() {
+				return l, true
+			}
+		}
+	}
+	return persist.Loc{}, false
+}
+
+// restoredByDefer reports whether a deferred closure writes path back.
+func (a *analysis) restoredByDefer(path string) bool {
+	for _, b := range a.fn.Blocks {
+		for _, instr := range b.Instrs {
+			if _, ok := instr.(*ssa.Defer); !ok {
+				continue
+			}
+			for _, e := range a.cls.Of(instr) {
+				if e.Kind == effect.Restore && e.Defer && hasPrefixPath(path, e.Loc.Path) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// exitWithoutWriteBack searches forward from the call for a yield point or
+// an error exit reached before the copy is stored back to path.
+func (a *analysis) exitWithoutWriteBack(call *ssa.Call, cell *ssa.Alloc, path string) *ssa.Return {
+	writesBack := func(instr ssa.Instruction) bool {
+		st, ok := instr.(*ssa.Store)
+		if !ok || a.tr.Of(st.Addr).Path != path {
+			return false
+		}
+		addr, ok := persist.IsLoad(st.Val)
+		return ok && addr == cell
+	}
+	seen := map[*ssa.BasicBlock]bool{}
+	var walk func(b *ssa.BasicBlock, from int) *ssa.Return
+	walk = func(b *ssa.BasicBlock, from int) *ssa.Return {
+		for _, instr := range b.Instrs[from:] {
+			if writesBack(instr) {
+				return nil
+			}
+			if ret, ok := instr.(*ssa.Return); ok {
+				if _, y := a.yields[ret]; y || a.errExits[ret] {
+					return ret
+				}
+				return nil
+			}
+		}
+		for _, s := range b.Succs {
+			if !seen[s] {
+				seen[s] = true
+				if ret := walk(s, 0); ret != nil {
+					return ret
+				}
+			}
+		}
+		return nil
+	}
+	return walk(call.Block(), indexIn(call)+1)
+}
+
+func localName(cell *ssa.Alloc) string {
+	if cell.Comment != "" {
+		return cell.Comment
+	}
+	return "a local"
+}
