@@ -97,9 +97,9 @@ type analysis struct {
 
 	yields   map[*ssa.Return]*yieldInfo
 	errExits map[*ssa.Return]bool
-	ifTests map[*ssa.If][]test
-	state   map[string]bool // state locations: tested by a dispatch and written here
-	allowed []map[string]vset
+	ifTests  map[*ssa.If][]test
+	state    map[string]bool // state locations: tested by a dispatch and written here
+	allowed  []map[string]vset
 
 	loopHeads map[*ssa.BasicBlock]map[string]bool // header -> locations its If tests
 	inLoop    map[*ssa.BasicBlock]map[*ssa.BasicBlock]bool
