@@ -25,8 +25,9 @@ func Load(dir string, tests bool, patterns ...string) ([]*packages.Package, erro
 	return pkgs, nil
 }
 
-// Step is the time the driver spent in one analyzer, summed over packages.
-// Steps run in parallel, so the sum is CPU-like time, not wall time.
+// Step is the wall time the driver spent in one analyzer, summed over its
+// steps (one per package). Steps run concurrently and overlap, so sums are
+// only comparable with each other; a CPU profile says where time goes.
 type Step struct {
 	Analyzer string
 	Packages int
