@@ -42,10 +42,11 @@ chmod -R u+w "$work/xtools"
 cd "$work/xtools"
 npkgs="$(go list ./... | wc -l)"
 nlines="$(find . -name '*.go' -not -path '*/testdata/*' -print0 | xargs -0 cat | wc -l)"
+ntest="$(find . -name '*_test.go' -not -path '*/testdata/*' -print0 | xargs -0 cat | wc -l)"
 # Warm the build cache (export data, cgo) so that no round pays for it.
 go list -export -deps -test ./... >/dev/null
 
-echo "module:  $module@$version, $npkgs packages, $nlines lines of Go (testdata excluded)"
+echo "module:  $module@$version, $npkgs packages, $nlines lines of Go ($((nlines - ntest)) outside tests; testdata excluded)"
 echo "machine: $(nproc) cores, $(go version | cut -d' ' -f3-), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "rounds:  $rounds, alternating ssaonly / reentrycheck, both with tests (the default)"
 echo
