@@ -106,3 +106,7 @@ func TestHeldAcrossYield(t *testing.T) {
 func TestLostCopy(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "lostcopy")
 }
+
+func TestLocalProgress(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "localprogress")
+}

@@ -147,6 +147,17 @@ func (r *reporter) stmtAt(pos token.Pos) ast.Stmt {
 	return nil
 }
 
+// assignedName names the variable that the statement at pos assigns, as in
+// `cur := NewCursor(root)`, or returns def.
+func (r *reporter) assignedName(pos token.Pos, def string) string {
+	if as, ok := r.stmtAt(pos).(*ast.AssignStmt); ok && len(as.Lhs) == 1 {
+		if id, ok := as.Lhs[0].(*ast.Ident); ok {
+			return id.Name
+		}
+	}
+	return def
+}
+
 func (r *reporter) fileOf(pos token.Pos) *ast.File {
 	for _, f := range r.pass.Files {
 		if f.FileStart <= pos && pos < f.FileEnd {

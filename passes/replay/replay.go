@@ -81,6 +81,7 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 	if len(a.yields) == 0 {
 		return a.findings
 	}
+	a.findFreshDrivers()
 	a.findDispatch()
 	a.findLoops()
 	a.collectFacts()

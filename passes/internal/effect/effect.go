@@ -546,6 +546,9 @@ func callArgs(call *ssa.CallCommon) []ssa.Value {
 	return call.Args
 }
 
+// Receiver returns the receiver of a method call, or nil.
+func Receiver(call *ssa.CallCommon) ssa.Value { return receiver(call) }
+
 // receiver returns the receiver of a method call, or nil.
 func receiver(call *ssa.CallCommon) ssa.Value {
 	if call.IsInvoke() {
