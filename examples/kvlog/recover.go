@@ -1,0 +1,177 @@
+package kvlog
+
+import (
+	"github.com/reentrycheck/reentrycheck/runtime/rt"
+)
+
+type recState uint8
+
+const (
+	recStart     recState = iota // reset the index
+	recHeader                    // submit the read of the header at off
+	recHeaderEnd                 // consume it
+	recBody                      // submit the read of the body
+	recBodyEnd                   // consume it, commit the record
+	recTruncate                  // cut a torn or corrupt tail
+	recTruncated                 // consume the truncate
+	recFinish                    // publish the tail
+	recDone                      // finished
+)
+
+// Recovery rebuilds a log's index by scanning its file from the start, one
+// record at a time, and then truncates whatever follows the last valid
+// record (a torn write, garbage). Get it from Log.Recover; Put and Get drive
+// it themselves on a log that has not been recovered. Its Done value is the
+// number of records scanned.
+//
+// Progress lives in fields and is committed per record: the index entry,
+// the next offset and the record count move together once a record's body
+// has been read and checked. Several operations may poll the same
+// recovery: every state that waits on a read checks that it has finished,
+// and each completion is consumed by exactly one state transition.
+//
+// A failed read rewinds to the start of the record it belonged to: the
+// driver that waited on it has reported the error, and whoever calls
+// Resume next reads the record again.
+type Recovery struct {
+	log *Log
+
+	state   recState
+	off     int64          // start of the record being read
+	hdr     header         // its header, from recBody on
+	read    *rt.Completion // the read in flight, in recHeaderEnd and recBodyEnd
+	trunc   *rt.Completion // the truncate, in recTruncated
+	records int            // records committed
+}
+
+// Resume runs the recovery until it yields or finishes.
+func (r *Recovery) Resume() (rt.IOResult[int], error) {
+	l := r.log
+	for {
+		switch r.state {
+		case recStart:
+			l.index = map[string]entry{}
+			r.off, r.records, r.state = 0, 0, recHeader
+
+		case recHeader:
+			if err := l.inj.ShouldFail(recoverBeforeRecord.Point()); err != nil {
+				return rt.IOResult[int]{}, err
+			}
+			if l.inj.ShouldYield(recoverBeforeRecord.Point()) {
+				// Re-entrancy: the previous record was committed before
+				// the state came back here; nothing has been mutated in
+				// this state.
+				return rt.Yield[int](), nil
+			}
+			c, err := l.file.ReadAt(rt.NewRead(make([]byte, headerSize), nil), r.off)
+			if err != nil {
+				return rt.IOResult[int]{}, err
+			}
+			r.read, r.state = c, recHeaderEnd
+			// Re-entrancy: the read is stored and the state moved to
+			// recHeaderEnd, so re-entry consumes it instead of reading
+			// again.
+			return rt.Wait[int](c), nil
+
+		case recHeaderEnd:
+			if !r.read.Finished() {
+				// Re-entrancy: a poll before the read landed; the state
+				// is unchanged and re-entry checks it again.
+				return rt.Wait[int](r.read), nil
+			}
+			if err := r.read.Err(); err != nil {
+				r.read, r.state = nil, recHeader
+				return rt.IOResult[int]{}, err
+			}
+			if r.read.N() < headerSize {
+				// The clean end of the log, or a torn header.
+				r.read, r.state = nil, recTruncate
+				continue
+			}
+			h, err := parseHeader(r.read.Buffer(), r.off)
+			if err != nil {
+				// Garbage where the next record would start: the log
+				// ends here.
+				r.read, r.state = nil, recTruncate
+				continue
+			}
+			r.hdr, r.read, r.state = h, nil, recBody
+
+		case recBody:
+			c, err := l.file.ReadAt(rt.NewRead(make([]byte, r.hdr.bodySize()), nil), r.off+headerSize)
+			if err != nil {
+				return rt.IOResult[int]{}, err
+			}
+			r.read, r.state = c, recBodyEnd
+			// Re-entrancy: the read is stored and the state moved to
+			// recBodyEnd, so re-entry consumes it instead of reading
+			// again.
+			return rt.Wait[int](c), nil
+
+		case recBodyEnd:
+			if !r.read.Finished() {
+				// Re-entrancy: a poll before the read landed; the state
+				// is unchanged and re-entry checks it again.
+				return rt.Wait[int](r.read), nil
+			}
+			if err := r.read.Err(); err != nil {
+				r.read, r.state = nil, recHeader
+				return rt.IOResult[int]{}, err
+			}
+			body := r.read.Buffer()[:r.read.N()]
+			key, _, err := checkBody(r.hdr, body, r.off)
+			if err != nil {
+				// A torn body or a checksum mismatch: the log ends at
+				// the start of this record.
+				r.read, r.state = nil, recTruncate
+				continue
+			}
+			// Commit the record: the index entry, the next offset and
+			// the count move together with the state.
+			size := headerSize + r.hdr.bodySize()
+			l.index[string(key)] = entry{off: r.off, size: size}
+			r.off += int64(size)
+			r.records++
+			r.read, r.state = nil, recHeader
+
+		case recTruncate:
+			size, err := l.file.Size()
+			if err != nil {
+				return rt.IOResult[int]{}, err
+			}
+			if size <= r.off {
+				r.state = recFinish
+				continue
+			}
+			c, err := l.file.Truncate(r.off, rt.NewTruncate(nil))
+			if err != nil {
+				return rt.IOResult[int]{}, err
+			}
+			r.trunc, r.state = c, recTruncated
+			// Re-entrancy: the truncate is stored and the state moved to
+			// recTruncated, so re-entry consumes it instead of
+			// truncating again.
+			return rt.Wait[int](c), nil
+
+		case recTruncated:
+			if !r.trunc.Finished() {
+				// Re-entrancy: a poll before the truncate landed; the
+				// state is unchanged and re-entry checks it again.
+				return rt.Wait[int](r.trunc), nil
+			}
+			if err := r.trunc.Err(); err != nil {
+				r.trunc, r.state = nil, recTruncate
+				return rt.IOResult[int]{}, err
+			}
+			r.trunc, r.state = nil, recFinish
+
+		case recFinish:
+			l.tail, l.recovered = r.off, true
+			r.state = recDone
+			return rt.Done(r.records), nil
+
+		default: // recDone
+			return rt.Done(r.records), nil
+		}
+	}
+}
