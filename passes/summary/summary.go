@@ -2,10 +2,12 @@ package summary
 
 import (
 	"fmt"
+	"go/build"
 	"go/types"
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/reentrycheck/reentrycheck/passes/config"
 	"github.com/reentrycheck/reentrycheck/passes/directives"
@@ -83,12 +85,14 @@ func fromBits(b effect.Bits) []int {
 // Summaries gives the effect summary of any callee seen from this package and
 // implements effect.Oracle.
 type Summaries struct {
-	pass  *analysis.Pass
-	dirs  *directives.Directives
-	local map[*ssa.Function]*effect.Summary
-	byObj map[*types.Func]*ssa.Function
-	ext   map[*types.Func]*effect.Summary // facts and table, resolved once
-	impls map[*types.Func][]*types.Func   // interface method -> known implementations
+	pass     *analysis.Pass
+	dirs     *directives.Directives
+	local    map[*ssa.Function]*effect.Summary
+	byObj    map[*types.Func]*ssa.Function
+	ext      map[*types.Func]*effect.Summary // facts and table, resolved once
+	impls    map[*types.Func][]*types.Func   // interface method -> known implementations
+	ifaces   map[*types.Interface][]types.Type
+	concrete []*types.TypeName // named non-interface types of the package and its non-std imports
 }
 
 // Analyzer computes mutation summaries by induction over the call graph and
@@ -104,12 +108,13 @@ var Analyzer = &analysis.Analyzer{
 
 func run(pass *analysis.Pass) (any, error) {
 	s := &Summaries{
-		pass:  pass,
-		dirs:  pass.ResultOf[directives.Analyzer].(*directives.Directives),
-		local: map[*ssa.Function]*effect.Summary{},
-		byObj: map[*types.Func]*ssa.Function{},
-		ext:   map[*types.Func]*effect.Summary{},
-		impls: map[*types.Func][]*types.Func{},
+		pass:   pass,
+		dirs:   pass.ResultOf[directives.Analyzer].(*directives.Directives),
+		local:  map[*ssa.Function]*effect.Summary{},
+		byObj:  map[*types.Func]*ssa.Function{},
+		ext:    map[*types.Func]*effect.Summary{},
+		impls:  map[*types.Func][]*types.Func{},
+		ifaces: map[*types.Interface][]types.Type{},
 	}
 	prog := pass.ResultOf[ssabuild.Analyzer].(*ssabuild.SSA)
 	if prog == nil {
@@ -513,36 +518,20 @@ func (s *Summaries) ofObject(obj *types.Func) *effect.Summary {
 }
 
 // implementations lists the methods that an interface method may dispatch
-// to among the named types of this package and its direct imports.
+// to among the named types of this package and its direct imports, standard
+// library excluded (its methods are described by the table, by name).
 func (s *Summaries) implementations(m *types.Func) []*types.Func {
 	if impls, ok := s.impls[m]; ok {
 		return impls
 	}
 	var out []*types.Func
 	recv := m.Type().(*types.Signature).Recv()
-	if recv != nil {
+	if recv != nil && m.Pkg() != nil && !isStdPath(m.Pkg().Path()) {
 		if iface, ok := recv.Type().Underlying().(*types.Interface); ok {
-			pkgs := append([]*types.Package{s.pass.Pkg}, s.pass.Pkg.Imports()...)
-			for _, p := range pkgs {
-				scope := p.Scope()
-				for _, name := range scope.Names() {
-					tn, ok := scope.Lookup(name).(*types.TypeName)
-					if !ok || tn.IsAlias() {
-						continue
-					}
-					if _, isIface := tn.Type().Underlying().(*types.Interface); isIface {
-						continue
-					}
-					for _, t := range []types.Type{tn.Type(), types.NewPointer(tn.Type())} {
-						if !types.Implements(t, iface) {
-							continue
-						}
-						if sel, _, _ := types.LookupFieldOrMethod(t, true, tn.Pkg(), m.Name()); sel != nil {
-							if f, ok := sel.(*types.Func); ok {
-								out = append(out, f)
-							}
-						}
-						break
+			for _, t := range s.implementers(iface) {
+				if sel, _, _ := types.LookupFieldOrMethod(t, true, m.Pkg(), m.Name()); sel != nil {
+					if f, ok := sel.(*types.Func); ok {
+						out = append(out, f)
 					}
 				}
 			}
@@ -552,6 +541,63 @@ func (s *Summaries) implementations(m *types.Func) []*types.Func {
 	s.impls[m] = out
 	return out
 }
+
+// implementers returns the candidate types (T or *T) that implement iface,
+// memoized per interface.
+func (s *Summaries) implementers(iface *types.Interface) []types.Type {
+	if ts, ok := s.ifaces[iface]; ok {
+		return ts
+	}
+	if s.concrete == nil {
+		s.concrete = []*types.TypeName{}
+		for _, p := range append([]*types.Package{s.pass.Pkg}, s.pass.Pkg.Imports()...) {
+			if p != s.pass.Pkg && isStdPath(p.Path()) {
+				continue
+			}
+			scope := p.Scope()
+			for _, name := range scope.Names() {
+				tn, ok := scope.Lookup(name).(*types.TypeName)
+				if !ok || tn.IsAlias() {
+					continue
+				}
+				if _, isIface := tn.Type().Underlying().(*types.Interface); isIface {
+					continue
+				}
+				s.concrete = append(s.concrete, tn)
+			}
+		}
+	}
+	var ts []types.Type
+	for _, tn := range s.concrete {
+		for _, t := range []types.Type{tn.Type(), types.NewPointer(tn.Type())} {
+			if types.Implements(t, iface) {
+				ts = append(ts, t)
+				break
+			}
+		}
+	}
+	s.ifaces[iface] = ts
+	return ts
+}
+
+// isStdPath reports whether an import path belongs to the standard library,
+// asking go/build once per path.
+func isStdPath(path string) bool {
+	if v, ok := stdPaths.Load(path); ok {
+		return v.(bool)
+	}
+	first, _, _ := strings.Cut(path, "/")
+	std := false
+	if !strings.Contains(first, ".") {
+		if p, err := build.Default.Import(path, "", build.FindOnly); err == nil && p.Goroot {
+			std = true
+		}
+	}
+	stdPaths.Store(path, std)
+	return std
+}
+
+var stdPaths sync.Map
 
 // IsResumable implements effect.Oracle.
 func (s *Summaries) IsResumable(sig *types.Signature) bool { return s.dirs.IsResumable(sig) }
