@@ -18,8 +18,9 @@ const (
 
 // Get reads the latest value of a key through the index. Create it with
 // Log.Get and drive Resume until Done. A key that is not in the index ends
-// it with ErrNotFound. A failed read ends this call with the read's error
-// and rewinds to the lookup, so calling Resume again retries.
+// it with ErrNotFound. The read is always a yield, so the driver sees a
+// failed read and reports its error; calling Resume again after that
+// retries from the lookup.
 type Get struct {
 	log *Log
 	key []byte
@@ -68,9 +69,11 @@ func (g *Get) Resume() (rt.IOResult[[]byte], error) {
 				// is unchanged and re-entry checks it again.
 				return rt.Wait[[]byte](g.read), nil
 			}
-			if err := g.read.Err(); err != nil {
+			if g.read.Failed() {
+				// The driver that waited on it has reported the error;
+				// this is a later poll, which looks the key up again.
 				g.read, g.state = nil, getRead
-				return rt.IOResult[[]byte]{}, err
+				continue
 			}
 			// The callback verified length and checksum.
 			key, value, err := decodeRecord(g.read.Buffer(), 0)

@@ -207,11 +207,12 @@ func TestAbandonedPutFencesTheNextOne(t *testing.T) {
 	p1.Abandon()
 	p1.Abandon() // idempotent
 	require.Nil(t, l.writer)
-	_, err = p1.Resume()
+	r, err := p1.Resume()
 	require.ErrorIs(t, err, ErrAbandoned)
+	require.False(t, r.IsIO())
 
 	p2 := l.Put([]byte("kept"), []byte("1"))
-	r, err := p2.Resume()
+	r, err = p2.Resume()
 	require.NoError(t, err)
 	require.True(t, r.Completion().IsExplicitYield(), "the fence holds p2 back")
 	require.Equal(t, putLock, p2.state)

@@ -30,9 +30,11 @@ const (
 // recovery: every state that waits on a read checks that it has finished,
 // and each completion is consumed by exactly one state transition.
 //
-// A failed read rewinds to the start of the record it belonged to: the
-// driver that waited on it has reported the error, and whoever calls
-// Resume next reads the record again.
+// Every I/O is a yield, even one that finished inline, so the driver sees
+// a failed completion and reports its error (rt.Block and rt.Stepper never
+// call the operation again after that). Whoever polls the recovery next
+// finds the failed completion and rewinds to the start of that record or
+// to the truncate: a failed recovery can simply be resumed.
 type Recovery struct {
 	log *Log
 
@@ -79,9 +81,11 @@ func (r *Recovery) Resume() (rt.IOResult[int], error) {
 				// is unchanged and re-entry checks it again.
 				return rt.Wait[int](r.read), nil
 			}
-			if err := r.read.Err(); err != nil {
+			if r.read.Failed() {
+				// The driver that waited on it has reported the error;
+				// this is a later poll, which reads the record again.
 				r.read, r.state = nil, recHeader
-				return rt.IOResult[int]{}, err
+				continue
 			}
 			if r.read.N() < headerSize {
 				// The clean end of the log, or a torn header.
@@ -114,9 +118,11 @@ func (r *Recovery) Resume() (rt.IOResult[int], error) {
 				// is unchanged and re-entry checks it again.
 				return rt.Wait[int](r.read), nil
 			}
-			if err := r.read.Err(); err != nil {
+			if r.read.Failed() {
+				// The driver that waited on it has reported the error;
+				// this is a later poll, which reads the record again.
 				r.read, r.state = nil, recHeader
-				return rt.IOResult[int]{}, err
+				continue
 			}
 			body := r.read.Buffer()[:r.read.N()]
 			key, _, err := checkBody(r.hdr, body, r.off)
@@ -159,9 +165,11 @@ func (r *Recovery) Resume() (rt.IOResult[int], error) {
 				// state is unchanged and re-entry checks it again.
 				return rt.Wait[int](r.trunc), nil
 			}
-			if err := r.trunc.Err(); err != nil {
+			if r.trunc.Failed() {
+				// Reported by the driver that waited on it; truncate
+				// again.
 				r.trunc, r.state = nil, recTruncate
-				return rt.IOResult[int]{}, err
+				continue
 			}
 			r.trunc, r.state = nil, recFinish
 
