@@ -155,9 +155,9 @@ func run(pass *analysis.Pass) (any, error) {
 // grew. Summaries only gain bits, so it terminates.
 func (s *Summaries) solve(funcs []*ssa.Function) {
 	callers := map[*ssa.Function][]*ssa.Function{}
-	var invokers []*ssa.Function
+	invokers := map[string][]*ssa.Function{} // method name -> functions invoking it through an interface
 	for _, fn := range funcs {
-		invokes := false
+		invoked := map[string]bool{}
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
 				call, ok := instr.(ssa.CallInstruction)
@@ -165,7 +165,10 @@ func (s *Summaries) solve(funcs []*ssa.Function) {
 					continue
 				}
 				if call.Common().IsInvoke() {
-					invokes = true
+					if name := call.Common().Method.Name(); !invoked[name] {
+						invoked[name] = true
+						invokers[name] = append(invokers[name], fn)
+					}
 					continue
 				}
 				if callee := call.Common().StaticCallee(); callee != nil {
@@ -177,9 +180,6 @@ func (s *Summaries) solve(funcs []*ssa.Function) {
 					}
 				}
 			}
-		}
-		if invokes {
-			invokers = append(invokers, fn)
 		}
 	}
 	// Callee-first order: a post-order walk of the static call graph.
@@ -230,7 +230,7 @@ func (s *Summaries) solve(funcs []*ssa.Function) {
 		s.local[fn] = next
 		requeue := callers[fn]
 		if fn.Signature.Recv() != nil {
-			requeue = append(requeue, invokers...) // may be reached through an interface
+			requeue = append(requeue, invokers[fn.Name()]...) // may be reached through an interface
 		}
 		for _, c := range requeue {
 			if !queued[c] {
