@@ -165,6 +165,10 @@ func (r *reporter) finding(f replay.Finding) {
 		d.msg = fmt.Sprintf("%s, and %s makes its progress on the copy, which is dropped at %s (not written back): re-entry starts from the stale original; work in place (&%s) or write the copy back on every exit (a defer)", f.Effect.What, f.CallName, yield, f.Effect.Loc.Path)
 		d.relatedMsg = "the exit that drops the copy"
 	case replay.RuleLocal:
+		if f.InLoop {
+			d.msg = fmt.Sprintf("%s runs in a loop whose progress is held in locals: when it yields (at %s), re-entry restarts the loop from the beginning and repeats the iterations already done; keep the loop's progress in persistent state (for s.i < n { ...; s.i++ })", strings.TrimPrefix(f.Effect.What, "calls "), yield)
+			break
+		}
 		d.msg = fmt.Sprintf("%s is allocated on every entry and drives %s, whose IO is propagated at %s: re-entry allocates a new one and the operation's progress is lost; create it in an earlier state and keep it in persistent state", r.assignedName(f.Effect.Instr.Pos(), "the object"), f.CallName, yield)
 	case replay.RuleHeld:
 		d.msg = fmt.Sprintf("%s is locked and still held at the yield at %s: re-entry locks it again and deadlocks, and other operations on the scheduler block; unlock before yielding, or defer the unlock", f.Effect.Loc.Path, yield)

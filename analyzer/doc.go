@@ -25,8 +25,8 @@
 //   - premature-transition: a state transition written before a re-pollable
 //     call whose IO is propagated, so re-entry never drives the call again;
 //   - dropped-result: the ioresult of a resumable call is discarded;
-//   - local-progress: a re-pollable call driven on an object allocated on
-//     every entry, so its progress is lost at each yield;
+//   - local-progress: a re-pollable call in a loop whose progress is held in
+//     locals, or driven on an object allocated on every entry;
 //   - lost-copy: a copy of persistent state makes progress through a
 //     re-pollable call and is dropped at a yield point or error exit;
 //   - held-across-yield: a sync.Mutex or RWMutex still held at a yield point;

@@ -24,7 +24,7 @@ var Rules = []Rule{
 	{"repeated-call", true, "a re-pollable call that already returned Done runs again when a later yield point re-enters the function"},
 	{"premature-transition", true, "the state is advanced before a re-pollable call whose IO is propagated, so re-entry never drives the call again"},
 	{"dropped-result", true, "the result of a resumable call is discarded, so its IO is never waited on"},
-	{"local-progress", true, "a re-pollable call is driven on an object allocated on every entry, so its progress is lost at each yield"},
+	{"local-progress", true, "a re-pollable call runs in a loop whose progress is held in locals, or on an object allocated on every entry: re-entry starts it over"},
 	{"lost-copy", true, "a copy of persistent state makes progress through a re-pollable call and is dropped at a yield point or error exit"},
 	{"held-across-yield", true, "a sync.Mutex or sync.RWMutex locked in a resumable function is still held at a yield point"},
 	{"callback-ignores-error", true, "a completion callback publishes state without reading its error, but callbacks run on failure too"},

@@ -8,8 +8,13 @@ import (
 	"golang.org/x/tools/go/ssa"
 )
 
-// RuleLocal is rule R4's category (case c: fresh stateful objects).
+// RuleLocal is rule R4's category: progress held in locals or in per-call
+// objects.
 const RuleLocal = "local-progress"
+
+// ruleLocalLoop tags the loop case internally; its findings carry RuleLocal
+// and InLoop.
+const ruleLocalLoop = "local-progress/loop"
 
 // findFreshDrivers reports rule local-progress for its precise case (bugs.md
 // C4, R4 c): the receiver of a re-pollable call, whose IO a yield point

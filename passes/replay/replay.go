@@ -36,6 +36,9 @@ type Finding struct {
 	Call   ssa.Instruction
 	// CallName names the re-pollable call for premature-transition.
 	CallName string
+	// InLoop marks the local-progress case of a re-pollable call repeated by
+	// a loop whose progress is held in locals.
+	InLoop bool
 }
 
 // factKind is how a pending fact is judged at a yield point.
@@ -55,6 +58,7 @@ const (
 	fLock                         // a mutex locked and not yet unlocked (held-across-yield)
 	fUnlock                       // unlocks a mutex: cancels its pending lock
 	fDeferUnlock                  // a deferred unlock: releases the mutex at every return
+	fLoopedCall                   // a re-pollable call that went around a loop whose progress is local
 )
 
 type fact struct {
@@ -111,6 +115,7 @@ type analysis struct {
 
 	pendingAtCall map[ssa.Instruction]bitset
 	helperSets    map[ssa.Instruction][]effect.MappedSet // transitions made by helpers
+	looped        map[int]int                            // fCall fact -> its fLoopedCall twin
 	findings      []Finding
 }
 
@@ -594,6 +599,7 @@ func reversePostorder(fn *ssa.Function) []*ssa.BasicBlock {
 func (a *analysis) collectFacts() {
 	a.byInstr = map[ssa.Instruction][]int{}
 	a.blindLocs = map[string]bool{}
+	a.looped = map[int]int{}
 	type pending struct {
 		instr ssa.Instruction
 		effs  []effect.Effect
@@ -667,6 +673,10 @@ func (a *analysis) collectFacts() {
 			case effect.Repoll:
 				if !e.Defer && !a.isConstructor(p.instr) {
 					add(fCall, "")
+					if h := a.localLoop(b); h != nil {
+						a.looped[len(a.facts)-1] = len(a.facts)
+						add(fLoopedCall, "")
+					}
 				}
 			case effect.Read:
 				if a.blindLocs[e.Loc.Path] {
@@ -741,4 +751,37 @@ func (a *analysis) lockOp(instr ssa.Instruction) (factKind, persist.Loc) {
 		return fUnlock, loc
 	}
 	return 0, persist.Loc{}
+}
+
+// localLoop returns the innermost loop containing b whose header carries a
+// local around the back edge (an SSA phi fed by a latch): its progress is
+// held in locals, and re-entry restarts it from their initial values.
+func (a *analysis) localLoop(b *ssa.BasicBlock) *ssa.BasicBlock {
+	var best *ssa.BasicBlock
+	for h, body := range a.inLoop {
+		if !body[b] || !carriesLocal(h, body) {
+			continue
+		}
+		if best == nil || len(a.inLoop[h]) < len(a.inLoop[best]) {
+			best = h
+		}
+	}
+	return best
+}
+
+func carriesLocal(h *ssa.BasicBlock, body map[*ssa.BasicBlock]bool) bool {
+	for _, instr := range h.Instrs {
+		phi, ok := instr.(*ssa.Phi)
+		if !ok {
+			break
+		}
+		for i, e := range phi.Edges {
+			if body[h.Preds[i]] && e != phi {
+				if _, isConst := e.(*ssa.Const); !isConst {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

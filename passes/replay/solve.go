@@ -165,15 +165,21 @@ func (a *analysis) solve() {
 // condition tests persistent progress re-dispatches on it, so the writes of
 // that progress made in the iteration are committed.
 func (a *analysis) edge(p, b *ssa.BasicBlock, o *flow) *flow {
-	locs := a.loopHeads[b]
-	if len(locs) == 0 || !b.Dominates(p) {
-		return o.clone()
-	}
 	e := o.clone()
+	if !b.Dominates(p) {
+		return e
+	}
+	locs := a.loopHeads[b]
+	body := a.inLoop[b]
 	e.pending.each(func(id int) {
 		f := a.facts[id]
 		if (f.kind == fMutation || f.kind == fTransition) && f.state != "" && locs[f.state] {
 			e.pending.del(id)
+		}
+		// A re-pollable call that returned Done goes around a loop whose
+		// progress is local: re-entry will redo it.
+		if twin, ok := a.looped[id]; ok && f.kind == fCall && body[f.block] {
+			e.pending.add(twin)
 		}
 	})
 	return e
@@ -395,6 +401,12 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 			if !info.sources[f.eff.Instr] && !a.masked(st, f.block) {
 				*recs = append(*recs, record{RuleRepeated, id, ret, nil})
 			}
+		case fLoopedCall:
+			// Reported at the call's own yield; at another call's yield the
+			// repeated-call finding already names it.
+			if info.sources[f.eff.Instr] && !a.masked(st, f.block) {
+				*recs = append(*recs, record{ruleLocalLoop, id, ret, nil})
+			}
 		case fTransition:
 			for src := range info.sources {
 				at, ok := a.pendingAtCall[src]
@@ -445,6 +457,9 @@ func (a *analysis) report(recs []record) {
 		}
 		seen[k] = true
 		fd := Finding{Rule: r.rule, Effect: f.eff, Yield: r.yield, Call: r.call}
+		if r.rule == ruleLocalLoop {
+			fd.Rule, fd.InLoop = RuleLocal, true
+		}
 		if r.call != nil {
 			fd.CallName = callName(a, r.call)
 		}

@@ -47,3 +47,62 @@ func (s *Destroy) Fixed() (rt.IOResult[int], error) {
 	}
 	return rt.Done(0), nil
 }
+
+type Sum struct {
+	cur   *rt.Cursor
+	n     int
+	i     int
+	sum   int
+	items []*rt.Cursor
+}
+
+// bugs.md C4: i and sum restart at 0 on every re-entry, but the cursor has
+// already moved.
+func (s *Sum) Buggy() (rt.IOResult[int], error) {
+	var sum int
+	for i := 0; i < s.n; i++ {
+		r, err := s.cur.Next() // want `s\.cur\.Next runs in a loop whose progress is held in locals`
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		sum += r.Value()
+	}
+	return rt.Done(sum), nil
+}
+
+// Ranging restarts from the first element too.
+func (s *Sum) Range() (rt.IOResult[int], error) {
+	for _, c := range s.items {
+		r, err := c.Next() // want `runs in a loop whose progress is held in locals`
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+	}
+	return rt.Done(0), nil
+}
+
+// Fixed: progress in the receiver, committed per iteration.
+func (s *Sum) Fixed() (rt.IOResult[int], error) {
+	for s.i < s.n {
+		r, err := s.cur.Next()
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		s.sum += r.Value()
+		s.i++
+	}
+	return rt.Done(s.sum), nil
+}
+
+// A retry loop with no local progress re-polls the same operation.
+func (s *Sum) Poll() (rt.IOResult[int], error) {
+	for {
+		r, err := s.cur.Record()
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		if r.Value() > 0 {
+			return rt.Done(r.Value()), nil
+		}
+	}
+}

@@ -68,7 +68,7 @@ func (s *Insert) WriteBackFirst() (rt.IOResult[int], error) {
 // Ranging over values copies each element.
 func (s *Insert) Range() (rt.IOResult[int], error) {
 	for _, f := range s.fills {
-		r, err := f.Step(0) // want `f is a copy of s\.fills\[\]`
+		r, err := f.Step(0) // want `f is a copy of s\.fills\[\]` `f\.Step runs in a loop whose progress is held in locals`
 		if err != nil || r.IsIO() {
 			return rt.Forward[int](r, err)
 		}
