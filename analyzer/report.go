@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
-	"go/types"
 	"sort"
 	"strings"
 
+	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/config"
 	"github.com/reentrycheck/reentrycheck/passes/directives"
 	"golang.org/x/tools/go/analysis"
@@ -129,14 +129,14 @@ func (r *reporter) droppedResults(fn *ssa.Function, o oracle) {
 			if len(idx) == 0 {
 				continue
 			}
-			if callee := calleeObj(&call.Call); callee != nil && o.dirs.IsDone(callee) {
+			if callee := callee.Object(&call.Call); callee != nil && o.dirs.IsDone(callee) {
 				continue
 			}
 			if !resultDropped(call, idx) {
 				continue
 			}
 			name := "the call"
-			if callee := calleeObj(&call.Call); callee != nil {
+			if callee := callee.Object(&call.Call); callee != nil {
 				name = callee.Name()
 			}
 			r.add(diag{rule: "dropped-result", pos: call.Pos(),
@@ -173,18 +173,4 @@ func hasRealUse(refs []ssa.Instruction) bool {
 		}
 	}
 	return false
-}
-
-func calleeObj(call *ssa.CallCommon) *types.Func {
-	if call.IsInvoke() {
-		return call.Method
-	}
-	if fn := call.StaticCallee(); fn != nil {
-		if o := fn.Origin(); o != nil {
-			fn = o
-		}
-		f, _ := fn.Object().(*types.Func)
-		return f
-	}
-	return nil
 }

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"go/types"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
@@ -21,7 +22,7 @@ func (a *analysis) findLostCopies() {
 			if !ok || !a.o.IsResumable(call.Call.Signature()) {
 				continue
 			}
-			if callee := staticObj(&call.Call); callee != nil && (a.o.IsDone(callee) || a.o.IsIdempotent(callee)) {
+			if fn := callee.Object(&call.Call); fn != nil && (a.o.IsDone(fn) || a.o.IsIdempotent(fn)) {
 				continue
 			}
 			args := call.Call.Args

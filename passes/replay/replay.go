@@ -4,6 +4,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
 	"golang.org/x/tools/go/ssa"
@@ -174,7 +175,7 @@ func (a *analysis) ioSources(v ssa.Value, into map[ssa.Instruction]bool, depth i
 	case *ssa.Extract:
 		return a.ioSources(v.Tuple, into, depth+1, seen)
 	case *ssa.Call:
-		if callee := staticObj(v.Common()); callee != nil && a.o.IsDone(callee) {
+		if fn := callee.Object(v.Common()); fn != nil && a.o.IsDone(fn) {
 			return false
 		}
 		into[v] = true
@@ -270,20 +271,6 @@ func (a *analysis) isIOResultValue(v ssa.Value) bool {
 	return a.o.IOResultIndexes(types.NewSignatureType(nil, nil, nil, nil, types.NewTuple(types.NewVar(token.NoPos, nil, "", v.Type())), false)) != nil
 }
 
-func staticObj(call *ssa.CallCommon) *types.Func {
-	if call.IsInvoke() {
-		return call.Method
-	}
-	if fn := call.StaticCallee(); fn != nil {
-		if o := fn.Origin(); o != nil {
-			fn = o
-		}
-		f, _ := fn.Object().(*types.Func)
-		return f
-	}
-	return nil
-}
-
 // nonNil reports whether the error value v is certainly non-nil at block b.
 func (a *analysis) nonNil(v ssa.Value, b *ssa.BasicBlock, depth int, seen map[ssa.Value]bool) bool {
 	if v == nil || depth > 8 || seen[v] {
@@ -300,7 +287,7 @@ func (a *analysis) nonNil(v ssa.Value, b *ssa.BasicBlock, depth int, seen map[ss
 			return true // a sentinel error variable
 		}
 	case *ssa.Call:
-		if f := staticObj(v.Common()); f != nil && f.Pkg() != nil {
+		if f := callee.Object(v.Common()); f != nil && f.Pkg() != nil {
 			switch f.Pkg().Path() + "." + f.Name() {
 			case "errors.New", "fmt.Errorf":
 				return true

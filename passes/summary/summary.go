@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/config"
 	"github.com/reentrycheck/reentrycheck/passes/directives"
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
@@ -395,12 +396,12 @@ func (s *Summaries) submitStyle(fn *ssa.Function) bool {
 				return false
 			case *ssa.Call:
 				sig := in.Call.Signature()
-				callee := staticFunc(&in.Call)
+				fn := callee.Object(&in.Call)
 				switch {
-				case s.dirs.ReturnsCompletion(sig) && (callee == nil || !s.dirs.IsIdempotent(callee)):
+				case s.dirs.ReturnsCompletion(sig) && (fn == nil || !s.dirs.IsIdempotent(fn)):
 					submitted[in] = true
 				case s.dirs.IsResumable(sig):
-					if callee == nil || in.Call.IsInvoke() || sig.Recv() != nil {
+					if fn == nil || in.Call.IsInvoke() || sig.Recv() != nil {
 						return false // drives another re-pollable call
 					}
 				}
@@ -425,7 +426,7 @@ func (s *Summaries) submitStyle(fn *ssa.Function) bool {
 			switch v := ret.Results[i].(type) {
 			case *ssa.Const:
 			case *ssa.Call:
-				if callee := staticFunc(&v.Call); callee != nil && s.dirs.IsDone(callee) {
+				if fn := callee.Object(&v.Call); fn != nil && s.dirs.IsDone(fn) {
 					continue
 				}
 				fromSubmit := false
@@ -444,20 +445,6 @@ func (s *Summaries) submitStyle(fn *ssa.Function) bool {
 		}
 	}
 	return yields > 0
-}
-
-func staticFunc(call *ssa.CallCommon) *types.Func {
-	if call.IsInvoke() {
-		return call.Method
-	}
-	if fn := call.StaticCallee(); fn != nil {
-		if o := fn.Origin(); o != nil {
-			fn = o
-		}
-		f, _ := fn.Object().(*types.Func)
-		return f
-	}
-	return nil
 }
 
 // Callees implements effect.Oracle.
