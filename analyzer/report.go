@@ -129,15 +129,15 @@ func (r *reporter) droppedResults(fn *ssa.Function, o oracle) {
 			if len(idx) == 0 {
 				continue
 			}
-			if callee := callee.Object(&call.Call); callee != nil && o.dirs.IsDone(callee) {
+			if fn := callee.Object(&call.Call); fn != nil && o.dirs.IsDone(fn) {
 				continue
 			}
 			if !resultDropped(call, idx) {
 				continue
 			}
 			name := "the call"
-			if callee := callee.Object(&call.Call); callee != nil {
-				name = callee.Name()
+			if fn := callee.Object(&call.Call); fn != nil {
+				name = fn.Name()
 			}
 			r.add(diag{rule: "dropped-result", pos: call.Pos(),
 				msg: fmt.Sprintf("the result of %s is discarded: its IO is never waited on, so the operation is silently left unfinished; propagate it (return it when it is IO) or drive it to Done", name)})
