@@ -136,8 +136,11 @@ func (r *reporter) where(pos token.Pos) string {
 }
 
 func (r *reporter) finding(f replay.Finding) {
-	yield := r.where(f.Yield.Pos())
-	d := diag{rule: f.Rule, pos: f.Effect.Instr.Pos(), related: f.Yield.Pos()}
+	var yield string
+	d := diag{rule: f.Rule, pos: f.Effect.Instr.Pos()}
+	if f.Yield != nil {
+		yield, d.related = r.where(f.Yield.Pos()), f.Yield.Pos()
+	}
 	if d.pos == token.NoPos {
 		return
 	}
@@ -164,6 +167,8 @@ func (r *reporter) finding(f replay.Finding) {
 	case replay.RuleLostCopy:
 		d.msg = fmt.Sprintf("%s, and %s makes its progress on the copy, which is dropped at %s (not written back): re-entry starts from the stale original; work in place (&%s) or write the copy back on every exit (a defer)", f.Effect.What, f.CallName, yield, f.Effect.Loc.Path)
 		d.relatedMsg = "the exit that drops the copy"
+	case replay.RuleDropped:
+		d.msg = fmt.Sprintf("the IO of %s is never propagated: its result is tested or read, but when the call is not finished the function carries on as if it were; return it when it is IO (if err != nil || r.IsIO() { return ... })", f.CallName)
 	case replay.RuleLocal:
 		if f.InLoop {
 			d.msg = fmt.Sprintf("%s runs in a loop whose progress is held in locals: when it yields (at %s), re-entry restarts the loop from the beginning and repeats the iterations already done; keep the loop's progress in persistent state (for s.i < n { ...; s.i++ })", strings.TrimPrefix(f.Effect.What, "calls "), yield)

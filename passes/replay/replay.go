@@ -82,6 +82,7 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 	a := &analysis{fn: fn, o: o, cls: effect.New(fn, o), resIdx: resIdx}
 	a.tr = a.cls.Tracer
 	a.findYields()
+	a.findIgnoredIO()
 	a.findLostCopies()
 	if len(a.yields) == 0 {
 		return a.findings

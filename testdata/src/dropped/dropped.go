@@ -12,7 +12,7 @@ type Op struct {
 func (s *Op) Buggy() (rt.IOResult[int], error) {
 	s.tree.Next()          // want `the result of Next is discarded`
 	_, _ = s.tree.Seek(3)  // want `the result of Seek is discarded`
-	if r, err := s.tree.Next(); err == nil && !r.IsIO() {
+	if r, err := s.tree.Next(); err == nil && !r.IsIO() { // want `the IO of s\.tree\.Next is never propagated`
 		s.root = r.Value()
 	}
 	return rt.Done(s.root), nil
@@ -44,3 +44,25 @@ func Drive(s *Op) int {
 func Build() {
 	rt.Done(1)
 }
+
+type Keeper struct {
+	tree *Op
+	res  rt.IOResult[int]
+}
+
+// Handing the result on, or keeping it, is not dropping it.
+func (k *Keeper) Keep() (rt.IOResult[int], error) {
+	r, err := k.tree.tree.Next()
+	if err != nil {
+		return rt.IOResult[int]{}, err
+	}
+	k.res = r
+	return rt.Done(0), nil
+}
+
+func (k *Keeper) Pass() (rt.IOResult[int], error) {
+	r, _ := k.tree.tree.Next()
+	return forward(r)
+}
+
+func forward(r rt.IOResult[int]) (rt.IOResult[int], error) { return rt.Forward[int](r, nil) }
