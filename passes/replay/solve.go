@@ -423,6 +423,11 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 				if a.submitStyle(src) {
 					continue
 				}
+				// The target state's arm drives the same call on the same
+				// receiver, so re-entry re-drives it there.
+				if a.targetRedrives(f, src) {
+					continue
+				}
 				*recs = append(*recs, record{RulePremature, id, ret, src})
 			}
 		}
@@ -563,6 +568,31 @@ func (a *analysis) submitStyle(instr ssa.Instruction) bool {
 	sums, _ := a.o.Callees(a.fn, call.Common())
 	for _, s := range sums {
 		if s != nil && s.SubmitStyle {
+			return true
+		}
+	}
+	return false
+}
+
+// targetRedrives reports whether an arm that the transition's value selects
+// makes the same re-pollable call (same callee, same receiver) as src.
+func (a *analysis) targetRedrives(t fact, src ssa.Instruction) bool {
+	w := a.writeOf(t)
+	var want effect.Effect
+	for _, id := range a.byInstr[src] {
+		if f := a.facts[id]; f.kind == fCall {
+			want = f.eff
+		}
+	}
+	if want.Callee == nil {
+		return false
+	}
+	for _, f := range a.facts {
+		if f.kind != fCall || f.eff.Instr == src || f.eff.Callee != want.Callee || f.eff.Loc.Path != want.Loc.Path {
+			continue
+		}
+		arm := a.armSet(f.block, t.state)
+		if !arm.top && canSelect(w, arm) {
 			return true
 		}
 	}

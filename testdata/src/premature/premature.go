@@ -111,3 +111,24 @@ func (s *Loader) Step() (rt.IOResult[int], error) {
 	}
 	return rt.Done(0), nil
 }
+
+// The target state re-drives the same call: re-entry in stIndex calls
+// s.table.Insert again, continuing the operation.
+func (s *Writer) TargetRedrives() (rt.IOResult[int], error) {
+	switch s.state {
+	case stInsert:
+		s.state = stIndex
+		r, err := s.table.Insert(s.row)
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		return rt.Done(0), nil
+	case stIndex:
+		r, err := s.table.Insert(s.row)
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		return rt.Done(1), nil
+	}
+	return rt.Done(0), nil
+}
