@@ -47,17 +47,10 @@ func Check(fn *ssa.Function, o Oracle) []Finding {
 				continue
 			}
 			for _, arg := range call.Common().Args {
-				var cb *ssa.Function
-				switch a := arg.(type) {
-				case *ssa.MakeClosure:
-					cb, _ = a.Fn.(*ssa.Function)
-				case *ssa.Function:
-					if a.Parent() != nil {
-						cb = a
+				if mc, ok := arg.(*ssa.MakeClosure); ok {
+					if cb, ok := mc.Fn.(*ssa.Function); ok {
+						out = append(out, checkCallback(fn, cb, mc.Bindings, o)...)
 					}
-				}
-				if cb != nil {
-					out = append(out, checkCallback(cb, o)...)
 				}
 			}
 		}
@@ -65,7 +58,13 @@ func Check(fn *ssa.Function, o Oracle) []Finding {
 	return out
 }
 
-func checkCallback(cb *ssa.Function, o Oracle) []Finding {
+// checkCallback reports the callback's writes to state that outlives the
+// function creating it: captured variables bound to its receiver, parameters
+// or package state, and package variables. Captured locals of the creating
+// function (a test's "called" flag, an order log) are observations within
+// that call, not state the callback publishes.
+func checkCallback(parent, cb *ssa.Function, bindings []ssa.Value, o Oracle) []Finding {
+	outer := persist.NewTracer(parent)
 	errParam := -1
 	for i, p := range cb.Params {
 		if types.Identical(p.Type(), types.Universe.Lookup("error").Type()) {
@@ -81,11 +80,17 @@ func checkCallback(cb *ssa.Function, o Oracle) []Finding {
 		for _, instr := range b.Instrs {
 			for _, e := range c.Of(instr) {
 				switch e.Kind {
-				case effect.Clobber, effect.Blind, effect.Reset, effect.Submit:
+				case effect.Clobber, effect.Blind, effect.Reset:
 				default:
 					continue
 				}
-				if e.Kind != effect.Submit && e.Loc.Root.Kind != persist.FreeVar && e.Loc.Root.Kind != persist.Global {
+				switch {
+				case e.Loc.Root.Kind == persist.Global:
+				case e.Loc.Root.Kind == persist.FreeVar && e.Loc.Root.Index < len(bindings):
+					if !outlives(parent, outer, bindings[e.Loc.Root.Index], 0) {
+						continue // a local of a creating function
+					}
+				default:
 					continue // the callback's own parameters (its buffer) are its to fill
 				}
 				out = append(out, Finding{Pos: instr.Pos(), Callback: cb.Pos(),
@@ -94,6 +99,31 @@ func checkCallback(cb *ssa.Function, o Oracle) []Finding {
 		}
 	}
 	return out
+}
+
+// outlives reports whether a closure binding made in fn refers to state that
+// outlives the outermost enclosing declared function: its receiver, its
+// parameters or package state. A binding that is itself one of fn's free
+// variables (a callback made inside a callback) is resolved in fn's creator.
+func outlives(fn *ssa.Function, tr *persist.Tracer, binding ssa.Value, depth int) bool {
+	loc := tr.Captured(binding)
+	if loc.Root.Kind != persist.FreeVar {
+		return loc.Root.Persistent()
+	}
+	parent := fn.Parent()
+	if parent == nil || depth > 8 {
+		return true
+	}
+	for _, b := range parent.Blocks {
+		for _, instr := range b.Instrs {
+			mc, ok := instr.(*ssa.MakeClosure)
+			if !ok || mc.Fn != fn || loc.Root.Index >= len(mc.Bindings) {
+				continue
+			}
+			return outlives(parent, persist.NewTracer(parent), mc.Bindings[loc.Root.Index], depth+1)
+		}
+	}
+	return true
 }
 
 // used reports whether a parameter is read at all.

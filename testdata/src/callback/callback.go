@@ -52,3 +52,25 @@ func (w *WAL) Local() *Completion {
 		_ = total
 	})
 }
+
+// A captured local of the creating function is an observation within that
+// call (a test's flag), not state the callback publishes.
+func Observe() bool {
+	called := false
+	c := NewSync(func(int, error) { called = true })
+	_ = c
+	return called
+}
+
+// Nested callbacks resolve captured variables to the outermost function:
+// w is its receiver, so the inner write publishes state.
+func (w *WAL) Nested() *Completion {
+	return NewSync(func(n int, err error) {
+		if err != nil {
+			return
+		}
+		NewSync(func(int, error) {
+			w.synced++ // want `completion callback increments w\.synced`
+		})
+	})
+}
