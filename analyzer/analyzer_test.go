@@ -110,3 +110,8 @@ func TestLostCopy(t *testing.T) {
 func TestLocalProgress(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "localprogress")
 }
+
+// The safe shapes of model.md §9 stay silent.
+func TestSafeShapes(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "safeshapes")
+}
