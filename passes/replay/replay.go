@@ -614,15 +614,6 @@ func (a *analysis) collectFacts() {
 			a.facts = append(a.facts, fact{kind: op, block: b,
 				eff: effect.Effect{Kind: effect.Clobber, Loc: loc, What: "locks " + loc.Path, Instr: p.instr}})
 		}
-		for _, m := range a.helperSets[p.instr] {
-			w := wval{kind: wExact, key: m.Const}
-			if m.Val != nil {
-				w = abstractWrite(a.tr, m.Val, m.Loc.Path)
-			}
-			a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))
-			a.facts = append(a.facts, fact{kind: fTransition, block: b, state: m.Loc.Path, w: &w,
-				eff: effect.Effect{Kind: effect.Blind, Loc: m.Loc, What: "sets " + m.Loc.Path, Instr: p.instr}})
-		}
 		for _, e := range p.effs {
 			add := func(k factKind, state string) {
 				a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))
@@ -671,6 +662,17 @@ func (a *analysis) collectFacts() {
 					add(fRead, "")
 				}
 			}
+		}
+		// A helper's writes happen inside the call, after it starts: its
+		// transitions come after the call's own facts.
+		for _, m := range a.helperSets[p.instr] {
+			w := wval{kind: wExact, key: m.Const}
+			if m.Val != nil {
+				w = abstractWrite(a.tr, m.Val, m.Loc.Path)
+			}
+			a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))
+			a.facts = append(a.facts, fact{kind: fTransition, block: b, state: m.Loc.Path, w: &w,
+				eff: effect.Effect{Kind: effect.Blind, Loc: m.Loc, What: "sets " + m.Loc.Path, Instr: p.instr}})
 		}
 	}
 }

@@ -132,3 +132,18 @@ func (s *Writer) TargetRedrives() (rt.IOResult[int], error) {
 	}
 	return rt.Done(0), nil
 }
+
+// A re-pollable callee that itself writes the state location: its write
+// happens inside the call, not before it.
+func (s *Writer) advance() (rt.IOResult[int], error) {
+	s.state = stIndex
+	return rt.Done(0), nil
+}
+
+func (s *Writer) CalleeSets() (rt.IOResult[int], error) {
+	switch s.state {
+	case stInsert:
+		return s.advance()
+	}
+	return rt.Done(0), nil
+}
