@@ -139,8 +139,12 @@ func (r *reporter) droppedResults(fn *ssa.Function, o oracle) {
 			if fn := callee.Object(&call.Call); fn != nil {
 				name = fn.Name()
 			}
-			r.add(diag{rule: "dropped-result", pos: call.Pos(),
-				msg: fmt.Sprintf("the result of %s is discarded: its IO is never waited on, so the operation is silently left unfinished; propagate it (return it when it is IO) or drive it to Done", name)})
+			d := diag{rule: "dropped-result", pos: call.Pos(),
+				msg: fmt.Sprintf("the result of %s is discarded: its IO is never waited on, so the operation is silently left unfinished; propagate it (return it when it is IO) or drive it to Done", name)}
+			if stmt := r.stmtAt(d.pos); stmt != nil {
+				d.pos, d.end = stmt.Pos(), stmt.End()
+			}
+			r.add(d)
 		}
 	}
 }
