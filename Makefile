@@ -2,16 +2,22 @@
 GO ?= go
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build test test-short lint demo bench install golangci-lint gopls
+.PHONY: all build test test-short test-race lint demo bench install golangci-lint gopls
 
 all: build test
 
 build:
 	$(GO) build ./...
 
-# What CI runs (.ci/run): lint, then the full suite, end-to-end tests included.
+# What CI runs (.ci/run): lint, the full suite (end-to-end tests included),
+# and the concurrent runtime under the race detector.
 test: lint
 	$(GO) test -count=1 ./...
+	$(MAKE) test-race
+
+# The runtime and the examples are concurrent code: run them under -race.
+test-race:
+	$(GO) test -race -count=1 ./runtime/... ./examples/...
 
 # Unit tests only (skips end-to-end tests that build external tools).
 test-short:
