@@ -13,7 +13,7 @@ build:
 # and the concurrent runtime under the race detector.
 test: lint
 	$(GO) test -count=1 ./...
-	$(MAKE) test-race
+	$(MAKE) --no-print-directory test-race
 
 # The runtime and the examples are concurrent code: run them under -race.
 test-race:
