@@ -12,7 +12,7 @@ build:
 # What CI runs (.ci/run): lint, the full suite (end-to-end tests included),
 # and the concurrent runtime under the race detector.
 test: lint
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 20m ./...
 	$(MAKE) --no-print-directory test-race
 
 # The runtime and the examples are concurrent code: run them under -race.
