@@ -66,6 +66,8 @@ type oracle struct {
 
 func (o oracle) IOResultIndexes(sig *types.Signature) []int { return o.dirs.IOResultIndexes(sig) }
 
+func (o oracle) IsIOResult(t types.Type) bool { return o.dirs.IsIOResult(t) }
+
 // panicHook lets tests force a panic inside the analysis of a function.
 var panicHook func(fn *ssa.Function)
 

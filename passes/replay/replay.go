@@ -14,6 +14,7 @@ import (
 type Oracle interface {
 	effect.Oracle
 	IOResultIndexes(sig *types.Signature) []int
+	IsIOResult(t types.Type) bool
 }
 
 // Rule names, equal to the diagnostic categories.
@@ -263,13 +264,13 @@ func (a *analysis) direct(v ssa.Value) ssa.Value {
 func (a *analysis) isIOResultValue(v ssa.Value) bool {
 	if t, ok := v.Type().(*types.Tuple); ok {
 		for i := 0; i < t.Len(); i++ {
-			if a.o.IOResultIndexes(types.NewSignatureType(nil, nil, nil, nil, types.NewTuple(t.At(i)), false)) != nil {
+			if a.o.IsIOResult(t.At(i).Type()) {
 				return true
 			}
 		}
 		return false
 	}
-	return a.o.IOResultIndexes(types.NewSignatureType(nil, nil, nil, nil, types.NewTuple(types.NewVar(token.NoPos, nil, "", v.Type())), false)) != nil
+	return a.o.IsIOResult(v.Type())
 }
 
 // nonNil reports whether the error value v is certainly non-nil at block b.

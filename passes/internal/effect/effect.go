@@ -257,7 +257,7 @@ func (c *Classifier) store(st *ssa.Store) []Effect {
 		}
 		return []Effect{{Kind: Blind, Loc: loc, What: "stores into an element of " + trimElem(loc.Path), Instr: st}}
 	}
-	if isReset(c.Tracer, st.Val, loc.Path) {
+	if isReset(st.Val) {
 		return []Effect{{Kind: Reset, Loc: loc, What: "resets " + loc.Path, Instr: st}}
 	}
 	if a, ok := persist.IsLoad(st.Val); ok {
@@ -295,7 +295,7 @@ func trimElem(p string) string {
 // isReset recognizes values that empty a location whatever it held:
 // x[:0] of the location itself, nil, a zero constant, make(...), a fresh
 // composite value.
-func isReset(t *persist.Tracer, v ssa.Value, path string) bool {
+func isReset(v ssa.Value) bool {
 	switch v := v.(type) {
 	case *ssa.Const:
 		return v.IsNil() || v.Value == nil
@@ -489,10 +489,14 @@ func dedupe(es []Effect) []Effect {
 	if len(es) < 2 {
 		return es
 	}
-	seen := map[string]bool{}
+	type key struct {
+		kind Kind
+		path string
+	}
+	seen := map[key]bool{}
 	out := es[:0]
 	for _, e := range es {
-		k := string(rune('0'+e.Kind)) + e.Loc.Path
+		k := key{e.Kind, e.Loc.Path}
 		if seen[k] {
 			continue
 		}
