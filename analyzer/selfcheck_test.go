@@ -33,7 +33,7 @@ func TestSelfCheck(t *testing.T) {
 	graph, err := checker.Analyze([]*analysis.Analyzer{Analyzer}, pkgs, nil)
 	require.NoError(t, err)
 	var found []string
-	resumable := 0
+	analysed := 0
 	for act := range graph.All() {
 		if act.Analyzer != Analyzer || !act.IsRoot {
 			continue
@@ -42,9 +42,9 @@ func TestSelfCheck(t *testing.T) {
 		for _, d := range act.Diagnostics {
 			found = append(found, fmt.Sprintf("%s: [%s] %s", act.Package.Fset.Position(d.Pos), d.Category, d.Message))
 		}
-		resumable++
+		analysed++
 	}
-	require.NotZero(t, resumable, "the runtime packages were analysed")
+	require.NotZero(t, analysed, "the runtime packages were analysed")
 	require.Empty(t, found, "the runtime must be clean:\n%s", strings.Join(found, "\n"))
 }
 
