@@ -139,7 +139,10 @@ func (r *reporter) where(pos token.Pos) string {
 
 func (r *reporter) finding(f replay.Finding) {
 	var yield string
-	d := diag{rule: f.Rule, pos: f.Effect.Instr.Pos()}
+	d := diag{rule: f.Rule, pos: f.Pos}
+	if f.Effect.Instr != nil {
+		d.pos = f.Effect.Instr.Pos()
+	}
 	if f.Yield != nil {
 		yield, d.related = r.where(f.Yield.Pos()), f.Yield.Pos()
 	}
@@ -179,6 +182,8 @@ func (r *reporter) finding(f replay.Finding) {
 		d.msg = fmt.Sprintf("%s is allocated on every entry and drives %s, whose IO is propagated at %s: re-entry allocates a new one and the operation's progress is lost; create it in an earlier state and keep it in persistent state", r.assignedName(f.Effect.Instr.Pos(), "the object"), f.CallName, yield)
 	case replay.RuleHeld:
 		d.msg = fmt.Sprintf("%s is locked and still held at the yield at %s: re-entry locks it again and deadlocks, and other operations on the scheduler block; unlock before yielding, or defer the unlock", f.Effect.Loc.Path, yield)
+	case replay.RuleTooLarge:
+		d.msg = fmt.Sprintf("%s not analyzed: too large for the analysis budget; split it into smaller functions (one per state) or exclude it with //reentrycheck:ignore", f.Effect.What)
 	case replay.RuleBlind:
 		d.msg = fmt.Sprintf("%s before the yield at %s (a blind overwrite: idempotent as a write, reported on request)", f.Effect.What, yield)
 	default:

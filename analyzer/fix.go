@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"go/ast"
 	"go/token"
+	"sort"
 	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/replay"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ast/astutil"
 )
+
+// maxFixDistance bounds the statements a suggested fix may move a mutation
+// across; past it no fix is offered (and the check stays cheap).
+const maxFixDistance = 32
 
 // moveBelowCheck builds the SuggestedFix for a mutation that sits in the same
 // block as the propagation check of its yield point: move the statement just
@@ -25,34 +29,11 @@ func (r *reporter) moveBelowCheck(f replay.Finding) *analysis.SuggestedFix {
 	if file == nil {
 		return nil
 	}
-	path, _ := astutil.PathEnclosingInterval(file, pos, pos)
-	var list []ast.Stmt
-	idx := -1
-	for i, n := range path {
-		stmt, ok := n.(ast.Stmt)
-		if !ok || i+1 >= len(path) {
-			continue
-		}
-		switch parent := path[i+1].(type) {
-		case *ast.BlockStmt:
-			list = parent.List
-		case *ast.CaseClause:
-			list = parent.Body
-		case *ast.CommClause:
-			list = parent.Body
-		default:
-			continue
-		}
-		for j, s := range list {
-			if s == stmt {
-				idx = j
-			}
-		}
-		break
-	}
-	if idx < 0 {
+	_, slot, ok := r.index(file).listed(pos)
+	if !ok {
 		return nil
 	}
+	list, idx := slot.list, slot.i
 	mut := list[idx]
 	switch s := mut.(type) {
 	case *ast.AssignStmt:
@@ -63,14 +44,10 @@ func (r *reporter) moveBelowCheck(f replay.Finding) *analysis.SuggestedFix {
 	default:
 		return nil
 	}
-	check := -1
-	for j := idx + 1; j < len(list); j++ {
-		if list[j].Pos() <= yieldPos && yieldPos < list[j].End() {
-			check = j
-			break
-		}
-	}
-	if check < 0 {
+	// The statement holding the yield: the first one after the mutation
+	// that ends past it (a binary search: lists can be long).
+	check := idx + 1 + sort.Search(len(list)-idx-1, func(j int) bool { return list[idx+1+j].End() > yieldPos })
+	if check >= len(list) || list[check].Pos() > yieldPos || check-idx > maxFixDistance {
 		return nil
 	}
 	ifs, ok := list[check].(*ast.IfStmt)
@@ -135,16 +112,20 @@ func (r *reporter) stmtAt(pos token.Pos) ast.Stmt {
 	if file == nil {
 		return nil
 	}
-	path, _ := astutil.PathEnclosingInterval(file, pos, pos)
-	for _, n := range path {
-		switch n := n.(type) {
-		case *ast.AssignStmt, *ast.IncDecStmt, *ast.ExprStmt, *ast.DeferStmt, *ast.SendStmt, *ast.GoStmt:
-			return n.(ast.Stmt)
-		case *ast.BlockStmt, *ast.FuncLit, *ast.FuncDecl:
-			return nil
-		}
+	return r.index(file).simpleStmt(pos)
+}
+
+// index returns the statement index of a file, built on first use.
+func (r *reporter) index(f *ast.File) *stmtIndex {
+	if r.indexes == nil {
+		r.indexes = map[*ast.File]*stmtIndex{}
 	}
-	return nil
+	x, ok := r.indexes[f]
+	if !ok {
+		x = newStmtIndex(f)
+		r.indexes[f] = x
+	}
+	return x
 }
 
 // assignedName names the variable that the statement at pos assigns, as in

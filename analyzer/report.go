@@ -39,6 +39,9 @@ type reporter struct {
 	cfg     *config.Config
 	diags   []diag
 	ignores []*ignoreDirective
+	indexes map[*ast.File]*stmtIndex // statement indexes, by file, built on first use
+	// ignoreAt finds the ignore directive of a line (built on first use).
+	ignoreAt map[ignoreKey]*ignoreDirective
 }
 
 func (r *reporter) add(d diag) { r.diags = append(r.diags, d) }
@@ -62,14 +65,28 @@ func (r *reporter) scanIgnores() {
 
 // suppressed finds the ignore directive on d's line or the line above.
 func (r *reporter) suppressed(d diag) bool {
+	if len(r.ignores) == 0 {
+		return false
+	}
+	if r.ignoreAt == nil {
+		r.ignoreAt = map[ignoreKey]*ignoreDirective{}
+		for _, ig := range r.ignores {
+			r.ignoreAt[ignoreKey{ig.file, ig.line}] = ig
+		}
+	}
 	p := r.pass.Fset.Position(d.pos)
-	for _, ig := range r.ignores {
-		if ig.file == p.Filename && (ig.line == p.Line || ig.line == p.Line-1) {
+	for _, line := range []int{p.Line, p.Line - 1} {
+		if ig, ok := r.ignoreAt[ignoreKey{p.Filename, line}]; ok {
 			ig.used = true
 			return true
 		}
 	}
 	return false
+}
+
+type ignoreKey struct {
+	file string
+	line int
 }
 
 func (r *reporter) flush() {

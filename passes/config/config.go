@@ -28,6 +28,7 @@ var Rules = []Rule{
 	{"lost-copy", true, "a copy of persistent state makes progress through a re-pollable call and is dropped at a yield point or error exit"},
 	{"held-across-yield", true, "a sync.Mutex or sync.RWMutex locked in a resumable function is still held at a yield point"},
 	{"callback-ignores-error", true, "a completion callback publishes state without reading its error, but callbacks run on failure too"},
+	{"too-large", true, "a function or package too large for the analysis budget is reported as not analyzed instead of being checked"},
 	{"blind-overwrite", false, "a blind overwrite of persistent state before a yield point (idempotent as a write; reported on request)"},
 }
 

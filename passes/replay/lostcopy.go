@@ -131,7 +131,7 @@ func (a *analysis) exitWithoutWriteBack(call *ssa.Call, cell *ssa.Alloc, path st
 		}
 		return nil
 	}
-	return walk(call.Block(), indexIn(call)+1)
+	return walk(call.Block(), a.indexIn(call)+1)
 }
 
 func localName(cell *ssa.Alloc) string {

@@ -3,6 +3,7 @@ package replay
 import (
 	"go/token"
 	"go/types"
+	"sort"
 
 	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
@@ -19,15 +20,15 @@ type Oracle interface {
 
 // Rule names, equal to the diagnostic categories.
 const (
-	RuleMutation   = "mutation-before-yield"
-	RuleRepeated   = "repeated-call"
-	RulePremature  = "premature-transition"
-	RuleBlind      = "blind-overwrite"
-	RuleDropped    = "dropped-result"
-	RuleHeld       = "held-across-yield"
-	RuleLostCopy   = "lost-copy"
-	ruleNone       = ""
-	maxRoundFactor = 32
+	RuleMutation  = "mutation-before-yield"
+	RuleRepeated  = "repeated-call"
+	RulePremature = "premature-transition"
+	RuleBlind     = "blind-overwrite"
+	RuleDropped   = "dropped-result"
+	RuleHeld      = "held-across-yield"
+	RuleLostCopy  = "lost-copy"
+	RuleTooLarge  = "too-large"
+	ruleNone      = ""
 )
 
 // Finding is one problem found in a resumable function.
@@ -41,6 +42,8 @@ type Finding struct {
 	// InLoop marks the local-progress case of a re-pollable call repeated by
 	// a loop whose progress is held in locals.
 	InLoop bool
+	// Pos is the finding's position when it has no instruction (too-large).
+	Pos token.Pos
 }
 
 // factKind is how a pending fact is judged at a yield point.
@@ -90,9 +93,16 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 	}
 	a.findFreshDrivers()
 	a.findDispatch()
+	if a.tooLarge {
+		return a.tooLargeFinding()
+	}
 	a.findLoops()
 	a.collectFacts()
+	a.buildMasks()
 	a.solve()
+	if a.tooLarge {
+		return a.tooLargeFinding()
+	}
 	return a.findings
 }
 
@@ -109,14 +119,20 @@ type analysis struct {
 	state    map[string]bool // state locations: tested by a dispatch and written here
 	allowed  []map[string]vset
 
-	loopHeads map[*ssa.BasicBlock]map[string]bool // header -> locations its If tests
-	inLoop    map[*ssa.BasicBlock]map[*ssa.BasicBlock]bool
+	loops   []*loop
+	loopOf  map[*ssa.BasicBlock]*loop // by header
+	loopsOf [][]*loop                 // by block index: the loops containing it, innermost first
 
 	facts     []fact
 	byInstr   map[ssa.Instruction][]int // fact ids generated at an instruction
 	blindLocs map[string]bool           // locations blindly written somewhere (for move-out reads)
 
-	pendingAtCall map[ssa.Instruction]bitset
+	pendingAtCall map[ssa.Instruction][]int              // the transitions pending when a re-pollable call starts
+	index         map[ssa.Instruction]int                // an instruction's position in its block
+	m             *masks                                 // fact sets precomputed for the dataflow
+	tooLarge      bool                                   // the dataflow ran out of its work budget
+	judged        bitset                                 // facts reported at a yield already, or never reported
+	recordCalls   bool                                   // the transfer records pendingAtCall (after the fixpoint)
 	helperSets    map[ssa.Instruction][]effect.MappedSet // transitions made by helpers
 	looped        map[int]int                            // fCall fact -> its fLoopedCall twin
 	findings      []Finding
@@ -124,6 +140,12 @@ type analysis struct {
 
 type yieldInfo struct {
 	sources map[ssa.Instruction]bool // calls whose IO this return may propagate
+}
+
+// tooLargeFinding replaces the function's findings when its analysis ran
+// out of its work budget: the function is reported as not analyzed.
+func (a *analysis) tooLargeFinding() []Finding {
+	return []Finding{{Rule: RuleTooLarge, Pos: a.fn.Pos(), Effect: effect.Effect{What: a.fn.Name()}}}
 }
 
 // ---- yield points ----
@@ -317,32 +339,43 @@ func (a *analysis) nonNil(v ssa.Value, b *ssa.BasicBlock, depth int, seen map[ss
 }
 
 // guardedNonNil reports whether b is only reachable through the non-nil
-// edge of a test `v != nil` (or the else edge of `v == nil`).
+// edge of a test `v != nil` (or the else edge of `v == nil`). It looks at
+// the tests of v among v's uses, not up the dominator tree, so that its
+// cost does not grow with the function.
 func guardedNonNil(v ssa.Value, b *ssa.BasicBlock) bool {
-	for child, d := b, b.Idom(); d != nil; child, d = d, d.Idom() {
-		ifi, ok := d.Instrs[len(d.Instrs)-1].(*ssa.If)
-		if !ok {
-			continue
-		}
-		bin, ok := ifi.Cond.(*ssa.BinOp)
+	refs := v.Referrers()
+	if refs == nil {
+		return false
+	}
+	for _, r := range *refs {
+		bin, ok := r.(*ssa.BinOp)
 		if !ok || (bin.Op != token.NEQ && bin.Op != token.EQL) {
 			continue
 		}
 		other := bin.Y
 		if bin.Y == v {
 			other = bin.X
-		} else if bin.X != v {
-			continue
 		}
 		if c, ok := other.(*ssa.Const); !ok || !c.IsNil() {
 			continue
 		}
-		succ := d.Succs[0] // the true edge
-		if bin.Op == token.EQL {
-			succ = d.Succs[1]
+		brefs := bin.Referrers()
+		if brefs == nil {
+			continue
 		}
-		if edgeDominates(d, succ, child) {
-			return true
+		for _, br := range *brefs {
+			ifi, ok := br.(*ssa.If)
+			if !ok {
+				continue
+			}
+			d := ifi.Block()
+			succ := d.Succs[0] // the true edge
+			if bin.Op == token.EQL {
+				succ = d.Succs[1]
+			}
+			if edgeDominates(d, succ, b) {
+				return true
+			}
 		}
 	}
 	return false
@@ -408,9 +441,27 @@ func (a *analysis) findDispatch() {
 	}
 	visited := make([]bool, n)
 	order := reversePostorder(a.fn)
-	for round := 0; round < maxRoundFactor*n+8; round++ {
-		changed := false
-		for _, b := range order {
+	rpo := make([]int, n)
+	for i, b := range order {
+		rpo[b.Index] = i
+	}
+	// A worklist in reverse postorder, as in solve, with the same budget.
+	dirty := make([]bool, n)
+	for i := range order {
+		dirty[i] = true
+	}
+	budget := transfersPerBlock*n + transfersBase
+	for again := true; again; {
+		again = false
+		for i, b := range order {
+			if !dirty[i] {
+				continue
+			}
+			dirty[i] = false
+			if budget--; budget < 0 {
+				a.tooLarge = true
+				break
+			}
 			var in map[string]vset
 			if b.Index == 0 {
 				in = map[string]vset{}
@@ -428,17 +479,18 @@ func (a *analysis) findDispatch() {
 				}
 				in = joinAllowed(in, out)
 			}
-			if !reached {
+			if !reached || (visited[b.Index] && equalAllowed(in, a.allowed[b.Index])) {
 				continue
 			}
-			if !visited[b.Index] || !equalAllowed(in, a.allowed[b.Index]) {
-				a.allowed[b.Index] = in
-				visited[b.Index] = true
-				changed = true
+			a.allowed[b.Index] = in
+			visited[b.Index] = true
+			for _, s := range b.Succs {
+				j := rpo[s.Index]
+				dirty[j] = true
+				if j <= i {
+					again = true
+				}
 			}
-		}
-		if !changed {
-			break
 		}
 	}
 	for i := range a.allowed {
@@ -515,9 +567,25 @@ func (a *analysis) armSet(b *ssa.BasicBlock, path string) vset {
 
 // ---- loops ----
 
+// loop is a natural loop: a header and the blocks that reach a latch
+// without leaving through the header.
+type loop struct {
+	header *ssa.BasicBlock
+	body   []bool          // by block index
+	size   int             // blocks in the body
+	locs   map[string]bool // state locations the loop's condition tests
+	local  bool            // the header carries a local around the back edge
+	mask   bitset          // lazily: the non-immune facts in the body
+}
+
+func (l *loop) contains(b *ssa.BasicBlock) bool { return l.body[b.Index] }
+
+// findLoops finds the natural loops and, for every block, the loops that
+// contain it, innermost first. Cost: the sum of the loop bodies.
 func (a *analysis) findLoops() {
-	a.loopHeads = map[*ssa.BasicBlock]map[string]bool{}
-	a.inLoop = map[*ssa.BasicBlock]map[*ssa.BasicBlock]bool{}
+	n := len(a.fn.Blocks)
+	a.loopOf = map[*ssa.BasicBlock]*loop{}
+	a.loopsOf = make([][]*loop, n)
 	for _, h := range a.fn.Blocks {
 		var latches []*ssa.BasicBlock
 		for _, p := range h.Preds {
@@ -528,26 +596,27 @@ func (a *analysis) findLoops() {
 		if len(latches) == 0 {
 			continue
 		}
-		body := map[*ssa.BasicBlock]bool{h: true}
+		l := &loop{header: h, body: make([]bool, n), locs: map[string]bool{}}
+		l.body[h.Index] = true
+		l.size = 1
 		stack := append([]*ssa.BasicBlock(nil), latches...)
 		for len(stack) > 0 {
 			x := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			if body[x] {
+			if l.body[x.Index] {
 				continue
 			}
-			body[x] = true
+			l.body[x.Index] = true
+			l.size++
 			stack = append(stack, x.Preds...)
 		}
-		a.inLoop[h] = body
-		locs := map[string]bool{}
 		// The loop's condition: the If that ends the header, or the first
 		// If reached from it by straight-line blocks (range loops).
 		for x, steps := h, 0; x != nil && steps < 4; steps++ {
 			if ifi, ok := x.Instrs[len(x.Instrs)-1].(*ssa.If); ok {
 				for _, t := range a.ifTests[ifi] {
 					if a.state[t.path] {
-						locs[t.path] = true
+						l.locs[t.path] = true
 					}
 				}
 				break
@@ -557,7 +626,19 @@ func (a *analysis) findLoops() {
 			}
 			x = x.Succs[0]
 		}
-		a.loopHeads[h] = locs
+		l.local = carriesLocal(h, l.body)
+		a.loopOf[h] = l
+		a.loops = append(a.loops, l)
+	}
+	for _, l := range a.loops {
+		for i, in := range l.body {
+			if in {
+				a.loopsOf[i] = append(a.loopsOf[i], l)
+			}
+		}
+	}
+	for _, ls := range a.loopsOf {
+		sort.Slice(ls, func(i, j int) bool { return ls[i].size < ls[j].size })
 	}
 }
 
@@ -748,26 +829,22 @@ func (a *analysis) lockOp(instr ssa.Instruction) (factKind, persist.Loc) {
 // local around the back edge (an SSA phi fed by a latch): its progress is
 // held in locals, and re-entry restarts it from their initial values.
 func (a *analysis) localLoop(b *ssa.BasicBlock) *ssa.BasicBlock {
-	var best *ssa.BasicBlock
-	for h, body := range a.inLoop {
-		if !body[b] || !carriesLocal(h, body) {
-			continue
-		}
-		if best == nil || len(a.inLoop[h]) < len(a.inLoop[best]) {
-			best = h
+	for _, l := range a.loopsOf[b.Index] {
+		if l.local {
+			return l.header
 		}
 	}
-	return best
+	return nil
 }
 
-func carriesLocal(h *ssa.BasicBlock, body map[*ssa.BasicBlock]bool) bool {
+func carriesLocal(h *ssa.BasicBlock, body []bool) bool {
 	for _, instr := range h.Instrs {
 		phi, ok := instr.(*ssa.Phi)
 		if !ok {
 			break
 		}
 		for i, e := range phi.Edges {
-			if body[h.Preds[i]] && e != phi {
+			if body[h.Preds[i].Index] && e != phi {
 				if _, isConst := e.(*ssa.Const); !isConst {
 					return true
 				}

@@ -1,49 +1,12 @@
 package replay
 
 import (
-	"math/bits"
+	"slices"
 	"sort"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"golang.org/x/tools/go/ssa"
 )
-
-// bitset is a set of fact ids.
-type bitset []uint64
-
-func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
-
-func (s bitset) has(i int) bool { return s[i/64]&(1<<uint(i%64)) != 0 }
-func (s bitset) add(i int)      { s[i/64] |= 1 << uint(i%64) }
-func (s bitset) del(i int)      { s[i/64] &^= 1 << uint(i%64) }
-
-func (s bitset) clone() bitset { return append(bitset(nil), s...) }
-
-func (s bitset) or(t bitset) {
-	for i := range s {
-		s[i] |= t[i]
-	}
-}
-
-func (s bitset) equal(t bitset) bool {
-	for i := range s {
-		if s[i] != t[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// each calls f for every member, in increasing order.
-func (s bitset) each(f func(i int)) {
-	for w, word := range s {
-		for word != 0 {
-			b := bits.TrailingZeros64(word)
-			f(w*64 + b)
-			word &^= 1 << uint(b)
-		}
-	}
-}
 
 // flow is the dataflow state at a program point.
 type flow struct {
@@ -108,12 +71,25 @@ type record struct {
 	call  ssa.Instruction
 }
 
+// The replay dataflow's work budget, in block transfers: a multiple of the
+// block count, plus a constant. A gen/kill problem over a finite lattice
+// needs a few passes over the blocks (one more per loop nesting level); the
+// budget only guards against a mistake in that argument.
+const (
+	transfersPerBlock = 64
+	transfersBase     = 4096
+)
+
 func (a *analysis) solve() {
 	n := len(a.fn.Blocks)
 	nf := len(a.facts)
 	out := make([]*flow, n)
 	order := reversePostorder(a.fn)
-	a.pendingAtCall = map[ssa.Instruction]bitset{}
+	rpo := make([]int, n) // block index -> position in order
+	for i, b := range order {
+		rpo[b.Index] = i
+	}
+	a.pendingAtCall = map[ssa.Instruction][]int{}
 
 	inState := func(b *ssa.BasicBlock) *flow {
 		var in *flow
@@ -134,26 +110,64 @@ func (a *analysis) solve() {
 		return in
 	}
 
-	for round := 0; round < maxRoundFactor*n+8; round++ {
-		changed := false
-		for _, b := range order {
+	// A worklist in reverse postorder: a block is transferred again only
+	// when the output of a predecessor changed.
+	dirty := make([]bool, n)
+	for i := range order {
+		dirty[i] = true
+	}
+	budget := transfersPerBlock*n + transfersBase
+	for again := true; again; {
+		again = false
+		for i, b := range order {
+			if !dirty[i] {
+				continue
+			}
+			dirty[i] = false
+			if budget--; budget < 0 {
+				a.tooLarge = true
+				return
+			}
 			in := inState(b)
 			if in == nil {
 				continue
 			}
 			o := a.transfer(b, in, nil)
-			if out[b.Index] == nil || !o.equal(out[b.Index]) {
-				out[b.Index] = o
-				changed = true
+			if out[b.Index] != nil && o.equal(out[b.Index]) {
+				continue
+			}
+			out[b.Index] = o
+			for _, s := range b.Succs {
+				j := rpo[s.Index]
+				dirty[j] = true
+				if j <= i {
+					again = true // a back edge: another pass
+				}
 			}
 		}
-		if !changed {
-			break
+	}
+	// Record the transitions pending at each re-pollable call, then judge
+	// the yield points in source order, so that each fact is reported at the
+	// first yield it reaches and judged no more after that.
+	a.recordCalls = true
+	for _, b := range order {
+		if in := inState(b); in != nil {
+			a.transfer(b, in, nil)
 		}
 	}
-	// Final pass: judge the facts that reach each yield point.
-	var recs []record
+	a.recordCalls = false
+	var yieldBlocks []*ssa.BasicBlock
 	for _, b := range order {
+		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && a.yields[ret] != nil {
+			yieldBlocks = append(yieldBlocks, b)
+		}
+	}
+	sort.SliceStable(yieldBlocks, func(i, j int) bool {
+		return yieldBlocks[i].Instrs[len(yieldBlocks[i].Instrs)-1].Pos() < yieldBlocks[j].Instrs[len(yieldBlocks[j].Instrs)-1].Pos()
+	})
+	a.judged = a.m.unjudged.clone()
+	var recs []record
+	for _, b := range yieldBlocks {
 		if in := inState(b); in != nil {
 			a.transfer(b, in, &recs)
 		}
@@ -169,19 +183,20 @@ func (a *analysis) edge(p, b *ssa.BasicBlock, o *flow) *flow {
 	if !b.Dominates(p) {
 		return e
 	}
-	locs := a.loopHeads[b]
-	body := a.inLoop[b]
-	e.pending.each(func(id int) {
-		f := a.facts[id]
-		if (f.kind == fMutation || f.kind == fTransition) && f.state != "" && locs[f.state] {
-			e.pending.del(id)
+	l := a.loopOf[b]
+	if l == nil {
+		return e
+	}
+	for loc := range l.locs {
+		e.pending.andNot(a.m.commitByLoc[loc])
+	}
+	// A re-pollable call that returned Done goes around a loop whose
+	// progress is local: re-entry will redo it.
+	for _, t := range a.m.twins {
+		if l.contains(a.facts[t.call].block) && e.pending.has(t.call) {
+			e.pending.add(t.looped)
 		}
-		// A re-pollable call that returned Done goes around a loop whose
-		// progress is local: re-entry will redo it.
-		if twin, ok := a.looped[id]; ok && f.kind == fCall && body[f.block] {
-			e.pending.add(twin)
-		}
-	})
+	}
 	return e
 }
 
@@ -189,18 +204,14 @@ func (a *analysis) transfer(b *ssa.BasicBlock, in *flow, recs *[]record) *flow {
 	st := in.clone()
 	for _, instr := range b.Instrs {
 		for _, id := range a.byInstr[instr] {
-			a.apply(st, id, b, recs != nil)
+			a.apply(st, id, b)
 		}
 		switch instr := instr.(type) {
 		case *ssa.If:
 			// A dispatch on L re-reads it: transitions of L written before
 			// it are no longer premature.
 			for _, t := range a.ifTests[instr] {
-				st.pending.each(func(id int) {
-					if f := a.facts[id]; f.kind == fTransition && f.state == t.path {
-						st.pending.del(id)
-					}
-				})
+				st.pending.andNot(a.m.transByLoc[t.path])
 			}
 		case *ssa.Return:
 			if recs != nil {
@@ -220,7 +231,7 @@ func storeVal(instr ssa.Instruction) ssa.Value {
 	return nil
 }
 
-func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock, final bool) {
+func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock) {
 	f := a.facts[id]
 	path := f.eff.Loc.Path
 	switch f.kind {
@@ -240,13 +251,7 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock, final bool) {
 	case fDeferred:
 		st.pending.add(id)
 	case fMoveOut:
-		moved := false
-		st.pending.each(func(j int) {
-			if g := a.facts[j]; g.kind == fRead && g.eff.Loc.Path == path {
-				moved = true
-			}
-		})
-		if moved && !a.masked(st, b) {
+		if st.pending.intersects(a.m.reads[path]) && !a.masked(st, b) {
 			st.pending.add(id)
 		}
 	case fBlind:
@@ -257,24 +262,16 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock, final bool) {
 	case fReset:
 		st.reset[path] = true
 	case fRestore:
-		st.pending.each(func(j int) {
-			if g := a.facts[j]; g.kind != fDeferred && g.eff.Loc.Path == path {
-				st.pending.del(j)
-			}
-		})
+		st.pending.andNot(a.m.restorable[path])
 	case fTransition:
 		if f.eff.Kind != effect.Clobber { // clobbering state writes transitioned above
 			a.transition(st, f.state, a.writeOf(f), b)
 		}
 		st.pending.add(id)
 	case fCall:
-		if final {
-			at := newBitset(len(a.facts))
-			st.pending.each(func(j int) {
-				if a.facts[j].kind == fTransition {
-					at.add(j)
-				}
-			})
+		if a.recordCalls {
+			var at []int
+			st.pending.eachAnd(a.m.transitions, func(j int) { at = append(at, j) })
 			a.pendingAtCall[f.eff.Instr] = at
 		}
 		if !a.masked(st, b) {
@@ -283,11 +280,7 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock, final bool) {
 	case fRead, fDeferRestore, fLock, fDeferUnlock:
 		st.pending.add(id)
 	case fUnlock:
-		st.pending.each(func(j int) {
-			if g := a.facts[j]; g.kind == fLock && g.eff.Loc.Path == path {
-				st.pending.del(j)
-			}
-		})
+		st.pending.andNot(a.m.locks[path])
 	}
 }
 
@@ -302,29 +295,21 @@ func (a *analysis) writeOf(f fact) wval {
 }
 
 // transition records a write of state location loc and cuts the pending
-// facts that re-entry can no longer reach.
+// facts that re-entry can no longer reach: earlier writes of loc (superseded),
+// facts in arms the written value cannot select, and facts in the same
+// iteration of a loop whose condition tests loc (progress persisted).
 func (a *analysis) transition(st *flow, loc string, w wval, b *ssa.BasicBlock) {
-	st.pending.each(func(id int) {
-		f := a.facts[id]
-		switch f.kind {
-		case fDeferred, fLock, fDeferUnlock, fDeferRestore:
-			return // held, or run at the return itself, whatever the state says
+	st.pending.andNot(a.m.transByLoc[loc])
+	if w.kind != wUnknown {
+		if surv := a.survivors(loc, w); surv != nil {
+			st.pending.keepOnly(surv, a.m.immune)
 		}
-		if f.kind == fTransition && f.state == loc {
-			st.pending.del(id) // superseded by this write
-			return
+	}
+	for _, l := range a.loopsOf[b.Index] {
+		if l.locs[loc] {
+			st.pending.andNot(a.loopMask(l))
 		}
-		if !canSelect(w, a.armSet(f.block, loc)) {
-			st.pending.del(id)
-			return
-		}
-		for h, locs := range a.loopHeads {
-			if locs[loc] && a.inLoop[h][f.block] && a.inLoop[h][b] {
-				st.pending.del(id) // progress persisted in the same iteration
-				return
-			}
-		}
-	})
+	}
 	st.written[loc] = w
 	for k := range st.reset {
 		delete(st.reset, k) // a reset in an earlier state does not excuse a later rebuild
@@ -359,7 +344,7 @@ func (a *analysis) coveredByReset(st *flow, e effect.Effect) bool {
 func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]record) {
 	calls := a.propagatedCalls(info)
 	var restored, unlocked []string
-	st.pending.each(func(id int) {
+	st.pending.eachAnd(a.m.deferred, func(id int) {
 		switch f := a.facts[id]; f.kind {
 		case fDeferRestore:
 			restored = append(restored, f.eff.Loc.Path)
@@ -367,7 +352,10 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 			unlocked = append(unlocked, f.eff.Loc.Path)
 		}
 	})
-	st.pending.each(func(id int) {
+	// Only the facts not yet reported are judged: yields are visited in
+	// source order, and a fact is reported at the first yield it reaches.
+	n := len(*recs)
+	st.pending.eachAndNot(a.judged, func(id int) {
 		f := a.facts[id]
 		if f.kind == fLock {
 			for _, p := range unlocked {
@@ -409,8 +397,7 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 			}
 		case fTransition:
 			for src := range info.sources {
-				at, ok := a.pendingAtCall[src]
-				if !ok || !at.has(id) {
+				if !slices.Contains(a.pendingAtCall[src], id) {
 					continue
 				}
 				// Re-entry with the written value that still reaches the
@@ -432,6 +419,9 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 			}
 		}
 	})
+	for _, r := range (*recs)[n:] {
+		a.judged.add(r.fact)
+	}
 }
 
 // report keeps, for each fact and rule, the earliest yield point it reaches.
@@ -537,25 +527,32 @@ func (a *analysis) propagatedCalls(info *yieldInfo) []ssa.Instruction {
 // re-polled call returns Done, as the continuation of its work, not a replay.
 func (a *analysis) beforeAny(instr ssa.Instruction, calls []ssa.Instruction) bool {
 	for _, c := range calls {
-		if !dominatesInstr(c, instr) {
+		if !a.dominatesInstr(c, instr) {
 			return true
 		}
 	}
 	return false
 }
 
-func dominatesInstr(c, instr ssa.Instruction) bool {
+func (a *analysis) dominatesInstr(c, instr ssa.Instruction) bool {
 	if c.Block() == instr.Block() {
-		return indexIn(c) < indexIn(instr)
+		return a.indexIn(c) < a.indexIn(instr)
 	}
 	return c.Block().Dominates(instr.Block())
 }
 
-func indexIn(instr ssa.Instruction) int {
-	for i, x := range instr.Block().Instrs {
-		if x == instr {
-			return i
+// indexIn returns instr's position in its block, from an index built once.
+func (a *analysis) indexIn(instr ssa.Instruction) int {
+	if a.index == nil {
+		a.index = map[ssa.Instruction]int{}
+		for _, b := range a.fn.Blocks {
+			for i, x := range b.Instrs {
+				a.index[x] = i
+			}
 		}
+	}
+	if i, ok := a.index[instr]; ok {
+		return i
 	}
 	return -1
 }

@@ -31,7 +31,9 @@ type Mutates struct {
 	// has just submitted (callers must advance their state before it).
 	SubmitStyle bool
 	Sets        []effect.Set // blind writes of constants or parameters through parameters
-	What        string       // the first effect, for messages
+	// SetsOverflow: more recorded writes than fit; none is used.
+	SetsOverflow bool
+	What         string // the first effect, for messages
 }
 
 // AFact marks Mutates as an analysis fact.
@@ -94,6 +96,9 @@ type Summaries struct {
 	impls    map[*types.Func][]*types.Func   // interface method -> known implementations
 	ifaces   map[*types.Interface][]types.Type
 	concrete []*types.TypeName // named non-interface types of the package and its non-std imports
+	// TooLarge reports that the fixpoint ran out of its work budget: the
+	// summaries are incomplete and the package is reported, not analyzed.
+	TooLarge bool
 }
 
 // Analyzer computes mutation summaries by induction over the call graph and
@@ -145,11 +150,19 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		pass.ExportObjectFact(obj, &Mutates{
 			Clobber: fromBits(sum.Clobber), Blind: fromBits(sum.Blind &^ sum.Clobber),
-			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Sets: sum.Sets, What: sum.What,
+			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Sets: sum.Sets, SetsOverflow: sum.SetsOverflow, What: sum.What,
 		})
 	}
 	return s, nil
 }
+
+// The summary fixpoint's work budget: recomputations per function, plus a
+// constant. Convergence needs far fewer (each summary can grow only a
+// bounded number of times); see docs/analyzer.md.
+const (
+	budgetPerFunc = 256
+	budgetBase    = 4096
+)
 
 // solve computes the summaries by induction over the call graph: callees
 // first, then a worklist that revisits the callers of every summary that
@@ -216,15 +229,21 @@ func (s *Summaries) solve(funcs []*ssa.Function) {
 	for _, fn := range work {
 		queued[fn] = true
 	}
+	// Each summary only grows (it is joined with its previous value) in a
+	// lattice of finite height, so every function is recomputed a bounded
+	// number of times. The budget is a last guard against a mistake in that
+	// argument: past it the package is reported as too large, never hung.
+	budget := budgetPerFunc*len(funcs) + budgetBase
 	for len(work) > 0 {
+		if budget--; budget < 0 {
+			s.TooLarge = true
+			return
+		}
 		fn := work[0]
 		work = work[1:]
 		queued[fn] = false
 		prev := s.local[fn]
-		next := s.compute(fn)
-		if prev.What != "" {
-			next.What = prev.What // the first description sticks: recursion must not grow it
-		}
+		next := prev.Join(s.compute(fn)) // the first description sticks: recursion must not grow it
 		if next.Same(prev) {
 			continue
 		}
@@ -246,7 +265,7 @@ func (s *Summaries) solve(funcs []*ssa.Function) {
 // is a constant or a parameter.
 func setOf(fn *ssa.Function, e effect.Effect, val ssa.Value) *effect.Set {
 	name := fn.Params[e.Loc.Root.Index].Name()
-	if len(e.Loc.Path) <= len(name) {
+	if e.Loc.Collapsed || len(e.Loc.Path) <= len(name) {
 		return nil
 	}
 	set := effect.Set{Param: e.Loc.Root.Index, Suffix: e.Loc.Path[len(name):], Arg: -1}
@@ -268,29 +287,17 @@ func setOf(fn *ssa.Function, e effect.Effect, val ssa.Value) *effect.Set {
 	return &set
 }
 
-func addSet(sets []effect.Set, s *effect.Set) []effect.Set {
-	if s == nil || len(sets) >= effect.MaxSets {
-		return sets
+// addSet records x in out's Sets, or moves out to the overflow top.
+func addSet(out *effect.Summary, x *effect.Set) {
+	if x == nil || out.SetsOverflow {
+		return
 	}
-	for _, x := range sets {
-		if x == *s {
-			return sets
-		}
+	sets, over := effect.AddSet(out.Sets, *x)
+	if over {
+		out.Sets, out.SetsOverflow = nil, true
+		return
 	}
-	out := append(append([]effect.Set(nil), sets...), *s)
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Param != out[j].Param {
-			return out[i].Param < out[j].Param
-		}
-		if out[i].Suffix != out[j].Suffix {
-			return out[i].Suffix < out[j].Suffix
-		}
-		if out[i].Arg != out[j].Arg {
-			return out[i].Arg < out[j].Arg
-		}
-		return out[i].Const < out[j].Const
-	})
-	return out
+	out.Sets = sets
 }
 
 // compute derives fn's summary from its instructions and its callees' current
@@ -330,7 +337,7 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 							continue
 						}
 					}
-					out.Sets = addSet(out.Sets, &set)
+					addSet(out, &set)
 				}
 			}
 			for _, e := range c.Of(instr) {
@@ -350,7 +357,7 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 				}
 				if e.Kind == effect.Blind && e.Loc.Root.Kind == persist.Param {
 					if st, ok := e.Instr.(*ssa.Store); ok {
-						out.Sets = addSet(out.Sets, setOf(fn, e, st.Val))
+						addSet(out, setOf(fn, e, st.Val))
 					}
 				}
 				switch e.Loc.Root.Kind {
@@ -494,7 +501,7 @@ func (s *Summaries) ofObject(obj *types.Func) *effect.Summary {
 	var sum *effect.Summary
 	var m Mutates
 	if s.pass.ImportObjectFact(obj, &m) {
-		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Sets: m.Sets, What: m.What}
+		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What}
 	} else if obj.Pkg() != nil && obj.Pkg() != s.pass.Pkg {
 		if std, ok := stdEffects[config.QualifiedName(obj)]; ok {
 			sum = &std

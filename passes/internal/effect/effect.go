@@ -9,6 +9,7 @@ package effect
 import (
 	"go/token"
 	"go/types"
+	"sort"
 	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
@@ -68,6 +69,10 @@ type Summary struct {
 	// finish(). Callers treat them as writes of their own locations, so a
 	// state transition made through a helper still cuts.
 	Sets []Set
+	// SetsOverflow is the top of the Sets lattice: the function makes more
+	// recorded writes than MaxSets, and none of them is trusted as a
+	// transition. Once set it stays set, so summaries only grow.
+	SetsOverflow bool
 }
 
 // Set is one blind write recorded in a summary.
@@ -81,10 +86,72 @@ type Set struct {
 // MaxSets bounds the recorded writes per function.
 const MaxSets = 8
 
+// Join returns the least summary above both s and t: every bit of either,
+// the union of their recorded writes (past MaxSets, the overflow top), and
+// s's description when it has one. Summaries form a finite lattice (at most
+// 64 parameter bits per set, a few flags, and sets of recorded writes whose
+// suffixes are k-limited access paths), so a fixpoint that only joins
+// terminates.
+func (s *Summary) Join(t *Summary) *Summary {
+	out := &Summary{
+		Clobber: s.Clobber | t.Clobber, Blind: s.Blind | t.Blind,
+		FreeClobber: s.FreeClobber | t.FreeClobber, FreeBlind: s.FreeBlind | t.FreeBlind,
+		Globals: s.Globals || t.Globals, Submits: s.Submits || t.Submits, SubmitStyle: s.SubmitStyle || t.SubmitStyle,
+		What: s.What, SetsOverflow: s.SetsOverflow || t.SetsOverflow,
+	}
+	if out.What == "" {
+		out.What = t.What
+	}
+	if !out.SetsOverflow {
+		sets := s.Sets
+		for i := range t.Sets {
+			var over bool
+			if sets, over = AddSet(sets, t.Sets[i]); over {
+				out.SetsOverflow = true
+				break
+			}
+		}
+		if !out.SetsOverflow {
+			out.Sets = sets
+		}
+	}
+	return out
+}
+
+// AddSet returns sets with x added, kept sorted and free of duplicates; it
+// reports overflow (and returns sets unchanged) when the result would hold
+// more than MaxSets entries. It never modifies its argument.
+func AddSet(sets []Set, x Set) ([]Set, bool) {
+	i := sort.Search(len(sets), func(i int) bool { return !sets[i].less(x) })
+	if i < len(sets) && sets[i] == x {
+		return sets, false
+	}
+	if len(sets) >= MaxSets {
+		return sets, true
+	}
+	out := make([]Set, 0, len(sets)+1)
+	out = append(append(append(out, sets[:i]...), x), sets[i:]...)
+	return out, false
+}
+
+func (s Set) less(t Set) bool {
+	if s.Param != t.Param {
+		return s.Param < t.Param
+	}
+	if s.Suffix != t.Suffix {
+		return s.Suffix < t.Suffix
+	}
+	if s.Arg != t.Arg {
+		return s.Arg < t.Arg
+	}
+	return s.Const < t.Const
+}
+
 // Same reports whether two summaries record the same effects (What aside).
 func (s *Summary) Same(t *Summary) bool {
 	if s.Clobber != t.Clobber || s.Blind != t.Blind || s.FreeClobber != t.FreeClobber || s.FreeBlind != t.FreeBlind ||
-		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || len(s.Sets) != len(t.Sets) {
+		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || len(s.Sets) != len(t.Sets) ||
+		s.SetsOverflow != t.SetsOverflow {
 		return false
 	}
 	for i := range s.Sets {
@@ -146,7 +213,7 @@ func (c *Classifier) Of(instr ssa.Instruction) []Effect {
 		if !m.Root.Persistent() {
 			return nil
 		}
-		loc := persist.Loc{Root: m.Root, Path: m.Path + "[]"}
+		loc := m.Elem()
 		if c.dependsOnMutable(in.Key, 0) || c.dependsOnMutable(in.Value, 0) {
 			return []Effect{{Kind: Clobber, Loc: loc, What: "inserts into " + m.Path, Instr: in}}
 		}
@@ -513,7 +580,7 @@ func (c *Classifier) builtin(instr ssa.Instruction, b *ssa.Builtin, args []ssa.V
 		if !m.Root.Persistent() {
 			return nil
 		}
-		loc := persist.Loc{Root: m.Root, Path: m.Path + "[]"}
+		loc := m.Elem()
 		kind := Blind
 		if c.dependsOnMutable(args[1], 0) {
 			kind = Clobber
@@ -531,7 +598,7 @@ func (c *Classifier) builtin(instr ssa.Instruction, b *ssa.Builtin, args []ssa.V
 			if c.dependsOnMutable(args[1], 0) {
 				kind = Clobber
 			}
-			return []Effect{{Kind: kind, Loc: persist.Loc{Root: d.Root, Path: d.Path + "[]"}, What: "copies into " + d.Path, Instr: instr, Defer: deferred}}
+			return []Effect{{Kind: kind, Loc: d.Elem(), What: "copies into " + d.Path, Instr: instr, Defer: deferred}}
 		}
 	case "close":
 		ch := c.Tracer.Of(args[0])
@@ -625,9 +692,12 @@ func (c *Classifier) closureWrites(instr ssa.Instruction, mc *ssa.MakeClosure) [
 				if !outer.Root.Persistent() && outer.Root.Kind != persist.Fresh {
 					continue
 				}
-				path := outer.Path + e.Loc.Path[len(name):]
-				out = append(out, Effect{Kind: Restore, Loc: persist.Loc{Root: outer.Root, Path: path},
-					What: "restores " + path + " when returning", Instr: instr, Defer: true})
+				loc := outer.Below(e.Loc.Path[len(name):])
+				if loc.Collapsed {
+					continue
+				}
+				out = append(out, Effect{Kind: Restore, Loc: loc,
+					What: "restores " + loc.Path + " when returning", Instr: instr, Defer: true})
 			}
 		}
 	}
@@ -647,7 +717,7 @@ func (c *Classifier) HelperSets(call *ssa.CallCommon) []MappedSet {
 	args := callArgs(call)
 	var out []MappedSet
 	for _, sum := range sums {
-		if sum == nil {
+		if sum == nil || sum.SetsOverflow {
 			continue
 		}
 		for _, set := range sum.Sets {
@@ -658,7 +728,11 @@ func (c *Classifier) HelperSets(call *ssa.CallCommon) []MappedSet {
 			if !base.Root.Persistent() {
 				continue
 			}
-			m := MappedSet{Loc: persist.Loc{Root: base.Root, Path: base.Path + set.Suffix}}
+			loc := base.Below(set.Suffix)
+			if loc.Collapsed {
+				continue // past the path bound: not one location a dispatch can test
+			}
+			m := MappedSet{Loc: loc}
 			if set.Arg >= 0 {
 				if set.Arg >= len(args) {
 					continue

@@ -12,6 +12,7 @@ package persist
 import (
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -36,10 +37,66 @@ type Root struct {
 // Persistent reports whether writes through the root outlive the call.
 func (r Root) Persistent() bool { return r.Kind == Param || r.Kind == FreeVar || r.Kind == Global }
 
+// MaxSteps bounds an access path: past this many selectors (fields and
+// elements) below its root, a path stops growing and stands for its prefix
+// and everything below it. Paths built by following recursive helpers or
+// long pointer chains therefore stay short, and the set of paths a function
+// can name is finite.
+const MaxSteps = 6
+
 // Loc is a traced location: its root and an access path naming it.
 type Loc struct {
-	Root Root
-	Path string
+	Root  Root
+	Path  string
+	Steps int // selectors below the root (at most MaxSteps)
+	// Collapsed marks a path cut at MaxSteps: it names a prefix and stands
+	// for anything below it, so it never identifies one state location.
+	Collapsed bool
+}
+
+// Field returns the location of field name below l.
+func (l Loc) Field(name string) Loc { return l.extend("." + name) }
+
+// Elem returns the location of an element of l (slice, array or map).
+func (l Loc) Elem() Loc { return l.extend("[]") }
+
+func (l Loc) extend(step string) Loc {
+	if l.Collapsed || l.Steps >= MaxSteps {
+		l.Collapsed = true
+		return l
+	}
+	l.Path += step
+	l.Steps++
+	return l
+}
+
+// Below returns the location that suffix (a sequence of selectors such as
+// ".sub.state" or ".pages[]") names below l, k-limited like every path.
+func (l Loc) Below(suffix string) Loc {
+	for suffix != "" {
+		if strings.HasPrefix(suffix, "[]") {
+			l = l.Elem()
+			suffix = suffix[2:]
+			continue
+		}
+		if suffix[0] != '.' {
+			// Not a selector sequence: keep the text as one step.
+			l = l.extend(suffix)
+			break
+		}
+		end := strings.IndexAny(suffix[1:], ".[")
+		if end < 0 {
+			end = len(suffix) - 1
+		}
+		l = l.Field(suffix[1 : end+1])
+		suffix = suffix[end+1:]
+	}
+	return l
+}
+
+// SuffixSteps counts the selectors of a suffix as Below does.
+func SuffixSteps(suffix string) int {
+	return (Loc{}).Below(suffix).Steps
 }
 
 // Tracer memoizes origins within one function.
@@ -70,13 +127,13 @@ func (t *Tracer) of(v ssa.Value) Loc {
 	case *ssa.Parameter:
 		for i, p := range t.fn.Params {
 			if p == v {
-				return Loc{Root{Param, i}, v.Name()}
+				return Loc{Root: Root{Param, i}, Path: v.Name()}
 			}
 		}
 	case *ssa.FreeVar:
 		for i, fv := range t.fn.FreeVars {
 			if fv == v {
-				return Loc{Root{FreeVar, i}, v.Name()}
+				return Loc{Root: Root{FreeVar, i}, Path: v.Name()}
 			}
 		}
 	case *ssa.Global:
@@ -84,9 +141,9 @@ func (t *Tracer) of(v ssa.Value) Loc {
 		if v.Pkg != nil && v.Pkg != t.fn.Pkg {
 			name = v.Pkg.Pkg.Name() + "." + name
 		}
-		return Loc{Root{Global, 0}, name}
+		return Loc{Root: Root{Global, 0}, Path: name}
 	case *ssa.Alloc, *ssa.MakeSlice, *ssa.MakeMap, *ssa.MakeChan, *ssa.MakeClosure:
-		return Loc{Root{Fresh, 0}, localName(v)}
+		return Loc{Root: Root{Fresh, 0}, Path: localName(v)}
 	case *ssa.UnOp:
 		if v.Op == token.MUL {
 			if cell, ok := v.X.(*ssa.Alloc); ok {
@@ -95,20 +152,15 @@ func (t *Tracer) of(v ssa.Value) Loc {
 			return t.Of(v.X)
 		}
 	case *ssa.FieldAddr:
-		x := t.Of(v.X)
-		return Loc{x.Root, x.Path + "." + fieldName(v.X.Type(), v.Field)}
+		return t.Of(v.X).Field(fieldName(v.X.Type(), v.Field))
 	case *ssa.Field:
-		x := t.Of(v.X)
-		return Loc{x.Root, x.Path + "." + fieldName(v.X.Type(), v.Field)}
+		return t.Of(v.X).Field(fieldName(v.X.Type(), v.Field))
 	case *ssa.IndexAddr:
-		x := t.Of(v.X)
-		return Loc{x.Root, x.Path + "[]"}
+		return t.Of(v.X).Elem()
 	case *ssa.Index:
-		x := t.Of(v.X)
-		return Loc{x.Root, x.Path + "[]"}
+		return t.Of(v.X).Elem()
 	case *ssa.Lookup:
-		x := t.Of(v.X)
-		return Loc{x.Root, x.Path + "[]"}
+		return t.Of(v.X).Elem()
 	case *ssa.Slice:
 		return t.Of(v.X)
 	case *ssa.Convert:
@@ -128,7 +180,7 @@ func (t *Tracer) of(v ssa.Value) Loc {
 			return t.Of(ta.X)
 		}
 	case *ssa.Phi:
-		best := Loc{Root{Unknown, 0}, "?"}
+		best := Loc{Root: Root{Unknown, 0}, Path: "?"}
 		for _, e := range v.Edges {
 			l := t.Of(e)
 			if l.Root.Persistent() {
@@ -140,7 +192,7 @@ func (t *Tracer) of(v ssa.Value) Loc {
 		}
 		return best
 	}
-	return Loc{Root{Unknown, 0}, valueName(v)}
+	return Loc{Root: Root{Unknown, 0}, Path: valueName(v)}
 }
 
 // Captured returns the location a closure binding refers to. A captured
@@ -155,7 +207,7 @@ func (t *Tracer) Captured(v ssa.Value) Loc {
 // cellValue traces a load from a local variable cell: the cell holds whatever
 // was stored into it, so its origin is the stored values' origin.
 func (t *Tracer) cellValue(cell *ssa.Alloc) Loc {
-	best := Loc{Root{Fresh, 0}, localName(cell)}
+	best := Loc{Root: Root{Fresh, 0}, Path: localName(cell)}
 	if cell.Referrers() == nil {
 		return best
 	}
@@ -166,7 +218,7 @@ func (t *Tracer) cellValue(cell *ssa.Alloc) Loc {
 		}
 		l := t.Of(st.Val)
 		if l.Root.Persistent() {
-			return Loc{l.Root, l.Path}
+			return l
 		}
 	}
 	return best

@@ -1,0 +1,211 @@
+package replay
+
+import (
+	"strconv"
+	"strings"
+)
+
+// masks holds the fact sets that the transfer function combines with the
+// pending set. They are built once per function, in time linear in the
+// number of facts, so that no transfer step scans the facts one by one.
+type masks struct {
+	n           int
+	immune      bitset            // held or run at the return itself: no transition cuts them
+	transitions bitset            // every fTransition
+	transByLoc  map[string]bitset // fTransition facts writing a location
+	commitByLoc map[string]bitset // fMutation and fTransition facts writing a state location
+	restorable  map[string]bitset // facts at a location that a restore of it cancels
+	locks       map[string]bitset // fLock facts of a mutex
+	reads       map[string]bitset // fRead facts of a location
+	deferred    bitset            // fDeferRestore and fDeferUnlock: consulted at every yield
+	unjudged    bitset            // facts no rule reports (reads, resets, restores, unlocks)
+	byBlock     [][]int           // facts by block index
+	twins       []twin            // re-pollable calls with a looped twin
+
+	groups  map[string]*locGroups // state location -> facts grouped by the arm set of their block
+	survive map[string]bitset     // memo: (location, written value) -> facts that may still be selected
+}
+
+type twin struct{ call, looped int }
+
+// locGroups is the facts of a function grouped by the arm set their block
+// has for one state location.
+type locGroups struct {
+	top    bitset           // facts in blocks every value of the location reaches
+	groups []armGroup       // the other arm sets
+	byKey  map[string][]int // value -> positive groups admitting it
+	neg    []int            // groups of the form "any value but these"
+}
+
+// armGroup is the facts whose blocks share one arm set for a location.
+type armGroup struct {
+	set vset
+	ids []int
+}
+
+func (a *analysis) buildMasks() {
+	nf := len(a.facts)
+	m := &masks{
+		n: nf, immune: newBitset(nf), transitions: newBitset(nf), deferred: newBitset(nf), unjudged: newBitset(nf),
+		transByLoc: map[string]bitset{}, commitByLoc: map[string]bitset{}, restorable: map[string]bitset{},
+		locks: map[string]bitset{}, reads: map[string]bitset{},
+		byBlock: make([][]int, len(a.fn.Blocks)),
+		groups:  map[string]*locGroups{}, survive: map[string]bitset{},
+	}
+	add := func(into map[string]bitset, key string, id int) {
+		s, ok := into[key]
+		if !ok {
+			s = newBitset(nf)
+			into[key] = s
+		}
+		s.add(id)
+	}
+	for id, f := range a.facts {
+		path := f.eff.Loc.Path
+		m.byBlock[f.block.Index] = append(m.byBlock[f.block.Index], id)
+		switch f.kind {
+		case fDeferred, fLock, fDeferUnlock, fDeferRestore:
+			m.immune.add(id)
+		}
+		switch f.kind {
+		case fTransition:
+			m.transitions.add(id)
+			add(m.transByLoc, f.state, id)
+		case fLock:
+			add(m.locks, path, id)
+		case fRead:
+			add(m.reads, path, id)
+			m.unjudged.add(id)
+		case fDeferRestore, fDeferUnlock:
+			m.deferred.add(id)
+			m.unjudged.add(id)
+		case fReset, fRestore, fUnlock:
+			m.unjudged.add(id)
+		}
+		if (f.kind == fMutation || f.kind == fTransition) && f.state != "" {
+			add(m.commitByLoc, f.state, id)
+		}
+		if f.kind != fDeferred {
+			add(m.restorable, path, id)
+		}
+		if tw, ok := a.looped[id]; ok {
+			m.twins = append(m.twins, twin{id, tw})
+		}
+	}
+	a.m = m
+}
+
+// loopMask returns the facts in l's body that a transition can cut,
+// computed on first use from the facts of the body's blocks.
+func (a *analysis) loopMask(l *loop) bitset {
+	if l.mask == nil {
+		l.mask = newBitset(a.m.n)
+		for i, in := range l.body {
+			if in {
+				for _, id := range a.m.byBlock[i] {
+					l.mask.add(id)
+				}
+			}
+		}
+		l.mask.andNot(a.m.immune)
+	}
+	return l.mask
+}
+
+// armGroups groups the facts by the arm set their block has for loc: a
+// state machine's facts fall into one group per arm, plus the prologue. The
+// facts of blocks where loc is unconstrained (every value reaches them) are
+// one dense mask; the other groups keep their facts as lists, and positive
+// groups are indexed by the values they admit.
+func (a *analysis) armGroups(loc string) *locGroups {
+	if gs, ok := a.m.groups[loc]; ok {
+		return gs
+	}
+	gs := &locGroups{top: newBitset(a.m.n), byKey: map[string][]int{}}
+	index := map[string]int{}
+	for bi, ids := range a.m.byBlock {
+		if len(ids) == 0 {
+			continue
+		}
+		set := a.armSet(a.fn.Blocks[bi], loc)
+		if set.top {
+			for _, id := range ids {
+				gs.top.add(id)
+			}
+			continue
+		}
+		key := set.key()
+		g, ok := index[key]
+		if !ok {
+			g = len(gs.groups)
+			index[key] = g
+			gs.groups = append(gs.groups, armGroup{set: set})
+			if set.neg {
+				gs.neg = append(gs.neg, g)
+			} else {
+				for _, k := range set.keys {
+					gs.byKey[k] = append(gs.byKey[k], g)
+				}
+			}
+		}
+		gs.groups[g].ids = append(gs.groups[g].ids, ids...)
+	}
+	a.m.groups[loc] = gs
+	return gs
+}
+
+// maxArmGroups bounds the groups a written value is tested against one by
+// one (values other than a single constant). Past it, such a write cuts
+// nothing by arm: less precise, never unbounded.
+const maxArmGroups = 256
+
+// survivors returns the facts whose block re-entry may still reach after
+// loc is written with w (memoized per location and value), or nil when the
+// write cuts nothing by arm.
+func (a *analysis) survivors(loc string, w wval) bitset {
+	key := loc + "\x01" + w.key + "\x01" + strconv.Itoa(int(w.kind)) + "\x01" + strconv.FormatInt(w.offset, 10)
+	if s, ok := a.m.survive[key]; ok {
+		return s
+	}
+	gs := a.armGroups(loc)
+	var s bitset
+	take := func(g int) {
+		for _, id := range gs.groups[g].ids {
+			s.add(id)
+		}
+	}
+	switch {
+	case len(gs.groups) == 0:
+		// every fact is in an unconstrained block: nothing to cut
+	case w.kind == wExact || w.kind == wTyp:
+		s = gs.top.clone()
+		for _, g := range gs.byKey[w.key] {
+			take(g)
+		}
+		for _, g := range gs.neg {
+			if gs.groups[g].set.has(w.key) {
+				take(g)
+			}
+		}
+	case len(gs.groups) <= maxArmGroups:
+		s = gs.top.clone()
+		for g := range gs.groups {
+			if canSelect(w, gs.groups[g].set) {
+				take(g)
+			}
+		}
+	}
+	a.m.survive[key] = s
+	return s
+}
+
+// key spells a value set canonically, for grouping.
+func (s vset) key() string {
+	switch {
+	case s.top:
+		return "*"
+	case s.neg:
+		return "!" + strings.Join(s.keys, "\x00")
+	}
+	return "=" + strings.Join(s.keys, "\x00")
+}
