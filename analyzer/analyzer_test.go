@@ -111,7 +111,7 @@ func TestLocalProgress(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "localprogress")
 }
 
-// The safe shapes of model.md §9 stay silent.
+// The safe shapes of docs/model.md §9 stay silent.
 func TestSafeShapes(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "safeshapes")
 }

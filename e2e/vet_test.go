@@ -12,9 +12,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// goTool runs the go command in mod with a fresh build cache: with a warm
-// cache, go vet can replay findings cached for another package, which would
-// hide whether facts really flowed (integrations.md).
+// goTool runs the go command in mod with a fresh build cache. With a warm
+// cache, go vet can replay findings cached for another package (its cache key
+// ignores VetxOnly, so `go vet ./b` may repeat what an earlier run reported
+// for a dependency), which would hide whether facts really flowed.
 func goTool(t *testing.T, mod string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	return run(t, mod, append(baseEnv(), "GOCACHE="+t.TempDir()), "go", args...)

@@ -1,5 +1,5 @@
 // Package callbacks finds completion callbacks that publish state without
-// reading their error (bugs.md C12, rule R10). A completion callback runs on
+// reading their error (docs/bugs.md C12, rule R10). A completion callback runs on
 // failure too, so a callback that sets "ready" unconditionally publishes a
 // success that did not happen (Turso B35).
 //

@@ -1,4 +1,4 @@
-// Package callback: completion callbacks run on failure too (bugs.md C12).
+// Package callback: completion callbacks run on failure too (docs/bugs.md C12).
 package callback
 
 import "sync/atomic"

@@ -1,4 +1,4 @@
-// Package held: a mutex still held at a yield point (bugs.md C10, R9).
+// Package held: a mutex still held at a yield point (docs/bugs.md C10, R9).
 package held
 
 import (

@@ -1,4 +1,4 @@
-// Package localprogress: progress held in per-call objects (bugs.md C4, R4 c).
+// Package localprogress: progress held in per-call objects (docs/bugs.md C4, R4 c).
 package localprogress
 
 import "rt"
@@ -56,7 +56,7 @@ type Sum struct {
 	items []*rt.Cursor
 }
 
-// bugs.md C4: i and sum restart at 0 on every re-entry, but the cursor has
+// docs/bugs.md C4: i and sum restart at 0 on every re-entry, but the cursor has
 // already moved.
 func (s *Sum) Buggy() (rt.IOResult[int], error) {
 	var sum int

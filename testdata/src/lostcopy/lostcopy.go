@@ -1,4 +1,4 @@
-// Package lostcopy: mutate-the-copy (bugs.md C5, R5).
+// Package lostcopy: mutate-the-copy (docs/bugs.md C5, R5).
 package lostcopy
 
 import "rt"

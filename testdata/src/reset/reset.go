@@ -69,7 +69,7 @@ func (s *Batch) TakeAndRestore() (rt.IOResult[int], error) {
 	return rt.Done(sub.step), nil
 }
 
-// The restore forgotten: the sub-state is lost at the yield (bugs.md C5/C12).
+// The restore forgotten: the sub-state is lost at the yield (docs/bugs.md C5/C12).
 func (s *Batch) TakeNoRestore() (rt.IOResult[int], error) {
 	pending := s.pending
 	s.pending = nil // want `resets s\.pending before the yield`

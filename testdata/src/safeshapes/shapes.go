@@ -1,4 +1,4 @@
-// Package safeshapes holds the safe shapes of model.md §9 that the other
+// Package safeshapes holds the safe shapes of docs/model.md §9 that the other
 // packages do not already cover. Every function here is correct and must
 // stay silent.
 package safeshapes

@@ -145,7 +145,7 @@ func (s *Op) Loop() (rt.IOResult[int], error) {
 	}
 }
 
-// Progress committed per iteration: cursor advanced after Done (bugs.md C4 fixed).
+// Progress committed per iteration: cursor advanced after Done (docs/bugs.md C4 fixed).
 func (s *Op) Progress() (rt.IOResult[int], error) {
 	for s.i < len(s.items) {
 		r, err := s.items[s.i].Next()
@@ -191,7 +191,7 @@ func (s *Once) Step() (rt.IOResult[int], error) {
 	return rt.Done(r.Value()), nil
 }
 
-// Memoized group build (bugs.md C8 fixed): build once behind a nil test.
+// Memoized group build (docs/bugs.md C8 fixed): build once behind a nil test.
 func (s *Op) Memo() (rt.IOResult[int], error) {
 	if s.wait == nil {
 		for _, c := range s.writes {
@@ -254,7 +254,7 @@ func (m *Machine) StepBuggy() (rt.IOResult[int], error) {
 	return rt.Done(0), nil
 }
 
-// A submitted read memoized in state behind a nil test (model.md §9 shape 4).
+// A submitted read memoized in state behind a nil test (docs/model.md §9 shape 4).
 type Reader struct {
 	file *rt.File
 	buf  []byte
@@ -414,7 +414,7 @@ func (s *Op) ViaHelperBuggy() (rt.IOResult[int], error) {
 	return rt.Done(0), nil
 }
 
-// The two-level read-page shape (bugs.md §2.1): IO from ReadPage means
+// The two-level read-page shape (docs/bugs.md §2.1): IO from ReadPage means
 // "call again"; Done with a completion means "the read was submitted".
 type PageRef struct {
 	Page int
