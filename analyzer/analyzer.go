@@ -14,6 +14,7 @@ import (
 	"github.com/reentrycheck/reentrycheck/passes/config"
 	"github.com/reentrycheck/reentrycheck/passes/directives"
 	"github.com/reentrycheck/reentrycheck/passes/replay"
+	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"github.com/reentrycheck/reentrycheck/passes/ssabuild"
 	"github.com/reentrycheck/reentrycheck/passes/summary"
 	"golang.org/x/tools/go/analysis"
@@ -86,6 +87,9 @@ func run(pass *analysis.Pass) (any, error) {
 		r.add(diag{rule: config.CategoryDirective, pos: p.Pos, end: p.End, msg: p.Message})
 	}
 	var failures []error
+	if sums.TooLarge && len(pass.Files) > 0 {
+		r.finding(rules.NotAnalyzed(pass.Files[0].Package, "package "+pass.Pkg.Name()))
+	}
 	if prog != nil && (dirs.Relevant() || len(r.ignores) > 0) {
 		o := oracle{Summaries: sums, dirs: dirs}
 		for _, fn := range prog.SrcFuncs {
@@ -116,36 +120,36 @@ func (r *reporter) analyzeFunc(fn *ssa.Function, o oracle) (err error) {
 	}
 	r.droppedResults(fn, o)
 	for _, f := range callbacks.Check(fn, o) {
-		d := diag{rule: callbacks.Rule, pos: f.Pos, related: f.Callback, relatedMsg: "the callback", msg: f.Message}
-		if stmt := r.stmtAt(d.pos); stmt != nil {
-			d.pos, d.end = stmt.Pos(), stmt.End()
-		}
-		r.add(d)
+		r.finding(&f)
 	}
 	if !o.dirs.IsResumable(fn.Signature) {
 		return nil
 	}
 	for _, f := range replay.Analyze(fn, o) {
-		r.finding(f)
+		r.finding(&f)
 	}
 	return nil
 }
 
-// where formats a position briefly, as file:line.
-func (r *reporter) where(pos token.Pos) string {
+// Where formats a position briefly, as file:line (rules.Context).
+func (r *reporter) Where(pos token.Pos) string {
 	p := r.pass.Fset.Position(pos)
 	return fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line)
 }
 
-func (r *reporter) finding(f replay.Finding) {
-	var yield string
-	d := diag{rule: f.Rule, pos: f.Pos}
-	if f.Effect.Instr != nil {
-		d.pos = f.Effect.Instr.Pos()
-	}
-	if f.Yield != nil {
-		yield, d.related = r.where(f.Yield.Pos()), f.Yield.Pos()
-	}
+// AssignedName implements rules.Context.
+func (r *reporter) AssignedName(pos token.Pos, def string) string { return r.assignedName(pos, def) }
+
+// MoveBelowCheck implements rules.Context.
+func (r *reporter) MoveBelowCheck(pos, yield token.Pos) *analysis.SuggestedFix {
+	return r.moveBelowCheck(pos, yield)
+}
+
+// finding turns a typed finding into a diagnostic: its rule words it,
+// names the related position and offers the fix; the reporter places it
+// at the whole offending statement.
+func (r *reporter) finding(f *rules.Finding) {
+	d := diag{rule: f.Rule.Name, pos: f.Position(), related: f.Yield, relatedMsg: f.Rule.Related}
 	if d.pos == token.NoPos {
 		return
 	}
@@ -154,40 +158,9 @@ func (r *reporter) finding(f replay.Finding) {
 	if stmt := r.stmtAt(d.pos); stmt != nil {
 		d.pos, d.end = stmt.Pos(), stmt.End()
 	}
-	switch f.Rule {
-	case replay.RuleMutation:
-		switch {
-		case f.Effect.Defer:
-			d.msg = fmt.Sprintf("deferred: %s at every return, including the yield at %s: each re-entry repeats it; do it after the last yield instead of deferring it", f.Effect.What, yield)
-		case f.Effect.Callee != nil && strings.HasPrefix(f.Effect.What, "submits"):
-			d.msg = fmt.Sprintf("%s before the yield at %s: re-entry from the top submits it again; advance the state before yielding on its completion", f.Effect.What, yield)
-		default:
-			d.msg = fmt.Sprintf("%s before the yield at %s: re-entry from the top repeats it; move it below the yield check or commit it with a state transition first", f.Effect.What, yield)
-		}
-		d.fix = r.moveBelowCheck(f)
-	case replay.RuleRepeated:
-		d.msg = fmt.Sprintf("%s, which already returned Done, runs again when the yield at %s re-enters: give it a state of its own (advance the state after its Done) or mark the callee //reentrycheck:idempotent", f.Effect.What, yield)
-	case replay.RulePremature:
-		d.msg = fmt.Sprintf("state %s is advanced before %s, whose IO is propagated at %s: re-entry dispatches past the call and abandons it; advance the state after the call returns Done", f.Effect.Loc.Path, f.CallName, yield)
-	case replay.RuleLostCopy:
-		d.msg = fmt.Sprintf("%s, and %s makes its progress on the copy, which is dropped at %s (not written back): re-entry starts from the stale original; work in place (&%s) or write the copy back on every exit (a defer)", f.Effect.What, f.CallName, yield, f.Effect.Loc.Path)
-		d.relatedMsg = "the exit that drops the copy"
-	case replay.RuleDropped:
-		d.msg = fmt.Sprintf("the IO of %s is never propagated: its result is tested or read, but when the call is not finished the function carries on as if it were; return it when it is IO (if err != nil || r.IsIO() { return ... })", f.CallName)
-	case replay.RuleLocal:
-		if f.InLoop {
-			d.msg = fmt.Sprintf("%s runs in a loop whose progress is held in locals: when it yields (at %s), re-entry restarts the loop from the beginning and repeats the iterations already done; keep the loop's progress in persistent state (for s.i < n { ...; s.i++ })", strings.TrimPrefix(f.Effect.What, "calls "), yield)
-			break
-		}
-		d.msg = fmt.Sprintf("%s is allocated on every entry and drives %s, whose IO is propagated at %s: re-entry allocates a new one and the operation's progress is lost; create it in an earlier state and keep it in persistent state", r.assignedName(f.Effect.Instr.Pos(), "the object"), f.CallName, yield)
-	case replay.RuleHeld:
-		d.msg = fmt.Sprintf("%s is locked and still held at the yield at %s: re-entry locks it again and deadlocks, and other operations on the scheduler block; unlock before yielding, or defer the unlock", f.Effect.Loc.Path, yield)
-	case replay.RuleTooLarge:
-		d.msg = fmt.Sprintf("%s not analyzed: too large for the analysis budget; split it into smaller functions (one per state) or exclude it with //reentrycheck:ignore", f.Effect.What)
-	case replay.RuleBlind:
-		d.msg = fmt.Sprintf("%s before the yield at %s (a blind overwrite: idempotent as a write, reported on request)", f.Effect.What, yield)
-	default:
-		d.msg = f.Effect.What
+	d.msg = f.Rule.Message(f, r)
+	if f.Rule.Fix != nil {
+		d.fix = f.Rule.Fix(f, r)
 	}
 	r.add(d)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/reentrycheck/reentrycheck/passes/budget"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/go/ssa"
 
@@ -22,7 +23,7 @@ func testdata(t *testing.T) string {
 }
 
 func TestC1(t *testing.T) {
-	analysistest.Run(t, testdata(t), Analyzer, "c1")
+	analysistest.Run(t, testdata(t), Analyzer, "mutation-before-yield")
 }
 
 func TestStateMachines(t *testing.T) {
@@ -50,11 +51,11 @@ func TestInterfacesAndClosures(t *testing.T) {
 }
 
 func TestPrematureTransition(t *testing.T) {
-	analysistest.Run(t, testdata(t), Analyzer, "premature")
+	analysistest.Run(t, testdata(t), Analyzer, "premature-transition")
 }
 
 func TestDroppedResult(t *testing.T) {
-	analysistest.Run(t, testdata(t), Analyzer, "dropped")
+	analysistest.Run(t, testdata(t), Analyzer, "dropped-result")
 }
 
 func TestIgnoreDirective(t *testing.T) {
@@ -88,30 +89,48 @@ func TestPanicBecomesError(t *testing.T) {
 	}
 	t.Cleanup(func() { panicHook = nil })
 	rec := &errT{T: t}
-	analysistest.Run(rec, testdata(t), Analyzer, "c1")
+	analysistest.Run(rec, testdata(t), Analyzer, "mutation-before-yield")
 	all := strings.Join(rec.errs, "\n")
-	require.Contains(t, all, "internal error analysing (*c1.Scan).PushBuggy")
+	require.Contains(t, all, "internal error analysing (*mutation-before-yield.Scan).PushBuggy")
 	require.Contains(t, all, "boom")
 	require.Contains(t, all, "goroutine", "the error carries a stack")
 }
 
 func TestCallbackIgnoresError(t *testing.T) {
-	analysistest.Run(t, testdata(t), Analyzer, "callback")
+	analysistest.Run(t, testdata(t), Analyzer, "callback-ignores-error")
 }
 
 func TestHeldAcrossYield(t *testing.T) {
-	analysistest.Run(t, testdata(t), Analyzer, "held")
+	analysistest.Run(t, testdata(t), Analyzer, "held-across-yield")
 }
 
 func TestLostCopy(t *testing.T) {
-	analysistest.Run(t, testdata(t), Analyzer, "lostcopy")
+	analysistest.Run(t, testdata(t), Analyzer, "lost-copy")
 }
 
 func TestLocalProgress(t *testing.T) {
-	analysistest.Run(t, testdata(t), Analyzer, "localprogress")
+	analysistest.Run(t, testdata(t), Analyzer, "local-progress")
 }
 
 // The safe shapes of docs/model.md §9 stay silent.
 func TestSafeShapes(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "safeshapes")
+}
+
+func TestRepeatedCall(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "repeated-call")
+}
+
+// blind-overwrite is off by default; -rules turns it on.
+func TestBlindOverwrite(t *testing.T) {
+	setFlags(t, map[string]string{"rules": "default,blind-overwrite"})
+	analysistest.Run(t, testdata(t), Analyzer, "blind-overwrite")
+}
+
+// Past its work budget, a function is reported as not analyzed, never
+// hung on: with the budget scaled to nothing, every resumable function is.
+func TestTooLarge(t *testing.T) {
+	budget.Scale = 0
+	t.Cleanup(func() { budget.Scale = 1 })
+	analysistest.Run(t, testdata(t), Analyzer, "too-large")
 }

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/reentrycheck/reentrycheck/passes/replay"
 	"golang.org/x/tools/go/analysis"
 )
 
@@ -20,11 +19,7 @@ const maxFixDistance = 32
 // below the check. It applies only when that is mechanical: a simple
 // statement, no dispatch in between, and nothing in between (or in the
 // check) that mentions what the statement reads or writes.
-func (r *reporter) moveBelowCheck(f replay.Finding) *analysis.SuggestedFix {
-	if f.Effect.Defer {
-		return nil
-	}
-	pos, yieldPos := f.Effect.Instr.Pos(), f.Yield.Pos()
+func (r *reporter) moveBelowCheck(pos, yieldPos token.Pos) *analysis.SuggestedFix {
 	file := r.fileOf(pos)
 	if file == nil {
 		return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/config"
 	"github.com/reentrycheck/reentrycheck/passes/directives"
+	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
@@ -96,6 +97,11 @@ func (r *reporter) flush() {
 		if d.rule != config.CategoryDirective && r.suppressed(d) {
 			continue // matched even when the rule is disabled, so the directive counts as used
 		}
+		if rules.Lookup(d.rule) == nil {
+			// Every category must be a registered rule: an unknown one is
+			// a bug in the analyzer, never a silently dropped diagnostic.
+			panic(fmt.Sprintf("reentrycheck: diagnostic of unregistered category %q: %s", d.rule, d.msg))
+		}
 		if !r.cfg.Enabled(d.rule) {
 			continue
 		}
@@ -156,12 +162,7 @@ func (r *reporter) droppedResults(fn *ssa.Function, o oracle) {
 			if fn := callee.Object(&call.Call); fn != nil {
 				name = fn.Name()
 			}
-			d := diag{rule: "dropped-result", pos: call.Pos(),
-				msg: fmt.Sprintf("the result of %s is discarded: its IO is never waited on, so the operation is silently left unfinished; propagate it (return it when it is IO) or drive it to Done", name)}
-			if stmt := r.stmtAt(d.pos); stmt != nil {
-				d.pos, d.end = stmt.Pos(), stmt.End()
-			}
-			r.add(d)
+			r.finding(&rules.Finding{Rule: rules.DroppedResult, Pos: call.Pos(), Call: call, CallName: name, Discarded: true})
 		}
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/reentrycheck/reentrycheck/passes/config"
+	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -140,12 +140,11 @@ func TestCLISARIF(t *testing.T) {
 		assert.Regexp(t, `^https://.*docs/rules\.md#`, r.HelpURI, r.ID)
 		assert.Contains(t, []string{"warning", "error", "note"}, r.DefaultConfiguration.Level)
 	}
-	for _, r := range config.Rules {
+	for _, r := range rules.All() {
 		assert.Contains(t, ids, r.Name)
-		assert.Equal(t, r.Default, run.Tool.Driver.Rules[ids[r.Name]].DefaultConfiguration.Enabled, r.Name)
+		assert.Equal(t, r.Default || r.Always, run.Tool.Driver.Rules[ids[r.Name]].DefaultConfiguration.Enabled, r.Name)
 	}
-	assert.Contains(t, ids, config.CategoryIgnore)
-	assert.Contains(t, ids, config.CategoryDirective)
+	assert.Len(t, run.Tool.Driver.Rules, len(rules.All()))
 
 	base := run.OriginalURIBaseIDs["SRCROOT"].URI
 	assert.True(t, strings.HasPrefix(base, "file:///") && strings.HasSuffix(base, "/"), base)

@@ -12,6 +12,7 @@ import (
 	"github.com/reentrycheck/reentrycheck/internal/driver"
 	"github.com/reentrycheck/reentrycheck/internal/version"
 	"github.com/reentrycheck/reentrycheck/passes/config"
+	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/analysis"
 )
 
@@ -266,18 +267,17 @@ func (c *command) applyFixes(res *driver.Result, stdout io.Writer, cwd string) i
 	return exitClean
 }
 
-// ruleInfos is the SARIF metadata of every category the analyzer reports.
+// ruleInfos is the SARIF metadata of every category the analyzer reports,
+// read from the rule registry.
 func ruleInfos() []driver.RuleInfo {
 	var rs []driver.RuleInfo
-	for _, r := range config.Rules {
-		rs = append(rs, driver.RuleInfo{ID: r.Name, Summary: r.Summary, Default: r.Default, HelpURI: rulesDocURL + "#" + r.Name})
+	for _, r := range rules.All() {
+		anchor := r.Name
+		if r.Anchor != "" {
+			anchor = r.Anchor
+		}
+		rs = append(rs, driver.RuleInfo{ID: r.Name, Summary: r.Summary, Default: r.Default || r.Always, HelpURI: rulesDocURL + "#" + anchor})
 	}
-	rs = append(rs,
-		driver.RuleInfo{ID: config.CategoryIgnore, Default: true, HelpURI: rulesDocURL + "#suppressing-findings",
-			Summary: "a //reentrycheck:ignore directive without a reason, or one that suppresses nothing"},
-		driver.RuleInfo{ID: config.CategoryDirective, Default: true, HelpURI: rulesDocURL + "#directives",
-			Summary: "a malformed or misplaced //reentrycheck: directive"},
-	)
 	return rs
 }
 

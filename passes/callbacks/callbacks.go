@@ -9,24 +9,18 @@
 package callbacks
 
 import (
-	"fmt"
-	"go/token"
 	"go/types"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 )
 
-// Rule is the diagnostic category.
-const Rule = "callback-ignores-error"
-
-// Finding is one write inside a callback that ignores its error.
-type Finding struct {
-	Pos      token.Pos // the write
-	Callback token.Pos // the callback's declaration
-	Message  string
-}
+// Finding is one write inside a callback that ignores its error: the
+// write's effect, and the callback's declaration as the related position
+// (rules.CallbackIgnoresError words it).
+type Finding = rules.Finding
 
 // Oracle is what the check needs to know about declarations.
 type Oracle interface {
@@ -93,8 +87,7 @@ func checkCallback(parent, cb *ssa.Function, bindings []ssa.Value, o Oracle) []F
 				default:
 					continue // the callback's own parameters (its buffer) are its to fill
 				}
-				out = append(out, Finding{Pos: instr.Pos(), Callback: cb.Pos(),
-					Message: fmt.Sprintf("completion callback %s but never reads its error: callbacks run on failure too, so this publishes a success that did not happen; check the error first", e.What)})
+				out = append(out, Finding{Rule: rules.CallbackIgnoresError, Pos: instr.Pos(), Effect: e, Yield: cb.Pos()})
 			}
 		}
 	}

@@ -8,34 +8,15 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/analysis"
 )
 
-// Rule describes one diagnostic category that -rules can select.
-type Rule struct {
-	Name    string // the Category of its diagnostics
-	Default bool   // on unless -rules says otherwise
-	Summary string // one line, for -help and SARIF metadata
-}
-
-// Rules lists every selectable rule, in catalogue order.
-var Rules = []Rule{
-	{"mutation-before-yield", true, "persistent state is mutated before a yield point, so re-entry from the top mutates it again"},
-	{"repeated-call", true, "a re-pollable call that already returned Done runs again when a later yield point re-enters the function"},
-	{"premature-transition", true, "the state is advanced before a re-pollable call whose IO is propagated, so re-entry never drives the call again"},
-	{"dropped-result", true, "the result of a resumable call is discarded, so its IO is never waited on"},
-	{"local-progress", true, "a re-pollable call runs in a loop whose progress is held in locals, or on an object allocated on every entry: re-entry starts it over"},
-	{"lost-copy", true, "a copy of persistent state makes progress through a re-pollable call and is dropped at a yield point or error exit"},
-	{"held-across-yield", true, "a sync.Mutex or sync.RWMutex locked in a resumable function is still held at a yield point"},
-	{"callback-ignores-error", true, "a completion callback publishes state without reading its error, but callbacks run on failure too"},
-	{"too-large", true, "a function or package too large for the analysis budget is reported as not analyzed instead of being checked"},
-	{"blind-overwrite", false, "a blind overwrite of persistent state before a yield point (idempotent as a write; reported on request)"},
-}
-
-// Always-on categories: problems with the directives themselves.
-const (
-	CategoryIgnore    = "ignore"    // an ignore directive without a reason, or one that suppresses nothing
-	CategoryDirective = "directive" // a malformed or misplaced //reentrycheck: directive
+// The always-on categories: problems with the directives themselves. The
+// rules, these two included, are described by package rules.
+var (
+	CategoryIgnore    = rules.Ignore.Name    // an ignore directive without a reason, or one that suppresses nothing
+	CategoryDirective = rules.Directive.Name // a malformed or misplaced //reentrycheck: directive
 )
 
 // Kind says what an entry of a declaration flag must name.
@@ -76,9 +57,11 @@ func Register(fs *flag.FlagSet) {
 	fs.Var(&Global.Done, "done", "comma-separated `importpath.Func` or importpath.Type.Method list of functions whose ioresult is always Done (like //reentrycheck:done)")
 	fs.Var(&Global.Completion, "completion", "comma-separated `importpath.Type` list of completion types (like //reentrycheck:completion)")
 	fs.Var(&Global.Idempotent, "idempotent", "comma-separated `importpath.Func` or importpath.Type.Method list of idempotent functions (like //reentrycheck:idempotent)")
-	names := make([]string, len(Rules))
-	for i, r := range Rules {
-		names[i] = r.Name
+	var names []string
+	for _, r := range rules.All() {
+		if !r.Always {
+			names = append(names, r.Name)
+		}
 	}
 	fs.StringVar(&Global.Rules, "rules", "default", "comma-separated rules to report: 'default', 'all', rule names ("+strings.Join(names, ", ")+"), or -name to drop one")
 }
@@ -111,21 +94,23 @@ func Parse(f *Flags) (*Config, error) {
 		return nil, err
 	}
 	known := map[string]bool{}
-	for _, r := range Rules {
-		known[r.Name] = true
+	for _, r := range rules.All() {
+		if !r.Always {
+			known[r.Name] = true
+		}
 	}
 	for _, w := range strings.Split(f.Rules, ",") {
 		w = strings.TrimSpace(w)
 		switch {
 		case w == "":
 		case w == "default":
-			for _, r := range Rules {
+			for _, r := range rules.All() {
 				if r.Default {
 					c.enabled[r.Name] = true
 				}
 			}
 		case w == "all":
-			for _, r := range Rules {
+			for _, r := range rules.All() {
 				c.enabled[r.Name] = true
 			}
 		case strings.HasPrefix(w, "-") && known[w[1:]]:
@@ -161,9 +146,11 @@ func sortedKeys(m map[string]bool) []string {
 	return ks
 }
 
-// Enabled reports whether diagnostics of the named rule are wanted.
+// Enabled reports whether diagnostics of the named rule are wanted. A name
+// that is not a rule is an internal error, reported by the caller: it never
+// silently drops a diagnostic.
 func (c *Config) Enabled(rule string) bool {
-	if rule == CategoryIgnore || rule == CategoryDirective {
+	if r := rules.Lookup(rule); r != nil && r.Always {
 		return true
 	}
 	return c.enabled[rule]

@@ -5,10 +5,11 @@ import (
 
 	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
+	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 )
 
-// findIgnoredIO reports rule dropped-result, case (b) of bugs.md R8: in a
+// findIgnoredIO reports rule dropped-result, case (b) of rule R8 in docs/bugs.md: in a
 // resumable function, the result of a re-pollable call is looked at (IsIO,
 // Value) but its IO never reaches a return, a store or another function:
 // when the call is not finished, the function carries on as if it were
@@ -50,14 +51,9 @@ func (a *analysis) findIgnoredIO() {
 			if !inspected || results == nil {
 				continue
 			}
-			name := "the call"
-			for _, e := range a.cls.Of(call) {
-				if e.Kind == effect.Repoll {
-					name = trimCalls(e.What)
-				}
-			}
-			a.findings = append(a.findings, Finding{Rule: RuleDropped, Call: call, CallName: name,
-				Effect: effect.Effect{Kind: effect.Repoll, Instr: call, What: "calls " + name}})
+			name := a.repollName(call)
+			a.findings = append(a.findings, Finding{Rule: rules.DroppedResult, Call: call, CallName: name,
+				Effect: effect.Effect{Kind: effect.Repoll, Instr: call, Verb: effect.VerbCalls, Name: name}})
 		}
 	}
 }

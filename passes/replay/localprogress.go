@@ -5,18 +5,11 @@ import (
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 )
 
-// RuleLocal is rule R4's category: progress held in locals or in per-call
-// objects.
-const RuleLocal = "local-progress"
-
-// ruleLocalLoop tags the loop case internally; its findings carry RuleLocal
-// and InLoop.
-const ruleLocalLoop = "local-progress/loop"
-
-// findFreshDrivers reports rule local-progress for its precise case (bugs.md
+// findFreshDrivers reports rule local-progress for its precise case (docs/bugs.md
 // C4, R4 c): the receiver of a re-pollable call, whose IO a yield point
 // propagates, is an object allocated during this call (&T{...}, new(T), or a
 // New... constructor). Every re-entry allocates it again, so the progress of
@@ -44,13 +37,8 @@ func (a *analysis) findFreshDrivers() {
 			if !ok {
 				continue
 			}
-			name := "the object"
-			for _, e := range a.cls.Of(call) {
-				if e.Kind == effect.Repoll {
-					name = trimCalls(e.What)
-				}
-			}
-			a.findings = append(a.findings, Finding{Rule: RuleLocal, Yield: ret, Call: call, CallName: name,
+			name := a.repollName(call)
+			a.findings = append(a.findings, Finding{Rule: rules.LocalProgress, Yield: ret.Pos(), Call: call, CallName: name,
 				Effect: effect.Effect{Kind: effect.Clobber, Instr: instr, Loc: persist.Loc{Root: persist.Root{Kind: persist.Fresh}}}})
 		}
 	}

@@ -6,10 +6,11 @@ import (
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 )
 
-// findLostCopies reports rule lost-copy (bugs.md C5, R5): a struct-valued
+// findLostCopies reports rule lost-copy (class C5, rule R5 of docs/bugs.md): a struct-valued
 // piece of persistent state copied into a local, whose address is handed to a
 // re-pollable call, when a yield point or an error exit is reachable from the
 // call without writing the copy back. The callee's progress lives in the copy
@@ -39,15 +40,10 @@ func (a *analysis) findLostCopies() {
 					continue
 				}
 				if exit := a.exitWithoutWriteBack(call, cell, src.Path); exit != nil {
-					name := "the call"
-					for _, e := range a.cls.Of(call) {
-						if e.Kind == effect.Repoll {
-							name = trimCalls(e.What)
-						}
-					}
-					a.findings = append(a.findings, Finding{Rule: RuleLostCopy, Yield: exit, Call: call, CallName: name,
+					name := a.repollName(call)
+					a.findings = append(a.findings, Finding{Rule: rules.LostCopy, Yield: exit.Pos(), Call: call, CallName: name,
 						Effect: effect.Effect{Kind: effect.Clobber, Loc: src, Instr: call,
-							What: localName(cell) + " is a copy of " + src.Path}})
+							Verb: effect.VerbCopyOf, Name: localName(cell), Target: src.Path}})
 				}
 			}
 		}

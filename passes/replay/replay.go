@@ -5,9 +5,11 @@ import (
 	"go/types"
 	"sort"
 
+	"github.com/reentrycheck/reentrycheck/passes/budget"
 	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -18,33 +20,9 @@ type Oracle interface {
 	IsIOResult(t types.Type) bool
 }
 
-// Rule names, equal to the diagnostic categories.
-const (
-	RuleMutation  = "mutation-before-yield"
-	RuleRepeated  = "repeated-call"
-	RulePremature = "premature-transition"
-	RuleBlind     = "blind-overwrite"
-	RuleDropped   = "dropped-result"
-	RuleHeld      = "held-across-yield"
-	RuleLostCopy  = "lost-copy"
-	RuleTooLarge  = "too-large"
-	ruleNone      = ""
-)
-
-// Finding is one problem found in a resumable function.
-type Finding struct {
-	Rule   string
-	Effect effect.Effect // what is repeated (or the transition)
-	Yield  *ssa.Return   // the yield point that re-enters
-	Call   ssa.Instruction
-	// CallName names the re-pollable call for premature-transition.
-	CallName string
-	// InLoop marks the local-progress case of a re-pollable call repeated by
-	// a loop whose progress is held in locals.
-	InLoop bool
-	// Pos is the finding's position when it has no instruction (too-large).
-	Pos token.Pos
-}
+// Finding is one problem found in a resumable function: the engine fills
+// it, its rule (package rules) words it.
+type Finding = rules.Finding
 
 // factKind is how a pending fact is judged at a yield point.
 type factKind uint8
@@ -145,7 +123,7 @@ type yieldInfo struct {
 // tooLargeFinding replaces the function's findings when its analysis ran
 // out of its work budget: the function is reported as not analyzed.
 func (a *analysis) tooLargeFinding() []Finding {
-	return []Finding{{Rule: RuleTooLarge, Pos: a.fn.Pos(), Effect: effect.Effect{What: a.fn.Name()}}}
+	return []Finding{*rules.NotAnalyzed(a.fn.Pos(), a.fn.Name())}
 }
 
 // ---- yield points ----
@@ -450,7 +428,7 @@ func (a *analysis) findDispatch() {
 	for i := range order {
 		dirty[i] = true
 	}
-	budget := transfersPerBlock*n + transfersBase
+	work := budget.Transfers(n)
 	for again := true; again; {
 		again = false
 		for i, b := range order {
@@ -458,9 +436,9 @@ func (a *analysis) findDispatch() {
 				continue
 			}
 			dirty[i] = false
-			if budget--; budget < 0 {
+			if work--; work < 0 {
 				a.tooLarge = true
-				break
+				return
 			}
 			var in map[string]vset
 			if b.Index == 0 {
@@ -694,7 +672,7 @@ func (a *analysis) collectFacts() {
 		if op, loc := a.lockOp(p.instr); op != 0 {
 			a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))
 			a.facts = append(a.facts, fact{kind: op, block: b,
-				eff: effect.Effect{Kind: effect.Clobber, Loc: loc, What: "locks " + loc.Path, Instr: p.instr}})
+				eff: effect.Effect{Kind: effect.Clobber, Loc: loc, Verb: effect.VerbLocks, Target: loc.Path, Instr: p.instr}})
 		}
 		for _, e := range p.effs {
 			add := func(k factKind, state string) {
@@ -754,7 +732,7 @@ func (a *analysis) collectFacts() {
 			}
 			a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))
 			a.facts = append(a.facts, fact{kind: fTransition, block: b, state: m.Loc.Path, w: &w,
-				eff: effect.Effect{Kind: effect.Blind, Loc: m.Loc, What: "sets " + m.Loc.Path, Instr: p.instr}})
+				eff: effect.Effect{Kind: effect.Blind, Loc: m.Loc, Verb: effect.VerbSets, Target: m.Loc.Path, Instr: p.instr}})
 		}
 	}
 }

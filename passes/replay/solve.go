@@ -4,7 +4,9 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/reentrycheck/reentrycheck/passes/budget"
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
+	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -65,20 +67,11 @@ func (f *flow) merge(g *flow) {
 }
 
 type record struct {
-	rule  string
+	rule  *rules.Rule
 	fact  int
 	yield *ssa.Return
 	call  ssa.Instruction
 }
-
-// The replay dataflow's work budget, in block transfers: a multiple of the
-// block count, plus a constant. A gen/kill problem over a finite lattice
-// needs a few passes over the blocks (one more per loop nesting level); the
-// budget only guards against a mistake in that argument.
-const (
-	transfersPerBlock = 64
-	transfersBase     = 4096
-)
 
 func (a *analysis) solve() {
 	n := len(a.fn.Blocks)
@@ -116,7 +109,7 @@ func (a *analysis) solve() {
 	for i := range order {
 		dirty[i] = true
 	}
-	budget := transfersPerBlock*n + transfersBase
+	work := budget.Transfers(n)
 	for again := true; again; {
 		again = false
 		for i, b := range order {
@@ -124,7 +117,7 @@ func (a *analysis) solve() {
 				continue
 			}
 			dirty[i] = false
-			if budget--; budget < 0 {
+			if work--; work < 0 {
 				a.tooLarge = true
 				return
 			}
@@ -341,8 +334,19 @@ func (a *analysis) coveredByReset(st *flow, e effect.Effect) bool {
 	return false
 }
 
+// pendingKind is how the rules see each kind of fact (facts of the other
+// kinds are never judged).
+var pendingKind = map[factKind]rules.Kind{
+	fMutation: rules.Mutation, fDeferred: rules.DeferredMutation, fMoveOut: rules.MoveOut,
+	fBlind: rules.BlindWrite, fCall: rules.Call, fLoopedCall: rules.LoopedCall,
+	fTransition: rules.Transition, fLock: rules.Lock,
+}
+
+// atYield describes every fact pending at a yield point that no rule has
+// reported yet, and lets the rules judge it.
 func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]record) {
 	calls := a.propagatedCalls(info)
+	sources := sortedInstrs(info.sources)
 	var restored, unlocked []string
 	st.pending.eachAnd(a.m.deferred, func(id int) {
 		switch f := a.facts[id]; f.kind {
@@ -352,82 +356,75 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 			unlocked = append(unlocked, f.eff.Loc.Path)
 		}
 	})
+	judged := rules.Judged()
 	// Only the facts not yet reported are judged: yields are visited in
 	// source order, and a fact is reported at the first yield it reaches.
-	n := len(*recs)
 	st.pending.eachAndNot(a.judged, func(id int) {
 		f := a.facts[id]
-		if f.kind == fLock {
-			for _, p := range unlocked {
-				if p == f.eff.Loc.Path {
-					return // released by the deferred unlock at this return
-				}
-			}
-			*recs = append(*recs, record{RuleHeld, id, ret, nil})
-			return
-		}
-		for _, p := range restored {
-			if hasPrefixPath(f.eff.Loc.Path, p) && f.kind != fDeferred {
-				return // a deferred restore puts the location back at this return
-			}
-		}
-		if calls != nil && f.kind != fTransition && f.kind != fDeferred && !a.beforeAny(f.eff.Instr, calls) {
-			return // reached only through the call's Done: re-entry re-polls the call first
-		}
+		p := &rules.Pending{Kind: pendingKind[f.kind], Effect: f.eff}
 		switch f.kind {
-		case fMutation, fMoveOut:
-			if !a.masked(st, f.block) {
-				*recs = append(*recs, record{RuleMutation, id, ret, nil})
-			}
-		case fDeferred:
-			*recs = append(*recs, record{RuleMutation, id, ret, nil})
-		case fBlind:
-			if !a.masked(st, f.block) {
-				*recs = append(*recs, record{RuleBlind, id, ret, nil})
-			}
-		case fCall:
-			if !info.sources[f.eff.Instr] && !a.masked(st, f.block) {
-				*recs = append(*recs, record{RuleRepeated, id, ret, nil})
-			}
-		case fLoopedCall:
-			// Reported at the call's own yield; at another call's yield the
-			// repeated-call finding already names it.
-			if info.sources[f.eff.Instr] && !a.masked(st, f.block) {
-				*recs = append(*recs, record{ruleLocalLoop, id, ret, nil})
-			}
+		case fLock:
+			p.Released = slices.Contains(unlocked, f.eff.Loc.Path)
 		case fTransition:
-			for src := range info.sources {
-				if !slices.Contains(a.pendingAtCall[src], id) {
-					continue
+			for _, src := range sources {
+				if slices.Contains(a.pendingAtCall[src], id) {
+					p.Waits = append(p.Waits, a.wait(id, src))
 				}
-				// Re-entry with the written value that still reaches the
-				// call re-drives it (s.state = X; fallthrough into X's arm).
-				if canSelect(a.writeOf(f), a.armSet(src.Block(), f.state)) {
-					continue
+			}
+		}
+		if f.kind != fLock && f.kind != fDeferred {
+			for _, r := range restored {
+				if hasPrefixPath(f.eff.Loc.Path, r) {
+					p.Restored = true
 				}
-				// A submit-style callee's IO means "submitted": advancing
-				// first is required, as for a submit call.
-				if a.submitStyle(src) {
-					continue
-				}
-				// The target state's arm drives the same call on the same
-				// receiver, so re-entry re-drives it there.
-				if a.targetRedrives(f, src) {
-					continue
-				}
-				*recs = append(*recs, record{RulePremature, id, ret, src})
+			}
+		}
+		if f.kind != fLock && f.kind != fTransition && f.kind != fDeferred {
+			p.Continued = calls != nil && !a.beforeAny(f.eff.Instr, calls)
+			p.Masked = a.masked(st, f.block)
+			p.Forwarded = info.sources[f.eff.Instr]
+		}
+		for _, r := range judged {
+			if ok, call := r.Judge(p); ok {
+				*recs = append(*recs, record{r, id, ret, call})
+				a.judged.add(id)
+				return
 			}
 		}
 	})
-	for _, r := range (*recs)[n:] {
-		a.judged.add(r.fact)
+}
+
+// wait describes the forwarded call src, started while transition id was
+// pending, with the reasons re-entry may still drive it.
+func (a *analysis) wait(id int, src ssa.Instruction) rules.Wait {
+	f := a.facts[id]
+	w := rules.Wait{Call: src}
+	// Re-entry with the written value that still reaches the call re-drives
+	// it (s.state = X; fallthrough into X's arm).
+	w.Reaches = canSelect(a.writeOf(f), a.armSet(src.Block(), f.state))
+	if !w.Reaches {
+		// A submit-style callee's IO means "submitted"; and an arm the
+		// value selects may make the same call on the same receiver.
+		w.SubmitStyle = a.submitStyle(src)
+		w.Redriven = a.targetRedrives(f, src)
 	}
+	return w
+}
+
+// sortedInstrs returns the instructions of a set in source order.
+func sortedInstrs(set map[ssa.Instruction]bool) []ssa.Instruction {
+	out := make([]ssa.Instruction, 0, len(set))
+	for i := range set {
+		out = append(out, i)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Pos() < out[j].Pos() })
+	return out
 }
 
 // report keeps, for each fact and rule, the earliest yield point it reaches.
 func (a *analysis) report(recs []record) {
 	type key struct {
-		rule string
+		rule *rules.Rule
 		fact int
 	}
 	best := map[key]record{}
@@ -438,7 +435,7 @@ func (a *analysis) report(recs []record) {
 		}
 	}
 	type site struct {
-		rule  string
+		rule  *rules.Rule
 		instr ssa.Instruction
 	}
 	seen := map[site]bool{}
@@ -451,21 +448,18 @@ func (a *analysis) report(recs []record) {
 			continue
 		}
 		seen[k] = true
-		fd := Finding{Rule: r.rule, Effect: f.eff, Yield: r.yield, Call: r.call}
-		if r.rule == ruleLocalLoop {
-			fd.Rule, fd.InLoop = RuleLocal, true
-		}
+		fd := Finding{Rule: r.rule, Effect: f.eff, Yield: r.yield.Pos(), Call: r.call, InLoop: f.kind == fLoopedCall}
 		if r.call != nil {
-			fd.CallName = callName(a, r.call)
+			fd.CallName = a.repollName(r.call)
 		}
 		a.findings = append(a.findings, fd)
 	}
 	sort.Slice(a.findings, func(i, j int) bool {
-		pi, pj := a.findings[i].Effect.Instr.Pos(), a.findings[j].Effect.Instr.Pos()
+		pi, pj := a.findings[i].Position(), a.findings[j].Position()
 		if pi != pj {
 			return pi < pj
 		}
-		return a.findings[i].Rule < a.findings[j].Rule
+		return a.findings[i].Rule.Name < a.findings[j].Rule.Name
 	})
 }
 
@@ -479,26 +473,20 @@ func sortedRecords[K comparable](m map[K]record) []record {
 		if out[i].fact != out[j].fact {
 			return out[i].fact < out[j].fact
 		}
-		return out[i].rule < out[j].rule
+		return out[i].rule.Name < out[j].rule.Name
 	})
 	return out
 }
 
-func callName(a *analysis, instr ssa.Instruction) string {
-	for _, id := range a.byInstr[instr] {
-		if f := a.facts[id]; f.kind == fCall {
-			return trimCalls(f.eff.What)
+// repollName names the re-pollable call at instr for messages
+// ("s.cur.Next"), or "the call".
+func (a *analysis) repollName(instr ssa.Instruction) string {
+	for _, e := range a.cls.Of(instr) {
+		if e.Kind == effect.Repoll {
+			return e.Name
 		}
 	}
 	return "the call"
-}
-
-func trimCalls(what string) string {
-	const p = "calls "
-	if len(what) > len(p) && what[:len(p)] == p {
-		return what[len(p):]
-	}
-	return what
 }
 
 // propagatedCalls returns the re-pollable calls whose IO the yield

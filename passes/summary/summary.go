@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/reentrycheck/reentrycheck/passes/budget"
 	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/config"
 	"github.com/reentrycheck/reentrycheck/passes/directives"
@@ -33,7 +34,8 @@ type Mutates struct {
 	Sets        []effect.Set // blind writes of constants or parameters through parameters
 	// SetsOverflow: more recorded writes than fit; none is used.
 	SetsOverflow bool
-	What         string // the first effect, for messages
+	What         string      // the first direct effect, for messages
+	WhatVerb     effect.Verb // its verb
 }
 
 // AFact marks Mutates as an analysis fact.
@@ -150,19 +152,11 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		pass.ExportObjectFact(obj, &Mutates{
 			Clobber: fromBits(sum.Clobber), Blind: fromBits(sum.Blind &^ sum.Clobber),
-			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Sets: sum.Sets, SetsOverflow: sum.SetsOverflow, What: sum.What,
+			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Sets: sum.Sets, SetsOverflow: sum.SetsOverflow, What: sum.What, WhatVerb: sum.WhatVerb,
 		})
 	}
 	return s, nil
 }
-
-// The summary fixpoint's work budget: recomputations per function, plus a
-// constant. Convergence needs far fewer (each summary can grow only a
-// bounded number of times); see docs/analyzer.md.
-const (
-	budgetPerFunc = 256
-	budgetBase    = 4096
-)
 
 // solve computes the summaries by induction over the call graph: callees
 // first, then a worklist that revisits the callers of every summary that
@@ -233,9 +227,9 @@ func (s *Summaries) solve(funcs []*ssa.Function) {
 	// lattice of finite height, so every function is recomputed a bounded
 	// number of times. The budget is a last guard against a mistake in that
 	// argument: past it the package is reported as too large, never hung.
-	budget := budgetPerFunc*len(funcs) + budgetBase
+	left := budget.Summaries(len(funcs))
 	for len(work) > 0 {
-		if budget--; budget < 0 {
+		if left--; left < 0 {
 			s.TooLarge = true
 			return
 		}
@@ -349,7 +343,7 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 				case effect.Submit:
 					out.Submits = true
 					if out.What == "" {
-						out.What = e.What
+						out.What, out.WhatVerb = e.What(), e.Verb
 					}
 					continue
 				default:
@@ -378,8 +372,8 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 						out.Globals = true
 					}
 				}
-				if clobber && out.What == "" {
-					out.What = e.What
+				if clobber && out.What == "" && e.Verb.IsDirect() {
+					out.What, out.WhatVerb = e.What(), e.Verb
 				}
 			}
 		}
@@ -501,7 +495,7 @@ func (s *Summaries) ofObject(obj *types.Func) *effect.Summary {
 	var sum *effect.Summary
 	var m Mutates
 	if s.pass.ImportObjectFact(obj, &m) {
-		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What}
+		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What, WhatVerb: m.WhatVerb}
 	} else if obj.Pkg() != nil && obj.Pkg() != s.pass.Pkg {
 		if std, ok := stdEffects[config.QualifiedName(obj)]; ok {
 			sum = &std

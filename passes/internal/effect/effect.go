@@ -10,7 +10,6 @@ import (
 	"go/token"
 	"go/types"
 	"sort"
-	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
 	"golang.org/x/tools/go/ssa"
@@ -33,7 +32,10 @@ const (
 type Effect struct {
 	Kind   Kind
 	Loc    persist.Loc // the location affected (Submit and Repoll: the call's receiver, if any)
-	What   string      // a verb phrase for messages: "appends to s.items"
+	Verb   Verb        // what it does, for messages (What spells it)
+	Target string      // the location named in the message (a map, not its element)
+	Name   string      // the callee (or local) named in the message
+	Inner  string      // for VerbCallsMutating: what the callee itself does, "X appends to s.buf"
 	Instr  ssa.Instruction
 	Callee *types.Func // for calls: the callee, when known
 	Defer  bool        // the instruction is a defer: the effect happens at every return
@@ -61,9 +63,13 @@ type Summary struct {
 	Submits                bool // submits I/O
 	// SubmitStyle marks a resumable function whose every IO is a completion
 	// it has just submitted itself, keeping no progress: its IO means
-	// "submitted", like a submit call's completion (bugs.md §2.1).
+	// "submitted", like a submit call's completion (docs/bugs.md §2.1).
 	SubmitStyle bool
-	What        string
+	// What describes the function's first direct write or submission, for
+	// its callers' messages; WhatVerb is its verb. Only direct writes are
+	// described, so descriptions never nest.
+	What     string
+	WhatVerb Verb
 	// Sets records blind writes of a constant, or of another parameter, into
 	// a field reached from a parameter: a helper such as setState(st) or
 	// finish(). Callers treat them as writes of their own locations, so a
@@ -97,10 +103,10 @@ func (s *Summary) Join(t *Summary) *Summary {
 		Clobber: s.Clobber | t.Clobber, Blind: s.Blind | t.Blind,
 		FreeClobber: s.FreeClobber | t.FreeClobber, FreeBlind: s.FreeBlind | t.FreeBlind,
 		Globals: s.Globals || t.Globals, Submits: s.Submits || t.Submits, SubmitStyle: s.SubmitStyle || t.SubmitStyle,
-		What: s.What, SetsOverflow: s.SetsOverflow || t.SetsOverflow,
+		What: s.What, WhatVerb: s.WhatVerb, SetsOverflow: s.SetsOverflow || t.SetsOverflow,
 	}
 	if out.What == "" {
-		out.What = t.What
+		out.What, out.WhatVerb = t.What, t.WhatVerb
 	}
 	if !out.SetsOverflow {
 		sets := s.Sets
@@ -215,13 +221,13 @@ func (c *Classifier) Of(instr ssa.Instruction) []Effect {
 		}
 		loc := m.Elem()
 		if c.dependsOnMutable(in.Key, 0) || c.dependsOnMutable(in.Value, 0) {
-			return []Effect{{Kind: Clobber, Loc: loc, What: "inserts into " + m.Path, Instr: in}}
+			return []Effect{{Kind: Clobber, Loc: loc, Verb: VerbInserts, Target: m.Path, Instr: in}}
 		}
-		return []Effect{{Kind: Blind, Loc: loc, What: "inserts into " + m.Path, Instr: in}}
+		return []Effect{{Kind: Blind, Loc: loc, Verb: VerbInserts, Target: m.Path, Instr: in}}
 	case *ssa.Send:
 		ch := c.Tracer.Of(in.Chan)
 		if ch.Root.Persistent() {
-			return []Effect{{Kind: Clobber, Loc: ch, What: "sends on " + ch.Path, Instr: in}}
+			return []Effect{{Kind: Clobber, Loc: ch, Verb: VerbSends, Target: ch.Path, Instr: in}}
 		}
 	case *ssa.Call:
 		return c.call(in, in.Common(), false)
@@ -320,36 +326,36 @@ func (c *Classifier) store(st *ssa.Store) []Effect {
 	if _, ok := st.Addr.(*ssa.IndexAddr); ok {
 		ia := st.Addr.(*ssa.IndexAddr)
 		if c.dependsOnMutable(ia.Index, 0) || c.dependsOnMutable(st.Val, 0) {
-			return []Effect{{Kind: Clobber, Loc: loc, What: "stores into an element of " + trimElem(loc.Path), Instr: st}}
+			return []Effect{{Kind: Clobber, Loc: loc, Verb: VerbStoresElem, Target: trimElem(loc.Path), Instr: st}}
 		}
-		return []Effect{{Kind: Blind, Loc: loc, What: "stores into an element of " + trimElem(loc.Path), Instr: st}}
+		return []Effect{{Kind: Blind, Loc: loc, Verb: VerbStoresElem, Target: trimElem(loc.Path), Instr: st}}
 	}
 	if isReset(st.Val) {
-		return []Effect{{Kind: Reset, Loc: loc, What: "resets " + loc.Path, Instr: st}}
+		return []Effect{{Kind: Reset, Loc: loc, Verb: VerbResets, Target: loc.Path, Instr: st}}
 	}
 	if a, ok := persist.IsLoad(st.Val); ok {
 		if l := c.Tracer.Of(a); l.Root.Persistent() && l.Path == loc.Path {
-			return []Effect{{Kind: Restore, Loc: loc, What: "restores " + loc.Path, Instr: st}}
+			return []Effect{{Kind: Restore, Loc: loc, Verb: VerbRestores, Target: loc.Path, Instr: st}}
 		}
 	}
 	if c.dependsOnLoad(st.Val, loc.Path, 0, map[ssa.Value]bool{}) {
-		what := "updates " + loc.Path + " from its old value"
+		verb := VerbUpdates
 		if call, ok := st.Val.(*ssa.Call); ok {
 			if b, ok := call.Call.Value.(*ssa.Builtin); ok && b.Name() == "append" {
-				what = "appends to " + loc.Path
+				verb = VerbAppends
 			}
 		}
 		if bin, ok := st.Val.(*ssa.BinOp); ok {
 			switch bin.Op {
 			case token.ADD:
-				what = "increments " + loc.Path
+				verb = VerbIncrements
 			case token.SUB:
-				what = "decrements " + loc.Path
+				verb = VerbDecrements
 			}
 		}
-		return []Effect{{Kind: Clobber, Loc: loc, What: what, Instr: st}}
+		return []Effect{{Kind: Clobber, Loc: loc, Verb: verb, Target: loc.Path, Instr: st}}
 	}
-	return []Effect{{Kind: Blind, Loc: loc, What: "overwrites " + loc.Path, Instr: st}}
+	return []Effect{{Kind: Blind, Loc: loc, Verb: VerbOverwrites, Target: loc.Path, Instr: st}}
 }
 
 func trimElem(p string) string {
@@ -480,11 +486,11 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 		if r := receiver(call); r != nil {
 			recv = c.Tracer.Of(r)
 		}
-		return []Effect{{Kind: Repoll, Loc: recv, What: "calls " + name(), Instr: instr, Callee: callee, Defer: deferred}}
+		return []Effect{{Kind: Repoll, Loc: recv, Verb: VerbCalls, Name: name(), Instr: instr, Callee: callee, Defer: deferred}}
 	}
 	var out []Effect
 	if sig != nil && c.Oracle.ReturnsCompletion(sig) {
-		out = append(out, Effect{Kind: Submit, What: "submits I/O (" + name() + " returns a completion)", Instr: instr, Callee: callee, Defer: deferred})
+		out = append(out, Effect{Kind: Submit, Verb: VerbSubmits, Name: name(), Instr: instr, Callee: callee, Defer: deferred})
 	}
 	args := callArgs(call)
 	// A method of a completion type that writes its receiver completes it:
@@ -505,10 +511,10 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 			continue
 		}
 		if s.Submits && len(out) == 0 {
-			out = append(out, Effect{Kind: Submit, What: "submits I/O (in " + name() + ")", Instr: instr, Callee: callee, Defer: deferred})
+			out = append(out, Effect{Kind: Submit, Verb: VerbSubmitsIn, Name: name(), Instr: instr, Callee: callee, Defer: deferred})
 		}
 		if s.Globals {
-			out = append(out, Effect{Kind: Clobber, Loc: persist.Loc{Root: persist.Root{Kind: persist.Global}, Path: "package state"}, What: "calls " + name() + ", which mutates package state", Instr: instr, Callee: callee, Defer: deferred})
+			out = append(out, Effect{Kind: Clobber, Loc: persist.Loc{Root: persist.Root{Kind: persist.Global}, Path: "package state"}, Verb: VerbCallsGlobals, Name: name(), Instr: instr, Callee: callee, Defer: deferred})
 		}
 		for i, a := range args {
 			kind, ok := Kind(0), false
@@ -525,11 +531,11 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 			if !loc.Root.Persistent() {
 				continue
 			}
-			what := "calls " + name() + ", which mutates " + loc.Path
-			if s.What != "" && callee != nil && !strings.Contains(s.What, "(") {
-				what += " (" + callee.Name() + " " + s.What + ")"
+			e := Effect{Kind: kind, Loc: loc, Verb: VerbCallsMutating, Target: loc.Path, Name: name(), Instr: instr, Callee: callee, Defer: deferred}
+			if s.What != "" && callee != nil && s.WhatVerb.IsDirect() {
+				e.Inner = callee.Name() + " " + s.What
 			}
-			out = append(out, Effect{Kind: kind, Loc: loc, What: what, Instr: instr, Callee: callee, Defer: deferred})
+			out = append(out, e)
 		}
 		for i, b := range bindings {
 			kind, ok := Kind(0), false
@@ -546,7 +552,7 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 			if !loc.Root.Persistent() {
 				continue
 			}
-			out = append(out, Effect{Kind: kind, Loc: loc, What: "calls a closure that mutates " + loc.Path, Instr: instr, Callee: callee, Defer: deferred})
+			out = append(out, Effect{Kind: kind, Loc: loc, Verb: VerbCallsClosure, Target: loc.Path, Instr: instr, Callee: callee, Defer: deferred})
 		}
 	}
 	return dedupe(out)
@@ -585,11 +591,11 @@ func (c *Classifier) builtin(instr ssa.Instruction, b *ssa.Builtin, args []ssa.V
 		if c.dependsOnMutable(args[1], 0) {
 			kind = Clobber
 		}
-		return []Effect{{Kind: kind, Loc: loc, What: "deletes from " + m.Path, Instr: instr, Defer: deferred}}
+		return []Effect{{Kind: kind, Loc: loc, Verb: VerbDeletes, Target: m.Path, Instr: instr, Defer: deferred}}
 	case "clear":
 		m := c.Tracer.Of(args[0])
 		if m.Root.Persistent() {
-			return []Effect{{Kind: Reset, Loc: m, What: "clears " + m.Path, Instr: instr, Defer: deferred}}
+			return []Effect{{Kind: Reset, Loc: m, Verb: VerbClears, Target: m.Path, Instr: instr, Defer: deferred}}
 		}
 	case "copy":
 		d := c.Tracer.Of(args[0])
@@ -598,12 +604,12 @@ func (c *Classifier) builtin(instr ssa.Instruction, b *ssa.Builtin, args []ssa.V
 			if c.dependsOnMutable(args[1], 0) {
 				kind = Clobber
 			}
-			return []Effect{{Kind: kind, Loc: d.Elem(), What: "copies into " + d.Path, Instr: instr, Defer: deferred}}
+			return []Effect{{Kind: kind, Loc: d.Elem(), Verb: VerbCopies, Target: d.Path, Instr: instr, Defer: deferred}}
 		}
 	case "close":
 		ch := c.Tracer.Of(args[0])
 		if ch.Root.Persistent() {
-			return []Effect{{Kind: Clobber, Loc: ch, What: "closes " + ch.Path, Instr: instr, Defer: deferred}}
+			return []Effect{{Kind: Clobber, Loc: ch, Verb: VerbCloses, Target: ch.Path, Instr: instr, Defer: deferred}}
 		}
 	}
 	return nil
@@ -697,7 +703,7 @@ func (c *Classifier) closureWrites(instr ssa.Instruction, mc *ssa.MakeClosure) [
 					continue
 				}
 				out = append(out, Effect{Kind: Restore, Loc: loc,
-					What: "restores " + loc.Path + " when returning", Instr: instr, Defer: true})
+					Verb: VerbRestoresOnReturn, Target: loc.Path, Instr: instr, Defer: true})
 			}
 		}
 	}

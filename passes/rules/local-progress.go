@@ -1,0 +1,30 @@
+package rules
+
+import (
+	"fmt"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// LocalProgress: a re-pollable call whose progress lives in locals. Two
+// cases: the call goes around a loop whose progress is held in locals
+// (judged at the call's own yield: re-entry restarts the loop), and the
+// call is driven on an object allocated on every entry (found by the
+// engine's check of the objects that forwarded calls run on).
+var LocalProgress = &Rule{
+	Name: "local-progress", Default: true,
+	Summary: "a re-pollable call runs in a loop whose progress is held in locals, or on an object allocated on every entry: re-entry starts it over",
+	Title:   "progress held in locals or in a per-call object",
+	Class:   "[C4](../../docs/bugs.md#c4-progress-kept-in-locals-or-per-call-objects)",
+	Related: "the yield point that re-enters",
+	Judge: func(p *Pending) (bool, ssa.Instruction) {
+		return p.Kind == LoopedCall && p.Forwarded && !p.Restored && !p.Continued && !p.Masked, nil
+	},
+	Message: func(f *Finding, c Context) string {
+		y := c.Where(f.Yield)
+		if f.InLoop {
+			return fmt.Sprintf("%s runs in a loop whose progress is held in locals: when it yields (at %s), re-entry restarts the loop from the beginning and repeats the iterations already done; keep the loop's progress in persistent state (for s.i < n { ...; s.i++ })", f.Effect.Name, y)
+		}
+		return fmt.Sprintf("%s is allocated on every entry and drives %s, whose IO is propagated at %s: re-entry allocates a new one and the operation's progress is lost; create it in an earlier state and keep it in persistent state", c.AssignedName(f.Position(), "the object"), f.CallName, y)
+	},
+}
