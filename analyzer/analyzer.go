@@ -98,7 +98,9 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 		}
 	}
-	r.flush()
+	if err := r.flush(); err != nil {
+		failures = append(failures, err)
+	}
 	if len(failures) > 0 {
 		return nil, errors.Join(failures...)
 	}

@@ -2,12 +2,15 @@ package analyzer
 
 import (
 	"fmt"
+	"go/token"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/reentrycheck/reentrycheck/passes/budget"
+	"github.com/reentrycheck/reentrycheck/passes/config"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -133,4 +136,23 @@ func TestTooLarge(t *testing.T) {
 	budget.Scale = 0
 	t.Cleanup(func() { budget.Scale = 1 })
 	analysistest.Run(t, testdata(t), Analyzer, "too-large")
+}
+
+// A diagnostic of a category that is not a registered rule is an error of
+// the analysis, naming the category: never silently dropped, never a crash.
+func TestUnknownCategoryIsAnError(t *testing.T) {
+	fset := token.NewFileSet()
+	f := fset.AddFile("x.go", -1, 100)
+	f.SetLines([]int{0, 50})
+	var reported []analysis.Diagnostic
+	cfg, err := config.Parse(&config.Flags{Rules: "default"})
+	require.NoError(t, err)
+	r := &reporter{pass: &analysis.Pass{Fset: fset, Report: func(d analysis.Diagnostic) { reported = append(reported, d) }}, cfg: cfg}
+	r.add(diag{rule: "mutation-before-yield", pos: token.Pos(f.Base() + 1), msg: "known"})
+	r.add(diag{rule: "no-such-rule", pos: token.Pos(f.Base() + 60), msg: "unknown"})
+	err = r.flush()
+	require.ErrorContains(t, err, `unregistered category "no-such-rule"`)
+	require.ErrorContains(t, err, "x.go:2")
+	require.Len(t, reported, 1)
+	require.Equal(t, "mutation-before-yield", reported[0].Category)
 }

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -90,7 +91,11 @@ type ignoreKey struct {
 	line int
 }
 
-func (r *reporter) flush() {
+// flush reports the collected diagnostics (suppressed, disabled and
+// duplicate ones left out) and the ignore directives' own problems. A
+// diagnostic whose category is not a registered rule is returned as an error.
+func (r *reporter) flush() error {
+	var unknown []error
 	sort.SliceStable(r.diags, func(i, j int) bool { return r.diags[i].pos < r.diags[j].pos })
 	seen := map[string]bool{}
 	for _, d := range r.diags {
@@ -99,8 +104,10 @@ func (r *reporter) flush() {
 		}
 		if rules.Lookup(d.rule) == nil {
 			// Every category must be a registered rule: an unknown one is
-			// a bug in the analyzer, never a silently dropped diagnostic.
-			panic(fmt.Sprintf("reentrycheck: diagnostic of unregistered category %q: %s", d.rule, d.msg))
+			// a bug in the analyzer, reported as an error, never a
+			// silently dropped diagnostic.
+			unknown = append(unknown, fmt.Errorf("internal error: diagnostic of unregistered category %q at %s: %s", d.rule, r.pass.Fset.Position(d.pos), d.msg))
+			continue
 		}
 		if !r.cfg.Enabled(d.rule) {
 			continue
@@ -133,6 +140,7 @@ func (r *reporter) flush() {
 				Message: "//reentrycheck:ignore suppresses nothing: no diagnostic on this line or the next; remove it"})
 		}
 	}
+	return errors.Join(unknown...)
 }
 
 // droppedResults reports calls of resumable functions whose ioresult is
