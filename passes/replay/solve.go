@@ -17,15 +17,30 @@ type flow struct {
 	reset   map[string]bool // locations emptied or overwritten on every path (within the region)
 }
 
-func (f *flow) clone() *flow {
-	g := &flow{pending: f.pending.clone(), written: make(map[string]wval, len(f.written)), reset: make(map[string]bool, len(f.reset))}
-	for k, v := range f.written {
-		g.written[k] = v
+func newFlow(nf int) *flow {
+	return &flow{pending: newBitset(nf), written: map[string]wval{}, reset: map[string]bool{}}
+}
+
+// copyFrom makes f equal to g, reusing f's storage: the dataflow keeps a
+// few scratch states and swaps them with the blocks' outputs instead of
+// allocating a state per transfer.
+func (f *flow) copyFrom(g *flow) {
+	copy(f.pending, g.pending)
+	clear(f.written)
+	for k, v := range g.written {
+		f.written[k] = v
 	}
-	for k := range f.reset {
-		g.reset[k] = true
+	clear(f.reset)
+	for k := range g.reset {
+		f.reset[k] = true
 	}
-	return g
+}
+
+// clear empties f: nothing pending, nothing written, nothing reset.
+func (f *flow) clear() {
+	clear(f.pending)
+	clear(f.written)
+	clear(f.reset)
 }
 
 func (f *flow) equal(g *flow) bool {
@@ -84,24 +99,36 @@ func (a *analysis) solve() {
 	}
 	a.pendingAtCall = map[ssa.Instruction][]int{}
 
-	inState := func(b *ssa.BasicBlock) *flow {
-		var in *flow
+	// inState computes the state at b's entry into dst: the merge of its
+	// predecessors' outputs, each across its edge. It reports false when no
+	// predecessor has been reached yet.
+	edgeBuf := newFlow(nf)
+	inState := func(b *ssa.BasicBlock, dst *flow) bool {
+		reached := false
 		if b.Index == 0 {
-			in = &flow{pending: newBitset(nf), written: map[string]wval{}, reset: map[string]bool{}}
+			dst.clear()
+			reached = true
 		}
 		for _, p := range b.Preds {
-			if out[p.Index] == nil {
+			o := out[p.Index]
+			if o == nil {
 				continue
 			}
-			e := a.edge(p, b, out[p.Index])
-			if in == nil {
-				in = e
+			if a.isBackEdge(p, b) {
+				edgeBuf.copyFrom(o)
+				a.backEdge(b, edgeBuf)
+				o = edgeBuf
+			}
+			if !reached {
+				dst.copyFrom(o)
+				reached = true
 			} else {
-				in.merge(e)
+				dst.merge(o)
 			}
 		}
-		return in
+		return reached
 	}
+	scratch := newFlow(nf)
 
 	// A worklist in reverse postorder: a block is transferred again only
 	// when the output of a predecessor changed.
@@ -121,15 +148,19 @@ func (a *analysis) solve() {
 				a.tooLarge = true
 				return
 			}
-			in := inState(b)
-			if in == nil {
+			if !inState(b, scratch) {
 				continue
 			}
-			o := a.transfer(b, in, nil)
-			if out[b.Index] != nil && o.equal(out[b.Index]) {
+			a.transfer(b, scratch, nil)
+			if out[b.Index] != nil && scratch.equal(out[b.Index]) {
 				continue
 			}
-			out[b.Index] = o
+			// The new output replaces the old, whose storage becomes the
+			// next scratch state.
+			out[b.Index], scratch = scratch, out[b.Index]
+			if scratch == nil {
+				scratch = newFlow(nf)
+			}
 			for _, s := range b.Succs {
 				j := rpo[s.Index]
 				dirty[j] = true
@@ -144,8 +175,8 @@ func (a *analysis) solve() {
 	// first yield it reaches and judged no more after that.
 	a.recordCalls = true
 	for _, b := range order {
-		if in := inState(b); in != nil {
-			a.transfer(b, in, nil)
+		if inState(b, scratch) {
+			a.transfer(b, scratch, nil)
 		}
 	}
 	a.recordCalls = false
@@ -161,40 +192,37 @@ func (a *analysis) solve() {
 	a.judged = a.m.unjudged.clone()
 	var recs []record
 	for _, b := range yieldBlocks {
-		if in := inState(b); in != nil {
-			a.transfer(b, in, &recs)
+		if inState(b, scratch) {
+			a.transfer(b, scratch, &recs)
 		}
 	}
 	a.report(recs)
 }
 
-// edge applies what crossing p->b does: a back edge into a loop whose
-// condition tests persistent progress re-dispatches on it, so the writes of
-// that progress made in the iteration are committed.
-func (a *analysis) edge(p, b *ssa.BasicBlock, o *flow) *flow {
-	e := o.clone()
-	if !b.Dominates(p) {
-		return e
-	}
+// isBackEdge reports whether p->b closes a loop whose header is b.
+func (a *analysis) isBackEdge(p, b *ssa.BasicBlock) bool {
+	return a.loopOf[b] != nil && b.Dominates(p)
+}
+
+// backEdge applies what crossing a back edge into the loop header b does:
+// a loop whose condition tests persistent progress re-dispatches on it, so
+// the writes of that progress made in the iteration are committed; and a
+// re-pollable call that returned Done goes around a loop whose progress is
+// local, so re-entry will redo it.
+func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 	l := a.loopOf[b]
-	if l == nil {
-		return e
-	}
 	for loc := range l.locs {
 		e.pending.andNot(a.m.commitByLoc[loc])
 	}
-	// A re-pollable call that returned Done goes around a loop whose
-	// progress is local: re-entry will redo it.
 	for _, t := range a.m.twins {
 		if l.contains(a.facts[t.call].block) && e.pending.has(t.call) {
 			e.pending.add(t.looped)
 		}
 	}
-	return e
 }
 
-func (a *analysis) transfer(b *ssa.BasicBlock, in *flow, recs *[]record) *flow {
-	st := in.clone()
+// transfer applies block b to st, in place.
+func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
 	for _, instr := range b.Instrs {
 		for _, id := range a.byInstr[instr] {
 			a.apply(st, id, b)
@@ -214,7 +242,6 @@ func (a *analysis) transfer(b *ssa.BasicBlock, in *flow, recs *[]record) *flow {
 			}
 		}
 	}
-	return st
 }
 
 func storeVal(instr ssa.Instruction) ssa.Value {
