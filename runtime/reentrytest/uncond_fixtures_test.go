@@ -168,6 +168,47 @@ func (c *cursor) Next() (rt.IOResult[next], error) {
 	return rt.Done(next{rec: c.recs[c.pos-1], ok: true}), nil
 }
 
+// fileCursor walks fixed-size records of a file, one read per record,
+// yielding on every read. Like chunkWriter it keeps its read in flight and
+// absorbs polls; unlike cursor, every step is I/O.
+type fileCursor struct {
+	f    rt.File
+	size int
+	n    int
+	pos  int
+	read *rt.Completion
+}
+
+func (c *fileCursor) Next() (rt.IOResult[next], error) {
+	if c.read == nil {
+		if c.pos >= c.n {
+			return rt.Done(next{}), nil
+		}
+		rd, err := c.f.ReadAt(rt.NewRead(make([]byte, c.size), nil), int64(c.pos*c.size))
+		if err != nil {
+			return rt.IOResult[next]{}, err
+		}
+		c.read = rd
+		// Re-entrancy: the read is recorded in read, so re-entry consumes
+		// it (or waits on it again) instead of reading again.
+		return rt.Wait[next](rd), nil
+	}
+	if !c.read.Finished() {
+		// Re-entrancy: the read has not landed; nothing changed, so
+		// re-entry waits on it again.
+		return rt.Wait[next](c.read), nil
+	}
+	rec := string(c.read.Buffer()[:c.read.N()])
+	c.read = nil
+	c.pos++
+	return rt.Done(next{rec: rec, ok: true}), nil
+}
+
+// recordSource is what copier reads from: cursor or fileCursor.
+type recordSource interface {
+	Next() (rt.IOResult[next], error)
+}
+
 type copyState int
 
 const (
@@ -182,7 +223,7 @@ const (
 // Next on re-entry and the cursor skips a record.
 type copier struct {
 	f      rt.File
-	cur    *cursor
+	cur    recordSource
 	chunk  int
 	w      *chunkWriter
 	off    int64
