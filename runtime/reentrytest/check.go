@@ -21,16 +21,15 @@ type Reporter interface {
 // Env is what Setup builds an operation on. Each run gets a fresh Env.
 type Env struct {
 	// IO is the backend: synchronous memio in the inline run, deferring
-	// memio in the re-entrant and polled runs. Files opened through it
-	// count the I/O submitted on them (Outcome.Submits); they behave
-	// exactly like the backend's own.
+	// memio in the others. Files opened through it count the I/O
+	// submitted on them (Outcome.Submits); they behave exactly like the
+	// backend's own.
 	IO rt.IO
 	// Store is IO's byte store, for preparing files (Store.SetBytes).
 	Store *memio.Store
-	// Inject is the yield injector to hand to the operation's hooks:
-	// sim.Never in the inline run; in the re-entrant and polled runs, one
-	// that yields at every point (the polled run silences it while it
-	// polls).
+	// Inject is the yield injector to hand to the operation's hooks: one
+	// that yields at every point in the re-entrant run, sim.Never in the
+	// others.
 	Inject sim.Injector
 }
 
@@ -57,8 +56,8 @@ type Options struct {
 	Context context.Context
 	// Polls is how many extra times the polled run re-enters the
 	// operation at each yield on a pending completion (default 1). A
-	// negative value skips the polled run: the check is then the
-	// inline-versus-re-entrant comparison alone.
+	// negative value skips the deferred and polled runs: the check is then
+	// the inline-versus-re-entrant comparison alone.
 	Polls int
 	// PollTolerant declares that the operation absorbs polls: re-entered
 	// while the completion it yielded on is still pending, it yields on
@@ -67,6 +66,11 @@ type Options struct {
 	// the operation's right (the model lets it assume that a re-entry
 	// comes after the completion finished) and only skipped.
 	PollTolerant bool
+	// RequireSettled declares that the operation never finishes (Done or
+	// an error) while I/O it caused is still pending. The check then
+	// reports a deferred run that ends with I/O in flight: a sub-operation
+	// whose IO result was dropped, say (Outcome.InFlight).
+	RequireSettled bool
 	// MaxPollRuns bounds how many times the polled run starts over after
 	// a poll the operation did not absorb (default 256); past it, the
 	// remaining yields are not polled (PollStats.Truncated).
@@ -97,6 +101,10 @@ type Outcome[T any] struct {
 	State   any               // Run.Snapshot(), or nil
 	Calls   int               // calls of Op: 1 + re-entries (polls included)
 	Submits Submits           // I/O submitted through Env.IO
+	// InFlight is how many completions were still pending when the
+	// operation returned Done or an error (the harness lets them land
+	// before looking at the files). Always 0 inline.
+	InFlight int
 }
 
 // RunName names one of the runs of Verify.
@@ -106,7 +114,8 @@ type RunName string
 const (
 	RunInline    RunName = "inline"     // synchronous memio, no injected yields
 	RunReentrant RunName = "re-entrant" // deferring memio, a yield at every injection point
-	RunPolled    RunName = "polled"     // as re-entrant, plus polls at every pending yield
+	RunDeferred  RunName = "deferred"   // deferring memio, no injected yields
+	RunPolled    RunName = "polled"     // as deferred, plus polls at every pending yield
 )
 
 // Finding is one thing the check found: a difference between two runs, a
@@ -146,8 +155,8 @@ func (r Refusal) String() string {
 }
 
 // PollStats says what the polled run exercised. Absorbed == 0 with
-// Sites > 0 means the polled run learned nothing beyond the re-entrant
-// run: the operation moves on whenever it is re-entered (see the package
+// Sites > 0 means the polled run learned nothing beyond the deferred run:
+// the operation moves on whenever it is re-entered (see the package
 // documentation for what that leaves unseen).
 type PollStats struct {
 	Sites     int       // yields on a pending completion in the final polled run
@@ -162,7 +171,8 @@ type PollStats struct {
 type Report[T any] struct {
 	Inline    Outcome[T] // every completion finished inline, no injected yields
 	Reentrant Outcome[T] // every I/O and every injection point forced a re-entry
-	Polled    Outcome[T] // as Reentrant, re-entered Options.Polls more times at each pending yield; zero if skipped
+	Deferred  Outcome[T] // every I/O forced a re-entry, no injected yields; zero if skipped
+	Polled    Outcome[T] // as Deferred, re-entered Options.Polls more times at each pending yield; zero if skipped
 	Polls     PollStats  // what the polled run exercised
 	// Diffs has one line per finding: inline-versus-re-entrant
 	// differences as before ("state: length 1 != 2"), the polled run's
@@ -192,7 +202,7 @@ func CheckWith[T any](r Reporter, opts Options, setup Setup[T]) Report[T] {
 	var legacy, polled []string
 	for _, f := range rep.Findings {
 		switch {
-		case f.Base == "" && (f.Run != RunPolled || !strings.HasPrefix(f.What, refusedPrefix)):
+		case f.Base == "" && !strings.HasPrefix(f.What, refusedPrefix):
 			r.Errorf("reentrytest: %s", f)
 		case f.Run == RunPolled:
 			polled = append(polled, f.What)
@@ -207,19 +217,23 @@ func CheckWith[T any](r Reporter, opts Options, setup Setup[T]) Report[T] {
 	}
 	if len(polled) > 0 {
 		r.Errorf("reentrytest: the operation behaves differently when re-entered more often "+
-			"(re-entrant run: %d call(s); polled run: %d call(s), %d poll(s) absorbed); re-entrant vs polled:\n\t%s",
-			rep.Reentrant.Calls, rep.Polled.Calls, rep.Polls.Absorbed, strings.Join(polled, "\n\t"))
+			"(deferred run: %d call(s); polled run: %d call(s), %d poll(s) absorbed); deferred vs polled:\n\t%s",
+			rep.Deferred.Calls, rep.Polled.Calls, rep.Polls.Absorbed, strings.Join(polled, "\n\t"))
 	}
 	return rep
 }
 
-// refusedPrefix starts the What of a refused-poll finding.
-const refusedPrefix = "poll not absorbed: "
+// refusedPrefix starts the What of a refused-poll finding, unsettledPrefix
+// that of an operation that returned with I/O in flight.
+const (
+	refusedPrefix   = "poll not absorbed: "
+	unsettledPrefix = "not settled: "
+)
 
 // Verify runs the check and returns its verdict without reporting
-// anything: Report.OK, Report.Findings. It runs the operation up to three
-// times, each time on fresh state built by setup (the polled run may start
-// over, see below):
+// anything: Report.OK, Report.Findings. It runs the operation four times,
+// each time on fresh state built by setup (the polled run may start over,
+// see below):
 //
 //  1. inline: on the synchronous memio backend with sim.Never, so every
 //     completion has finished when its submit call returns and nothing
@@ -227,11 +241,13 @@ const refusedPrefix = "poll not absorbed: "
 //  2. re-entrant: on memio.DeferringIO with an injector that yields at
 //     every point (sim.Everywhere), so every I/O and every injection
 //     point makes the operation return and be called again from the top;
-//  3. polled: as re-entrant, but each time the operation yields on a
+//  3. deferred: on memio.DeferringIO with sim.Never, the polled run's
+//     baseline;
+//  4. polled: as deferred, but each time the operation yields on a
 //     completion that is still pending, the harness calls it again
-//     Options.Polls times before letting the completion finish (the
-//     injector stays silent during those polls). A poll is absorbed when
-//     the operation yields on the same, still pending, completion again.
+//     Options.Polls times before letting the completion finish. A poll
+//     is absorbed when the operation yields on the same, still pending,
+//     completion again.
 //     If it does anything else, the model's own assumption (re-entry
 //     comes after the completion finished) has been broken by the
 //     harness, not by the operation: the polled run starts over, on
@@ -242,15 +258,18 @@ const refusedPrefix = "poll not absorbed: "
 //     bookkeeping repeated on re-entry produces it.
 //
 // A correct resumable operation gives the same observable result in all
-// three: the same value (compared with Diff), the same error (compared by
-// message), the same files and the same persistent state (Run.Snapshot);
-// the re-entrant and polled runs, which differ in nothing but re-entries,
-// also submit the same number of I/Os of each kind. Inline and re-entrant
-// differ in how often the operation is re-entered when its yields depend on
-// whether a completion has finished (if !c.Finished() { return rt.Wait(c) })
-// or when it has injection points; re-entrant and polled differ in how
-// often it is re-entered at every yield on I/O, whatever the style, so a
-// write that repeats per re-entry before such a yield shows up there.
+// of them: the same value (compared with Diff), the same error (compared
+// by message), the same files and the same persistent state
+// (Run.Snapshot); the deferred and polled runs, which differ in nothing
+// but re-entries, also submit the same number of I/Os of each kind. The
+// check compares inline with re-entrant, which differ in how often the
+// operation is re-entered when its yields depend on whether a completion
+// has finished (if !c.Finished() { return rt.Wait(c) }) or when it has
+// injection points; and deferred with polled, which differ in how often it
+// is re-entered at every yield on I/O, whatever the style, so a write that
+// repeats per re-entry before such a yield shows up there. (The polled run
+// injects no yields: an injected yield in front of an I/O would hide that
+// I/O's yield from the polls.)
 //
 // Each run is driven like rt.Block: an awaited completion that fails ends
 // the run with its error. The operation must be deterministic.
@@ -287,13 +306,25 @@ func Verify[T any](opts Options, setup Setup[T]) Report[T] {
 	if opts.Polls < 0 {
 		return rep
 	}
+	deferring = memio.NewDeferring()
+	h = &harness{opts: opts, io: deferring, n: &tally{}}
+	out, err = run(h, Env{IO: &countingIO{IO: deferring, n: h.n}, Store: deferring.Store(), Inject: sim.Never}, setup)
+	if err != nil {
+		return fail(RunDeferred, err)
+	}
+	rep.Deferred = out
+	if opts.RequireSettled && out.InFlight > 0 {
+		what := fmt.Sprintf("%s%d I/O(s) still in flight when the operation returned", unsettledPrefix, out.InFlight)
+		rep.Findings = append(rep.Findings, Finding{Run: RunDeferred, What: what})
+		rep.Diffs = append(rep.Diffs, "deferred: "+what)
+	}
 	out, rep.Polls, err = polledRun(opts, setup)
 	if err != nil {
 		return fail(RunPolled, err)
 	}
 	rep.Polled = out
-	for _, d := range compare(rep.Reentrant, rep.Polled, true) {
-		rep.Findings = append(rep.Findings, Finding{Run: RunPolled, Base: RunReentrant, What: d})
+	for _, d := range compare(rep.Deferred, rep.Polled, true) {
+		rep.Findings = append(rep.Findings, Finding{Run: RunPolled, Base: RunDeferred, What: d})
 		rep.Diffs = append(rep.Diffs, "polled: "+d)
 	}
 	if opts.PollTolerant {
@@ -316,9 +347,8 @@ var errRestart = errors.New("poll not absorbed")
 type harness struct {
 	opts       Options
 	io         rt.IO           // the backend, for Step and Wait
-	everywhere *sim.Everywhere // the re-entrant and polled runs' injector
+	everywhere *sim.Everywhere // the re-entrant run's injector
 	n          *tally          // submissions through Env.IO
-	gate       *gate           // the polled run's silencer
 	plan       *pollPlan       // the polled run's polls; nil: no polls
 }
 
@@ -342,10 +372,8 @@ func polledRun[T any](opts Options, setup Setup[T]) (Outcome[T], PollStats, erro
 		stats.Runs++
 		plan.sites, plan.polled, plan.absorbed, plan.refused = 0, 0, 0, nil
 		deferring := memio.NewDeferring()
-		everywhere := sim.NewEverywhere()
-		g := &gate{inner: everywhere}
-		h := &harness{opts: opts, io: deferring, everywhere: everywhere, n: &tally{}, gate: g, plan: plan}
-		out, err := run(h, Env{IO: &countingIO{IO: deferring, n: h.n}, Store: deferring.Store(), Inject: g}, setup)
+		h := &harness{opts: opts, io: deferring, n: &tally{}, plan: plan}
+		out, err := run(h, Env{IO: &countingIO{IO: deferring, n: h.n}, Store: deferring.Store(), Inject: sim.Never}, setup)
 		if errors.Is(err, errRestart) {
 			stats.Refused = append(stats.Refused, *plan.refused)
 			plan.skip[plan.refused.Site] = true
@@ -375,6 +403,7 @@ func run[T any](h *harness, env Env, setup Setup[T]) (Outcome[T], error) {
 	}
 	// Let anything the operation left in flight land before looking.
 	if p, ok := env.IO.(rt.PendingCounter); ok {
+		out.InFlight = p.Pending()
 		for p.Pending() > 0 {
 			if err := h.io.Step(h.opts.Context); err != nil {
 				return out, err
@@ -468,10 +497,8 @@ func poll[T any](h *harness, op func() (rt.IOResult[T], error), c *rt.Completion
 			return true, err
 		}
 		before := h.n.snapshot().Total()
-		h.gate.quiet.Store(true)
 		out.Calls++
 		r, err := op()
-		h.gate.quiet.Store(false)
 		submitted := h.n.snapshot().Total() - before
 		switch {
 		case err == nil && r.Completion() == c && !c.Finished():

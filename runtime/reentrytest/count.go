@@ -2,10 +2,8 @@ package reentrytest
 
 import (
 	"sync"
-	"sync/atomic"
 
 	"github.com/reentrycheck/reentrycheck/runtime/rt"
-	"github.com/reentrycheck/reentrycheck/runtime/sim"
 )
 
 // Submits counts the I/O an operation submitted in one run: submit calls
@@ -114,33 +112,4 @@ func (f *countingFile) Sync(c *rt.Completion) (*rt.Completion, error) {
 func (f *countingFile) Truncate(size int64, c *rt.Completion) (*rt.Completion, error) {
 	got, err := f.File.Truncate(size, c)
 	return f.counted(got, err, kindTruncate)
-}
-
-// gate is the injector of the polled run: the run's injector, silenced
-// while the harness polls, so that a poll passes the injection points on
-// its way back to the pending yield without yielding there and without
-// consuming anything the injector would answer on the regular re-entry.
-type gate struct {
-	inner sim.Injector
-	quiet atomic.Bool
-}
-
-// ShouldYield asks the inner injector unless a poll is under way.
-//
-//reentrycheck:idempotent
-func (g *gate) ShouldYield(p sim.Point) bool {
-	if g.quiet.Load() {
-		return false
-	}
-	return g.inner.ShouldYield(p)
-}
-
-// ShouldFail asks the inner injector unless a poll is under way.
-//
-//reentrycheck:idempotent
-func (g *gate) ShouldFail(p sim.Point) error {
-	if g.quiet.Load() {
-		return nil
-	}
-	return g.inner.ShouldFail(p)
 }

@@ -18,15 +18,21 @@
 //   - re-entrant: memio.DeferringIO and sim.Everywhere. Every I/O and
 //     every injection point makes the operation return and be called
 //     again.
-//   - polled: as re-entrant, but whenever the operation yields on a
+//   - deferred: memio.DeferringIO and sim.Never, the polled run's
+//     baseline.
+//   - polled: as deferred, but whenever the operation yields on a
 //     completion that is still pending, the harness calls it again
 //     (Options.Polls times, default once) before letting the completion
 //     finish. An operation that keeps what it has in flight and checks it
 //     on re-entry (if !c.Finished() { return rt.Wait(c) }) yields on the
 //     same completion again and changes nothing: it absorbs the poll. The
-//     polled run then differs from the re-entrant one only in the number
-//     of re-entries, so any write that is repeated per re-entry before
-//     such a yield shows up, whatever the yield style.
+//     polled run then differs from the deferred one only in the number of
+//     re-entries, so any write that is repeated per re-entry before such
+//     a yield shows up, whatever the yield style.
+//
+// Inline is compared with re-entrant, deferred with polled. Only the
+// latter pair compares I/O submission counts too: the former differ in
+// timing, and an operation may choose its I/O by what has finished.
 //
 // The model lets an operation assume that it is re-entered only after the
 // completion it yielded on has finished (or, after an explicit yield,
@@ -64,6 +70,9 @@
 //     over children that are still pending fails with rt.ErrLinkedTwice.
 //   - I/O submissions that grow with the number of re-entries, even when
 //     the bytes come out the same.
+//   - With Options.RequireSettled, an operation that returns while I/O it
+//     caused is still pending, as one that drops a callee's IO result at
+//     its end does (C9).
 //
 // # What it cannot see
 //
@@ -79,6 +88,11 @@
 //   - Without PollTolerant, anything that shows only as moving on while a
 //     completion is pending (C3, and C2 whose first call is I/O, in the
 //     unconditional style).
+//   - A dropped or half-tested IO result (C9) that every run drops alike:
+//     in the unconditional style the callee yields on its first call in
+//     every run, so the caller goes on with a zero value in every run.
+//     RequireSettled sees it only when the dropped I/O is still pending
+//     at the end; the linter's dropped-result rule sees it statically.
 //   - Paths the runs do not take: error paths (no faults are injected;
 //     use the sim backend), abandonment at a yield (sim.Sweep), other
 //     operations interleaved with this one.

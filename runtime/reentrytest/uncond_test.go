@@ -106,7 +106,7 @@ func erase[T any](opts Options, setup Setup[T]) Report[any] {
 	conv := func(o Outcome[T]) Outcome[any] {
 		return Outcome[any]{Value: o.Value, Err: o.Err, Store: o.Store, State: o.State, Calls: o.Calls, Submits: o.Submits}
 	}
-	return Report[any]{Inline: conv(rep.Inline), Reentrant: conv(rep.Reentrant), Polled: conv(rep.Polled),
+	return Report[any]{Inline: conv(rep.Inline), Reentrant: conv(rep.Reentrant), Deferred: conv(rep.Deferred), Polled: conv(rep.Polled),
 		Polls: rep.Polls, Diffs: rep.Diffs, Findings: rep.Findings}
 }
 
@@ -153,6 +153,7 @@ func TestNewCheckCatchesWhatTheOldOneMissed(t *testing.T) {
 			assert.True(t, old.OK(), "the old check is blind here: %v", old.Diffs)
 			assert.Zero(t, old.Polls.Runs, "Polls < 0 skips the polled run")
 			assert.Zero(t, old.Polled.Calls)
+			assert.Zero(t, old.Deferred.Calls)
 			assert.Equal(t, old.Inline.Calls, old.Reentrant.Calls, "every I/O is a yield: inline re-enters as often as re-entrant")
 
 			rep := cl.buggy()
@@ -170,8 +171,8 @@ func TestNewCheckCatchesWhatTheOldOneMissed(t *testing.T) {
 				assert.Empty(t, fixed.Polls.Refused, "the fixed twin absorbs every poll")
 				assert.Equal(t, fixed.Polls.Sites, fixed.Polls.Polled)
 				assert.Equal(t, fixed.Polls.Sites*opts.withDefaults().Polls, fixed.Polls.Absorbed)
-				assert.Equal(t, fixed.Reentrant.Calls+fixed.Polls.Absorbed, fixed.Polled.Calls)
-				assert.Equal(t, fixed.Reentrant.Submits, fixed.Polled.Submits)
+				assert.Equal(t, fixed.Deferred.Calls+fixed.Polls.Absorbed, fixed.Polled.Calls)
+				assert.Equal(t, fixed.Deferred.Submits, fixed.Polled.Submits)
 			}
 		})
 	}
@@ -182,9 +183,10 @@ func TestC1PolledRunRepeatsTheAppendPerPoll(t *testing.T) {
 	assert.Equal(t, ledgerSnap{[]string{"entry-one", "entry-one", "entry-one", "entry-one"}, 4}, rep.Inline.State,
 		"every run repeats the append once per call: 3 chunks, 4 calls, 4 entries")
 	assert.Equal(t, rep.Inline.State, rep.Reentrant.State)
+	assert.Equal(t, rep.Inline.State, rep.Deferred.State)
 	assert.Equal(t, 3, rep.Polls.Absorbed)
 	assert.Equal(t, 7, rep.Polled.State.(ledgerSnap).Count, "one more per absorbed poll")
-	assert.Equal(t, rep.Reentrant.Store, rep.Polled.Store, "the file is right in every run: only the state shows it")
+	assert.Equal(t, rep.Deferred.Store, rep.Polled.Store, "the file is right in every run: only the state shows it")
 	assert.Equal(t, Submits{Writes: 3}, rep.Polled.Submits)
 
 	fixed := Verify(Options{}, ledgerSetup(true, "entry-one", 4))
@@ -204,15 +206,15 @@ func TestC3OnlyPollTolerantSeesIt(t *testing.T) {
 	rec := &recorder{}
 	CheckWith(rec, Options{PollTolerant: true}, envelopeSetup(false))
 	require.Len(t, rec.msgs, 1)
-	assert.Contains(t, rec.msgs[0], "re-entrant vs polled:\n\tpoll not absorbed: call 2, waiting on rt.Completion(write, pending)")
+	assert.Contains(t, rec.msgs[0], "deferred vs polled:\n\tpoll not absorbed: call 2, waiting on rt.Completion(write, pending)")
 }
 
 func TestC8RebuildFailsOnlyWhenChildrenArePending(t *testing.T) {
 	rep := Verify(Options{}, flusherSetup(false))
 	require.ErrorIs(t, rep.Polled.Err, rt.ErrLinkedTwice)
-	assert.NoError(t, rep.Reentrant.Err, "re-entered after the group finished, the rebuild links nothing")
-	assert.Equal(t, []byte("one-two-three"), rep.Reentrant.Store["flush"])
-	assert.Equal(t, 13, rep.Reentrant.Value)
+	assert.NoError(t, rep.Deferred.Err, "re-entered after the group finished, the rebuild links nothing")
+	assert.Equal(t, []byte("one-two-three"), rep.Deferred.Store["flush"])
+	assert.Equal(t, 13, rep.Deferred.Value)
 }
 
 // TestIssueReproIsOutOfReach is the issue's repro as written: the callee
@@ -264,7 +266,7 @@ func TestPropertyPolledRunCountsEveryRepetition(t *testing.T) {
 		buggy := Verify(opts, ledgerSetup(false, entry, chunk))
 		require.True(t, Verify(oldCheck, ledgerSetup(false, entry, chunk)).OK())
 		require.False(t, buggy.OK())
-		require.Equal(t, 1+chunks, buggy.Reentrant.State.(ledgerSnap).Count)
+		require.Equal(t, 1+chunks, buggy.Deferred.State.(ledgerSnap).Count)
 		require.Equal(t, chunks*polls, buggy.Polls.Absorbed)
 		require.Equal(t, 1+chunks*(1+polls), buggy.Polled.State.(ledgerSnap).Count)
 
@@ -314,13 +316,14 @@ func TestSubmissionsThatGrowWithReentriesAreReported(t *testing.T) {
 	})
 	// Inline, the write finishes at once: one submission. Re-entered once
 	// after it landed, the operation writes again; polled twice more while
-	// it is pending, twice more again. Only the re-entrant and polled runs
+	// it is pending, twice more again. Only the deferred and polled runs
 	// differ in nothing but re-entries, so only they compare submissions.
 	assert.Equal(t, Submits{Writes: 1}, rep.Inline.Submits)
 	assert.Equal(t, 2, rep.Reentrant.Submits.Total())
+	assert.Equal(t, 2, rep.Deferred.Submits.Total())
 	assert.Equal(t, []string{"polled: submits.Writes: 2 != 4"}, rep.Diffs)
-	assert.Equal(t, []Finding{{Run: RunPolled, Base: RunReentrant, What: "submits.Writes: 2 != 4"}}, rep.Findings)
-	assert.Equal(t, "re-entrant vs polled: submits.Writes: 2 != 4", rep.Findings[0].String())
+	assert.Equal(t, []Finding{{Run: RunPolled, Base: RunDeferred, What: "submits.Writes: 2 != 4"}}, rep.Findings)
+	assert.Equal(t, "deferred vs polled: submits.Writes: 2 != 4", rep.Findings[0].String())
 	assert.Equal(t, []byte("x"), rep.Polled.Store["x"], "the bytes alone show nothing")
 }
 
@@ -347,7 +350,10 @@ func (h *hookedWriter) Resume() (rt.IOResult[int], error) {
 	return r, nil
 }
 
-func TestInjectorIsSilentDuringPolls(t *testing.T) {
+// TestPolledRunInjectsNoYields: the hook yields in the re-entrant run
+// only. In the polled run it would stand in front of the first chunk's
+// yield and hide it from the polls.
+func TestPolledRunInjectsNoYields(t *testing.T) {
 	rep := Verify(Options{}, func(env Env) (Run[int], error) {
 		f, err := env.IO.Open("h", rt.OpenCreate)
 		if err != nil {
@@ -359,8 +365,9 @@ func TestInjectorIsSilentDuringPolls(t *testing.T) {
 	require.True(t, rep.OK(), "%v", rep.Diffs)
 	assert.Equal(t, 4, rep.Inline.Calls, "3 chunks")
 	assert.Equal(t, 5, rep.Reentrant.Calls, "3 chunks and the injected yield before the first")
+	assert.Equal(t, 4, rep.Deferred.Calls, "3 chunks")
 	assert.Equal(t, 3, rep.Polls.Absorbed)
-	assert.Equal(t, 8, rep.Polled.Calls, "the polls add one call each and no injected yield")
+	assert.Equal(t, 7, rep.Polled.Calls, "the polls add one call each and no injected yield")
 }
 
 func TestPolledRunGivesUpAfterMaxPollRuns(t *testing.T) {
@@ -401,7 +408,7 @@ func TestCheckReportsThePolledRunSeparately(t *testing.T) {
 	rep := Check(rec, ledgerSetup(false, "entry-one", 4))
 	require.Len(t, rec.msgs, 1)
 	assert.True(t, strings.HasPrefix(rec.msgs[0], "reentrytest: the operation behaves differently when re-entered more often "+
-		"(re-entrant run: 4 call(s); polled run: 7 call(s), 3 poll(s) absorbed); re-entrant vs polled:\n\tresult: 4 != 7"), rec.msgs[0])
+		"(deferred run: 4 call(s); polled run: 7 call(s), 3 poll(s) absorbed); deferred vs polled:\n\tresult: 4 != 7"), rec.msgs[0])
 	assert.Equal(t, []string{
 		"polled: result: 4 != 7",
 		"polled: state.Entries: length 4 != 7",
@@ -423,4 +430,46 @@ func TestCheckReportsThePolledRunSeparately(t *testing.T) {
 	require.Len(t, rec.msgs, 1)
 	assert.Equal(t, "reentrytest: polled run: operation did not finish (livelock?): 5 calls", rec.msgs[0])
 	assert.Equal(t, []Finding{{Run: RunPolled, What: "operation did not finish (livelock?): 5 calls"}}, rep.Findings)
+}
+
+// halfTested checks its callee's error but not whether it yielded: it
+// drops the IO result and finishes with the chunk still in flight (and
+// the rest of the data never written).
+type halfTested struct {
+	w *chunkWriter
+}
+
+func (h *halfTested) Resume() (rt.IOResult[int], error) {
+	//reentrycheck:ignore deliberate C9 bug: the IO result is dropped
+	r, err := h.w.Resume()
+	if err != nil {
+		return rt.IOResult[int]{}, err
+	}
+	return rt.Done(r.Value()), nil
+}
+
+func TestRequireSettledReportsADroppedIOResult(t *testing.T) {
+	setup := func(env Env) (Run[int], error) {
+		f, err := env.IO.Open("half", rt.OpenCreate)
+		if err != nil {
+			return Run[int]{}, err
+		}
+		return Run[int]{Op: (&halfTested{w: newChunkWriter(f, "abcdef", 0, 2)}).Resume}, nil
+	}
+	rep := Verify(Options{}, setup)
+	assert.True(t, rep.OK(), "every run drops the same result the same way: %v", rep.Diffs)
+	assert.Equal(t, 0, rep.Inline.InFlight)
+	assert.Equal(t, 1, rep.Deferred.InFlight)
+	assert.Equal(t, []byte("ab"), rep.Deferred.Store["half"])
+
+	rec := &recorder{}
+	rep = CheckWith(rec, Options{RequireSettled: true}, setup)
+	assert.Equal(t, []string{"deferred: not settled: 1 I/O(s) still in flight when the operation returned"}, rep.Diffs)
+	assert.Equal(t, []Finding{{Run: RunDeferred, What: "not settled: 1 I/O(s) still in flight when the operation returned"}}, rep.Findings)
+	assert.Equal(t, []string{"reentrytest: deferred run: not settled: 1 I/O(s) still in flight when the operation returned"}, rec.msgs)
+
+	for _, cl := range classes {
+		fixed := cl.fixed(Options{RequireSettled: true})
+		assert.True(t, fixed.OK(), "%s: %v", cl.name, fixed.Diffs)
+	}
 }
