@@ -49,8 +49,9 @@ type Setup[T any] func(env Env) (Run[T], error)
 
 // Options tunes Check. The zero value is ready to use.
 type Options struct {
-	// MaxCalls bounds the calls of Op per run, polls included (default
-	// 100000); a run that needs more is reported as a livelock.
+	// MaxCalls bounds the calls of Op per run, not counting the polled
+	// run's polls (default 100000); a run that needs more is reported as
+	// a livelock.
 	MaxCalls int
 	// Context bounds the runs (default context.Background()).
 	Context context.Context
@@ -119,8 +120,9 @@ const (
 )
 
 // Finding is one thing the check found: a difference between two runs, a
-// run that could not be completed, or (with Options.PollTolerant) a poll
-// the operation did not absorb.
+// run that could not be completed, a poll the operation did not absorb
+// (with Options.PollTolerant), or I/O it left in flight (with
+// Options.RequireSettled).
 type Finding struct {
 	// Run is the run that diverged or failed.
 	Run RunName
@@ -350,6 +352,7 @@ type harness struct {
 	everywhere *sim.Everywhere // the re-entrant run's injector
 	n          *tally          // submissions through Env.IO
 	plan       *pollPlan       // the polled run's polls; nil: no polls
+	polls      int             // calls that were polls, outside MaxCalls
 }
 
 // pollPlan says where the polled run polls, and records what happened.
@@ -472,9 +475,10 @@ func drive[T any](h *harness, op func() (rt.IOResult[T], error), out *Outcome[T]
 }
 
 // budget fails when another call would exceed MaxCalls, or when the
-// context is done.
+// context is done. Polls do not count: each site is polled a bounded
+// number of times.
 func (h *harness) budget(calls int) error {
-	if calls >= h.opts.MaxCalls {
+	if calls-h.polls >= h.opts.MaxCalls {
 		return fmt.Errorf("%w: %d calls", errLivelock, h.opts.MaxCalls)
 	}
 	return h.opts.Context.Err()
@@ -493,11 +497,12 @@ func poll[T any](h *harness, op func() (rt.IOResult[T], error), c *rt.Completion
 	}
 	p.polled++
 	for range p.k {
-		if err := h.budget(out.Calls); err != nil {
+		if err := h.opts.Context.Err(); err != nil {
 			return true, err
 		}
 		before := h.n.snapshot().Total()
 		out.Calls++
+		h.polls++
 		r, err := op()
 		submitted := h.n.snapshot().Total() - before
 		switch {

@@ -1,6 +1,7 @@
 package reentrytest
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -425,11 +426,25 @@ func TestCheckReportsThePolledRunSeparately(t *testing.T) {
 	require.Len(t, rec.msgs, 1, "the conditional-style journal moves on when polled: nothing more to say")
 	assert.Contains(t, rec.msgs[0], "inline vs re-entrant")
 
+	// Polls do not count against MaxCalls: 4 calls suffice for every run.
+	rep = Verify(Options{MaxCalls: 4}, ledgerSetup(true, "entry-one", 4))
+	assert.True(t, rep.OK(), "%v", rep.Diffs)
+	assert.Equal(t, 7, rep.Polled.Calls)
+
+	// A run the harness cannot complete is reported on its own.
 	rec = &recorder{}
-	rep = CheckWith(rec, Options{MaxCalls: 5}, ledgerSetup(true, "entry-one", 4))
+	setups := 0
+	rep = Check(rec, func(env Env) (Run[int], error) {
+		setups++
+		if setups == 4 {
+			return Run[int]{}, errors.New("out of files")
+		}
+		return ledgerSetup(true, "entry-one", 4)(env)
+	})
 	require.Len(t, rec.msgs, 1)
-	assert.Equal(t, "reentrytest: polled run: operation did not finish (livelock?): 5 calls", rec.msgs[0])
-	assert.Equal(t, []Finding{{Run: RunPolled, What: "operation did not finish (livelock?): 5 calls"}}, rep.Findings)
+	assert.Equal(t, "reentrytest: polled run: setup: out of files", rec.msgs[0])
+	assert.Equal(t, []Finding{{Run: RunPolled, What: "setup: out of files"}}, rep.Findings)
+	assert.Equal(t, "polled run: setup: out of files", rep.Findings[0].String())
 }
 
 // halfTested checks its callee's error but not whether it yielded: it
