@@ -45,7 +45,10 @@
 // callers sharing one sub-operation, say). The one refusal that is always
 // a finding is a poll that fails with rt.ErrLinkedTwice or
 // rt.ErrGroupBuilt: only group bookkeeping repeated on re-entry produces
-// those.
+// those. Absorption is judged by the completion alone, so an operation
+// that, re-entered early, uses a completion's result (its N, its buffer)
+// before checking that it finished, and then waits on that same
+// completion again, is misjudged: check Finished first.
 //
 // # What it sees
 //

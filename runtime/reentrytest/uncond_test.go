@@ -488,3 +488,38 @@ func TestRequireSettledReportsADroppedIOResult(t *testing.T) {
 		assert.True(t, fixed.OK(), "%s: %v", cl.name, fixed.Diffs)
 	}
 }
+
+// TestPropertyCopierBothWays: for any records and chunk size, the fixed
+// copier copies every record under every option set, and the buggy one,
+// which the old check never reports, copies fewer records whenever the
+// polled run reports it.
+func TestPropertyCopierBothWays(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		recs := rapid.SliceOfN(rapid.StringMatching(`[a-z]{1,9}`), 0, 8).Draw(t, "recs")
+		chunk := rapid.IntRange(1, 10).Draw(t, "chunk")
+		setup := func(fixed bool) Setup[int] {
+			return func(env Env) (Run[int], error) {
+				f, err := env.IO.Open("copy", rt.OpenCreate)
+				if err != nil {
+					return Run[int]{}, err
+				}
+				c := &copier{f: f, cur: &cursor{recs: recs}, chunk: chunk, fixed: fixed}
+				return Run[int]{Op: c.Resume, Snapshot: func() any { return c.copied }}, nil
+			}
+		}
+		for _, opts := range []Options{{}, {PollTolerant: true, RequireSettled: true}, {Polls: 2}} {
+			fixed := Verify(opts, setup(true))
+			require.True(t, fixed.OK(), "%v", fixed.Diffs)
+			require.Equal(t, []byte(strings.Join(recs, "")), fixed.Polled.Store["copy"])
+			require.Equal(t, len(recs), fixed.Polled.Value)
+		}
+		require.True(t, Verify(oldCheck, setup(false)).OK())
+		buggy := Verify(Options{}, setup(false))
+		if !buggy.OK() {
+			require.Less(t, len(buggy.Polled.State.([]string)), len(recs))
+		}
+		if len(recs) >= 2 && buggy.Polls.Absorbed > 0 {
+			require.False(t, buggy.OK(), "an absorbed poll moved the cursor past a record")
+		}
+	})
+}
