@@ -177,8 +177,10 @@ type Report[T any] struct {
 	Polled    Outcome[T] // as Deferred, re-entered Options.Polls more times at each pending yield; zero if skipped
 	Polls     PollStats  // what the polled run exercised
 	// Diffs has one line per finding: inline-versus-re-entrant
-	// differences as before ("state: length 1 != 2"), the polled run's
-	// prefixed with "polled: ". Empty when nothing was found.
+	// differences as before ("state: length 1 != 2"); the polled run's
+	// prefixed with "polled: " ("polled: state.N: 3 != 6"), an unsettled
+	// deferred run's with "deferred: "; a run that could not be completed
+	// as "<run> run: <error>". Empty when nothing was found.
 	Diffs []string
 	// Findings holds the same, structured.
 	Findings []Finding
@@ -235,7 +237,8 @@ const (
 // Verify runs the check and returns its verdict without reporting
 // anything: Report.OK, Report.Findings. It runs the operation four times,
 // each time on fresh state built by setup (the polled run may start over,
-// see below):
+// see below; a run that cannot be completed ends the check, and
+// Options.Polls < 0 leaves out the last two):
 //
 //  1. inline: on the synchronous memio backend with sim.Never, so every
 //     completion has finished when its submit call returns and nothing
@@ -249,13 +252,12 @@ const (
 //     completion that is still pending, the harness calls it again
 //     Options.Polls times before letting the completion finish. A poll
 //     is absorbed when the operation yields on the same, still pending,
-//     completion again.
-//     If it does anything else, the model's own assumption (re-entry
-//     comes after the completion finished) has been broken by the
-//     harness, not by the operation: the polled run starts over, on
-//     fresh state, without polling that yield, and the poll is listed in
-//     PollStats.Refused (and reported, if Options.PollTolerant). One
-//     exception: a poll that fails with rt.ErrLinkedTwice or
+//     completion again. If it does anything else, the model's own
+//     assumption (re-entry comes after the completion finished) has been
+//     broken by the harness, not by the operation: the polled run starts
+//     over, on fresh state, without polling that yield, and the poll is
+//     listed in PollStats.Refused (and reported, if Options.PollTolerant).
+//     One exception: a poll that fails with rt.ErrLinkedTwice or
 //     rt.ErrGroupBuilt ends the run with that error, since only group
 //     bookkeeping repeated on re-entry produces it.
 //

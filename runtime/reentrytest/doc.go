@@ -55,7 +55,7 @@
 //   - C1, a mutation before a yield, repeated on re-entry: an append
 //     duplicates data, a counter counts twice, a submit is issued again.
 //     Inline versus re-entrant sees it when the yield depends on timing or
-//     is an injection point; re-entrant versus polled sees it before any
+//     is an injection point; deferred versus polled sees it before any
 //     yield that absorbs polls, including the unconditional
 //     "submit, record, return rt.Wait(c)" style.
 //   - C2, a second re-pollable call in one state: a later call's yield
@@ -66,7 +66,9 @@
 //     unfinished I/O; in the unconditional style every run skips it alike,
 //     and only PollTolerant sees it (the operation moves on while the call
 //     it yielded through is still waiting).
-//   - C4, progress held in locals, restarts on re-entry.
+//   - C4, progress held in locals, restarts on re-entry: seen by inline
+//     versus re-entrant, when the yields depend on timing or are injection
+//     points (in the unconditional style every run restarts alike).
 //   - C5, progress made on a copy of the state and dropped at the yield:
 //     the lost progress is redone per re-entry.
 //   - C8, completion bookkeeping repeated on re-entry: a group rebuilt
@@ -128,7 +130,7 @@
 //	rep := reentrytest.Verify(reentrytest.Options{PollTolerant: true}, setup)
 //	if !rep.OK() {
 //		for _, f := range rep.Findings {
-//			fmt.Println(f) // "re-entrant vs polled: state.N: 30 != 60"
+//			fmt.Println(f) // "deferred vs polled: state.N: 30 != 60"
 //		}
 //	}
 package reentrytest
