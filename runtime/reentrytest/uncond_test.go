@@ -523,3 +523,12 @@ func TestPropertyCopierBothWays(t *testing.T) {
 		}
 	})
 }
+
+func TestFixedTwinsWithRealTestingT(t *testing.T) {
+	Check(t, ledgerSetup(true, "entry-one", 4))
+	Check(t, copierSetup(true))
+	CheckWith(t, Options{PollTolerant: true, RequireSettled: true}, fileCopierSetup(true))
+	CheckWith(t, Options{PollTolerant: true, RequireSettled: true}, envelopeSetup(true))
+	Check(t, fillerSetup(true))
+	Check(t, flusherSetup(true))
+}
