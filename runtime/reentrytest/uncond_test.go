@@ -532,3 +532,12 @@ func TestFixedTwinsWithRealTestingT(t *testing.T) {
 	Check(t, fillerSetup(true))
 	Check(t, flusherSetup(true))
 }
+
+func TestRefusalSaysWhatTheOperationDid(t *testing.T) {
+	pending := rt.NewWrite(nil)
+	assert.Equal(t, "it failed: boom", refusal(rt.IOResult[int]{}, errors.New("boom"), 0))
+	assert.Equal(t, "it returned Done", refusal(rt.Done(3), nil, 0))
+	assert.Equal(t, "it yielded explicitly, after submitting 2 I/O(s)", refusal(rt.Yield[int](), nil, 2))
+	assert.Equal(t, "it yielded on another completion, rt.Completion(write, pending)", refusal(rt.Wait[int](pending), nil, 0))
+	assert.Equal(t, "call 3, waiting on w: it returned Done", Refusal{Site: 1, Call: 3, Waiting: "w", What: "it returned Done"}.String())
+}
