@@ -16,7 +16,7 @@ type Submits struct {
 // Total is the sum of all kinds.
 func (s Submits) Total() int { return s.Reads + s.Writes + s.Syncs + s.Truncates }
 
-// tally is the shared tally of one run.
+// tally counts one run's submissions; every file of the run shares it.
 type tally struct {
 	mu sync.Mutex
 	s  Submits
