@@ -92,3 +92,17 @@ func ExampleCheck() {
 	// 	state[1]: extra 6
 	// buggy OK: false
 }
+
+// Verify gives the verdict as a value, for a harness that is not a test.
+func ExampleVerify() {
+	rep := reentrytest.Verify(reentrytest.Options{}, setup(true))
+	fmt.Println("OK:", rep.OK())
+	for _, f := range rep.Findings {
+		fmt.Println(f)
+	}
+	// Output:
+	// OK: false
+	// inline vs re-entrant: result: 1 != 2
+	// inline vs re-entrant: state: length 1 != 2
+	// inline vs re-entrant: state[1]: extra 6
+}
