@@ -15,10 +15,14 @@ type flow struct {
 	pending bitset          // facts that re-entry would replay
 	written map[string]wval // last write of each state location on the path
 	reset   map[string]bool // locations emptied or overwritten on every path (within the region)
+	// advanced holds the state locations written on every path since the
+	// header of the innermost loop that tests them: an iteration that
+	// advanced its loop's cursor commits everything it did.
+	advanced map[string]bool
 }
 
 func newFlow(nf int) *flow {
-	return &flow{pending: newBitset(nf), written: map[string]wval{}, reset: map[string]bool{}}
+	return &flow{pending: newBitset(nf), written: map[string]wval{}, reset: map[string]bool{}, advanced: map[string]bool{}}
 }
 
 // copyFrom makes f equal to g, reusing f's storage: the dataflow keeps a
@@ -34,6 +38,10 @@ func (f *flow) copyFrom(g *flow) {
 	for k := range g.reset {
 		f.reset[k] = true
 	}
+	clear(f.advanced)
+	for k := range g.advanced {
+		f.advanced[k] = true
+	}
 }
 
 // clear empties f: nothing pending, nothing written, nothing reset.
@@ -41,11 +49,17 @@ func (f *flow) clear() {
 	clear(f.pending)
 	clear(f.written)
 	clear(f.reset)
+	clear(f.advanced)
 }
 
 func (f *flow) equal(g *flow) bool {
-	if !f.pending.equal(g.pending) || len(f.written) != len(g.written) || len(f.reset) != len(g.reset) {
+	if !f.pending.equal(g.pending) || len(f.written) != len(g.written) || len(f.reset) != len(g.reset) || len(f.advanced) != len(g.advanced) {
 		return false
+	}
+	for k := range f.advanced {
+		if !g.advanced[k] {
+			return false
+		}
 	}
 	for k, v := range f.written {
 		if w, ok := g.written[k]; !ok || w != v {
@@ -77,6 +91,11 @@ func (f *flow) merge(g *flow) {
 	for k := range f.reset {
 		if !g.reset[k] {
 			delete(f.reset, k)
+		}
+	}
+	for k := range f.advanced {
+		if !g.advanced[k] {
+			delete(f.advanced, k)
 		}
 	}
 }
@@ -213,6 +232,12 @@ func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 	l := a.loopOf[b]
 	for loc := range l.locs {
 		e.pending.andNot(a.m.commitByLoc[loc])
+		// The iteration advanced the cursor the loop's condition tests, on
+		// every path through it: re-entry resumes at the next iteration,
+		// so nothing this iteration did is replayed.
+		if e.advanced[loc] {
+			e.pending.andNot(a.loopMask(l))
+		}
 	}
 	for _, t := range a.m.twins {
 		if l.contains(a.facts[t.call].block) && e.pending.has(t.call) {
@@ -223,6 +248,11 @@ func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 
 // transfer applies block b to st, in place.
 func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
+	if l := a.loopOf[b]; l != nil {
+		for loc := range l.locs {
+			delete(st.advanced, loc) // a new iteration starts
+		}
+	}
 	for _, instr := range b.Instrs {
 		for _, id := range a.byInstr[instr] {
 			a.apply(st, id, b)
@@ -331,6 +361,7 @@ func (a *analysis) transition(st *flow, loc string, w wval, b *ssa.BasicBlock) {
 		}
 	}
 	st.written[loc] = w
+	st.advanced[loc] = true
 	for k := range st.reset {
 		delete(st.reset, k) // a reset in an earlier state does not excuse a later rebuild
 	}

@@ -97,7 +97,8 @@ type Summaries struct {
 	ext      map[*types.Func]*effect.Summary // facts and table, resolved once
 	impls    map[*types.Func][]*types.Func   // interface method -> known implementations
 	ifaces   map[*types.Interface][]types.Type
-	concrete []*types.TypeName // named non-interface types of the package and its non-std imports
+	concrete []*types.TypeName            // named non-interface types of the package and its non-std imports
+	byMethod map[string][]*types.TypeName // concrete types by method name
 	// TooLarge reports that the fixpoint ran out of its work budget: the
 	// summaries are incomplete and the package is reported, not analyzed.
 	TooLarge bool
@@ -531,32 +532,28 @@ func (s *Summaries) implementations(m *types.Func) []*types.Func {
 }
 
 // implementers returns the candidate types (T or *T) that implement iface,
-// memoized per interface.
+// memoized per interface. Candidates come from an index of the concrete
+// types by method name, built once per package, so that each interface is
+// checked only against the types that have its rarest method.
 func (s *Summaries) implementers(iface *types.Interface) []types.Type {
 	if ts, ok := s.ifaces[iface]; ok {
 		return ts
 	}
-	if s.concrete == nil {
-		s.concrete = []*types.TypeName{}
-		for _, p := range append([]*types.Package{s.pass.Pkg}, s.pass.Pkg.Imports()...) {
-			if p != s.pass.Pkg && isStdPath(p.Path()) {
-				continue
-			}
-			scope := p.Scope()
-			for _, name := range scope.Names() {
-				tn, ok := scope.Lookup(name).(*types.TypeName)
-				if !ok || tn.IsAlias() {
-					continue
-				}
-				if _, isIface := tn.Type().Underlying().(*types.Interface); isIface {
-					continue
-				}
-				s.concrete = append(s.concrete, tn)
-			}
+	if s.byMethod == nil {
+		s.indexMethods()
+	}
+	var cands []*types.TypeName
+	for i := 0; i < iface.NumMethods(); i++ {
+		c := s.byMethod[iface.Method(i).Name()]
+		if i == 0 || len(c) < len(cands) {
+			cands = c
 		}
 	}
+	if iface.NumMethods() == 0 {
+		cands = s.concrete
+	}
 	var ts []types.Type
-	for _, tn := range s.concrete {
+	for _, tn := range cands {
 		for _, t := range []types.Type{tn.Type(), types.NewPointer(tn.Type())} {
 			if types.Implements(t, iface) {
 				ts = append(ts, t)
@@ -566,6 +563,34 @@ func (s *Summaries) implementers(iface *types.Interface) []types.Type {
 	}
 	s.ifaces[iface] = ts
 	return ts
+}
+
+// indexMethods lists the named non-interface types of the package and its
+// non-std imports, and indexes them by the names of their methods (those
+// of T and of *T).
+func (s *Summaries) indexMethods() {
+	s.byMethod = map[string][]*types.TypeName{}
+	for _, p := range append([]*types.Package{s.pass.Pkg}, s.pass.Pkg.Imports()...) {
+		if p != s.pass.Pkg && isStdPath(p.Path()) {
+			continue
+		}
+		scope := p.Scope()
+		for _, name := range scope.Names() {
+			tn, ok := scope.Lookup(name).(*types.TypeName)
+			if !ok || tn.IsAlias() {
+				continue
+			}
+			if _, isIface := tn.Type().Underlying().(*types.Interface); isIface {
+				continue
+			}
+			s.concrete = append(s.concrete, tn)
+			mset := types.NewMethodSet(types.NewPointer(tn.Type())) // T's methods and *T's
+			for i := 0; i < mset.Len(); i++ {
+				m := mset.At(i).Obj().Name()
+				s.byMethod[m] = append(s.byMethod[m], tn)
+			}
+		}
+	}
 }
 
 // isStdPath reports whether an import path belongs to the standard library,

@@ -467,3 +467,39 @@ func (s *Overflow) StepBuggy() (rt.IOResult[int], error) {
 	}
 	return rt.Done(s.n), nil
 }
+
+// A consume cursor: the loop's condition tests the field every iteration
+// advances, so re-entry resumes where it stopped and nothing an iteration
+// did is replayed, even when the advance comes first in the iteration.
+type Pad struct {
+	i, n, pad int
+	cur       *rt.Cursor
+}
+
+func (z *Pad) Fill() (rt.IOResult[int], error) {
+	for z.i < z.n {
+		z.i++
+		z.pad++
+	}
+	r, err := z.cur.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	return rt.Done(z.pad), nil
+}
+
+// The flagged twin: an iteration may end without advancing the cursor, and
+// re-entry runs that iteration again.
+func (z *Pad) FillBuggy(skip bool) (rt.IOResult[int], error) {
+	for z.i < z.n {
+		if !skip {
+			z.i++
+		}
+		z.pad++ // want `increments z\.pad before the yield`
+	}
+	r, err := z.cur.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	return rt.Done(z.pad), nil
+}
