@@ -6,12 +6,20 @@ import (
 	"go/token"
 	"go/types"
 	"strings"
-	"testing"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/ssa"
 )
+
+// TB is the part of testing.TB that the helpers use; *rapid.T has it too.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Failed() bool
+	FailNow()
+}
 
 // Prog is a type-checked test source and its SSA.
 type Prog struct {
@@ -27,7 +35,7 @@ type Prog struct {
 
 // Parse parses and type-checks src (a file of package p) without building
 // SSA.
-func Parse(t testing.TB, src string) *Prog {
+func Parse(t TB, src string) *Prog {
 	t.Helper()
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "p.go", src, parser.ParseComments)
@@ -55,7 +63,7 @@ func Parse(t testing.TB, src string) *Prog {
 }
 
 // Build parses, type-checks and builds SSA for src.
-func Build(t testing.TB, src string) *Prog {
+func Build(t TB, src string) *Prog {
 	t.Helper()
 	p := Parse(t, src)
 	prog := ssa.NewProgram(p.Fset, ssa.BuilderMode(0))
@@ -135,7 +143,7 @@ func (p *Prog) lookup(name, recv string) types.Object {
 // Func returns the function named name: "F" for a function, "T.M" for a
 // method of T or *T, "F$1" for F's first closure. It fails the test if there
 // is none.
-func (p *Prog) Func(t testing.TB, name string) *ssa.Function {
+func (p *Prog) Func(t TB, name string) *ssa.Function {
 	t.Helper()
 	base, rest, _ := strings.Cut(name, "$")
 	var fn *ssa.Function
@@ -309,4 +317,13 @@ func Instrs[T ssa.Instruction](fn *ssa.Function) []T {
 		}
 	}
 	return out
+}
+
+// NameOf names a function object as Name does, and any other object by its
+// name.
+func NameOf(obj types.Object) string {
+	if fn, ok := obj.(*types.Func); ok {
+		return Name(fn)
+	}
+	return obj.Name()
 }
