@@ -37,8 +37,15 @@ type Prog struct {
 // SSA.
 func Parse(t TB, src string) *Prog {
 	t.Helper()
+	return ParseFile(t, "p.go", src)
+}
+
+// ParseFile is Parse with the file's name (its package's directory matters
+// to the passes that skip the standard library).
+func ParseFile(t TB, filename, src string) *Prog {
+	t.Helper()
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "p.go", src, parser.ParseComments)
+	f, err := parser.ParseFile(fset, filename, src, parser.ParseComments)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
@@ -141,7 +148,8 @@ func (p *Prog) lookup(name, recv string) types.Object {
 }
 
 // Func returns the function named name: "F" for a function, "T.M" for a
-// method of T or *T, "F$1" for F's first closure. It fails the test if there
+// method of T or *T, "F$1" for F's first closure, "F$1$2" for that closure's
+// second. It fails the test if there
 // is none.
 func (p *Prog) Func(t TB, name string) *ssa.Function {
 	t.Helper()
@@ -158,10 +166,21 @@ func (p *Prog) Func(t TB, name string) *ssa.Function {
 		t.Fatalf("no function %s", name)
 	}
 	if rest != "" {
-		for _, anon := range fn.AnonFuncs {
-			if anon.Name() == fn.Name()+"$"+rest {
-				return anon
+		want := fn.Name() + "$" + rest
+		var find func(f *ssa.Function) *ssa.Function
+		find = func(f *ssa.Function) *ssa.Function {
+			for _, anon := range f.AnonFuncs {
+				if anon.Name() == want {
+					return anon
+				}
+				if found := find(anon); found != nil {
+					return found
+				}
 			}
+			return nil
+		}
+		if anon := find(fn); anon != nil {
+			return anon
 		}
 		t.Fatalf("no closure %s", name)
 	}
@@ -177,7 +196,7 @@ func (p *Prog) Package() *packages.Package {
 		PkgPath:    p.Types.Path(),
 		Fset:       p.Fset,
 		Syntax:     []*ast.File{p.File},
-		GoFiles:    []string{"p.go"},
+		GoFiles:    []string{p.Fset.File(p.File.Pos()).Name()},
 		Types:      p.Types,
 		TypesInfo:  p.Info,
 		TypesSizes: types.SizesFor("gc", "amd64"),
