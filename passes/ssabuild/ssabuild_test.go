@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/ssa"
 )
 
 const src = `package p
@@ -69,4 +70,69 @@ func TestStd(t *testing.T) {
 	}
 	p := ssatest.ParseFile(t, filepath.Join(goroot, "src", "p", "p.go"), src)
 	assert.Nil(t, run(t, p))
+}
+
+// Stand-ins for the standard-library packages whose functions never return.
+const (
+	osSrc = `package os
+
+func Exit(code int) {}
+`
+	testingSrc = `package testing
+
+type T struct{}
+
+func (t *T) Fatal(args ...any) {}
+func (t *T) Log(args ...any)   {}
+`
+	exitSrc = `package p
+
+import (
+	"os"
+	"testing"
+)
+
+type S struct{ n int }
+
+func Exit(s *S, bad bool) {
+	if bad {
+		os.Exit(1)
+	}
+	s.n++
+}
+
+func Fatal(t *testing.T, s *S) {
+	t.Fatal("stop")
+	s.n++
+}
+
+func Log(t *testing.T, s *S) {
+	t.Log("go on")
+	s.n++
+}
+`
+)
+
+// The paths after a call that never returns are cut: they reach no return.
+func TestNoReturn(t *testing.T) {
+	res := run(t, ssatest.ParseWith(t, exitSrc, osSrc, testingSrc))
+	require.NotNil(t, res)
+	returns := map[string]int{}
+	stores := map[string]int{}
+	for _, fn := range res.SrcFuncs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				switch instr := instr.(type) {
+				case *ssa.Return:
+					returns[fn.Name()]++
+				case *ssa.Store:
+					if _, field := instr.Addr.(*ssa.FieldAddr); field {
+						stores[fn.Name()]++ // s.n++, not the variadic arguments
+					}
+				}
+			}
+		}
+	}
+	assert.Equal(t, map[string]int{"Exit": 1, "Log": 1}, returns, "Fatal never returns")
+	assert.Equal(t, map[string]int{"Exit": 1, "Log": 1}, stores, "s.n++ is not built after os.Exit or t.Fatal")
 }

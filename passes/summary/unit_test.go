@@ -223,3 +223,55 @@ func TestOverflowedCalleeSets(t *testing.T) {
 	require.NotNil(t, fs["caller"])
 	assert.True(t, fs["caller"].SetsOverflow, "caller's Sets: %v", fs["caller"].Sets)
 }
+
+const (
+	libSrc = `package lib
+
+type N struct {
+	Next  *N
+	State int
+	Items []int
+}
+
+func Set(x *N, v int) { x.State = v }
+
+func Add(x *N, v int) { x.Items = append(x.Items, v) }
+
+//reentrycheck:idempotent
+func Memo(x *N) { x.Items = append(x.Items[:0], 1) }
+`
+	useSrc = `package p
+
+import "lib"
+
+func Advance(x *lib.N) { lib.Set(x.Next, 4) }
+
+func Grow(x *lib.N) { lib.Add(x, 1) }
+
+func Cached(x *lib.N) { lib.Memo(x) }
+`
+)
+
+// Facts carry summaries across packages: a caller in another package
+// records a helper's writes below its own parameters, and a helper declared
+// idempotent there has no effect.
+func TestAcrossPackages(t *testing.T) {
+	p := ssatest.ParseWith(t, useSrc, libSrc)
+	g, err := checker.Analyze([]*analysis.Analyzer{summary.Analyzer}, []*packages.Package{p.Package()}, &checker.Options{Sequential: true})
+	require.NoError(t, err)
+	fs := map[string]*summary.Mutates{}
+	for _, f := range g.Roots[0].AllObjectFacts() {
+		if m, ok := f.Fact.(*summary.Mutates); ok {
+			fs[f.Object.Pkg().Name()+"."+ssatest.NameOf(f.Object)] = m
+		}
+	}
+	require.NotNil(t, fs["lib.Set"])
+	assert.Equal(t, []effect.Set{{Param: 0, Suffix: ".State", Arg: 1}}, fs["lib.Set"].Sets)
+	require.NotNil(t, fs["p.Advance"])
+	assert.Equal(t, "overwrites(0)", fs["p.Advance"].String())
+	assert.Equal(t, []effect.Set{{Param: 0, Suffix: ".Next.State", Arg: -1, Const: "4"}}, fs["p.Advance"].Sets)
+	require.NotNil(t, fs["p.Grow"])
+	assert.Equal(t, "clobbers(0)", fs["p.Grow"].String())
+	assert.Nil(t, fs["lib.Memo"], "idempotent: no fact")
+	assert.Nil(t, fs["p.Cached"], "calling an idempotent helper has no effect")
+}

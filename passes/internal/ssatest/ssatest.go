@@ -1,6 +1,7 @@
 package ssatest
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -28,6 +29,8 @@ type Prog struct {
 	Types *types.Package
 	Info  *types.Info
 	SSA   *ssa.Package
+	Deps  []*Prog // the packages it may import
+	pkg   *packages.Package
 	// Declared maps an annotated object to the directive names in its doc
 	// comment ("ioresult", "done", ...).
 	Declared map[types.Object][]string
@@ -44,7 +47,35 @@ func Parse(t TB, src string) *Prog {
 // to the passes that skip the standard library).
 func ParseFile(t TB, filename, src string) *Prog {
 	t.Helper()
+	return parse(t, token.NewFileSet(), filename, src, nil)
+}
+
+// ParseWith is Parse for a source that imports deps: each is the source of
+// one package, imported by its package name ("package os" is "os"), and may
+// import the deps before it.
+func ParseWith(t TB, src string, deps ...string) *Prog {
+	t.Helper()
 	fset := token.NewFileSet()
+	var progs []*Prog
+	for i, d := range deps {
+		progs = append(progs, parse(t, fset, fmt.Sprintf("dep%d.go", i), d, progs))
+	}
+	return parse(t, fset, "p.go", src, progs)
+}
+
+type importer []*Prog
+
+func (im importer) Import(path string) (*types.Package, error) {
+	for _, p := range im {
+		if p.Types.Path() == path {
+			return p.Types, nil
+		}
+	}
+	return nil, fmt.Errorf("ssatest: no package %q", path)
+}
+
+func parse(t TB, fset *token.FileSet, filename, src string, deps []*Prog) *Prog {
+	t.Helper()
 	f, err := parser.ParseFile(fset, filename, src, parser.ParseComments)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
@@ -59,12 +90,12 @@ func ParseFile(t TB, filename, src string) *Prog {
 		Instances:    map[*ast.Ident]types.Instance{},
 		FileVersions: map[*ast.File]string{},
 	}
-	conf := types.Config{Error: func(err error) { t.Errorf("type error: %v", err) }}
+	conf := types.Config{Importer: importer(deps), Error: func(err error) { t.Errorf("type error: %v", err) }}
 	pkg, _ := conf.Check(f.Name.Name, fset, []*ast.File{f}, info)
 	if t.Failed() {
 		t.FailNow()
 	}
-	p := &Prog{Fset: fset, File: f, Types: pkg, Info: info, Declared: map[types.Object][]string{}}
+	p := &Prog{Fset: fset, File: f, Types: pkg, Info: info, Declared: map[types.Object][]string{}, Deps: deps}
 	p.scanDirectives()
 	return p
 }
@@ -74,6 +105,9 @@ func Build(t TB, src string) *Prog {
 	t.Helper()
 	p := Parse(t, src)
 	prog := ssa.NewProgram(p.Fset, ssa.BuilderMode(0))
+	for _, d := range p.Deps {
+		prog.CreatePackage(d.Types, nil, nil, true)
+	}
 	ssaPkg := prog.CreatePackage(p.Types, []*ast.File{p.File}, p.Info, false)
 	ssaPkg.Build()
 	p.SSA = ssaPkg
@@ -190,7 +224,14 @@ func (p *Prog) Func(t TB, name string) *ssa.Function {
 // Package returns the source as a go/packages package, ready for
 // checker.Analyze (it needs Parse, not Build: the checker builds its own SSA).
 func (p *Prog) Package() *packages.Package {
-	return &packages.Package{
+	if p.pkg != nil {
+		return p.pkg
+	}
+	imports := map[string]*packages.Package{}
+	for _, d := range p.Deps {
+		imports[d.Types.Path()] = d.Package()
+	}
+	p.pkg = &packages.Package{
 		ID:         p.Types.Path(),
 		Name:       p.Types.Name(),
 		PkgPath:    p.Types.Path(),
@@ -200,8 +241,9 @@ func (p *Prog) Package() *packages.Package {
 		Types:      p.Types,
 		TypesInfo:  p.Info,
 		TypesSizes: types.SizesFor("gc", "amd64"),
-		Imports:    map[string]*packages.Package{},
+		Imports:    imports,
 	}
+	return p.pkg
 }
 
 // Name names a function object as Func does: "F", or "T.M" for methods
