@@ -275,3 +275,78 @@ func TestAcrossPackages(t *testing.T) {
 	assert.Nil(t, fs["lib.Memo"], "idempotent: no fact")
 	assert.Nil(t, fs["p.Cached"], "calling an idempotent helper has no effect")
 }
+
+const moreShapes = `package p
+
+//reentrycheck:ioresult
+type Result struct{ c *Completion }
+
+//reentrycheck:completion
+type Completion struct{ done bool }
+
+type File struct{}
+
+func (f *File) ReadAt(buf []byte) *Completion { return &Completion{} }
+
+func Wait(c *Completion) Result { return Result{c: c} }
+
+type S struct {
+	n     int
+	state int
+	file  *File
+	buf   []byte
+}
+
+// Outer writes through a closure it calls.
+func Outer(s *S) {
+	f := func() { s.n++ }
+	f()
+}
+
+// Submitter submits I/O without waiting.
+func Submitter(s *S) { s.file.ReadAt(s.buf) }
+
+// Load submits and yields on what it submitted: submit-style.
+func Load(s *S) Result {
+	c := s.file.ReadAt(s.buf)
+	return Wait(c)
+}
+
+type G[T any] struct {
+	state int
+	v     T
+}
+
+func setG[T any](x *G[T]) { x.state = 5 }
+
+// UseG calls an instantiation of a generic helper.
+func UseG(x *G[int]) { setG(x) }
+
+type Stater interface{ SetState(v int) }
+
+func (s *S) SetState(v int) { s.state = v }
+
+// ViaStater transitions through an interface.
+func ViaStater(i Stater) { i.SetState(7) }
+`
+
+func TestMoreShapes(t *testing.T) {
+	fs, _ := facts(t, moreShapes)
+	str := func(name string) string {
+		if m := fs[name]; m != nil {
+			return m.String()
+		}
+		return ""
+	}
+	assert.Equal(t, "clobbers(0)", str("Outer"), "a closure's writes of captured parameters are the caller's")
+	assert.Equal(t, "submits", str("Submitter"))
+	assert.Equal(t, "submits submit-style", str("Load"))
+	assert.Equal(t, "overwrites(0)", str("setG"))
+	assert.Equal(t, []effect.Set{{Param: 0, Suffix: ".state", Arg: -1, Const: "5"}}, sets(fs["setG"]))
+	assert.Equal(t, "overwrites(0)", str("UseG"), "an instantiation is summarized by its origin")
+	assert.Equal(t, []effect.Set{{Param: 0, Suffix: ".state", Arg: -1, Const: "5"}}, sets(fs["UseG"]))
+	assert.Equal(t, "overwrites(0)", str("S.SetState"))
+	assert.Equal(t, "overwrites(0)", str("ViaStater"))
+	assert.Equal(t, []effect.Set{{Param: 0, Suffix: ".state", Arg: -1, Const: "7"}}, sets(fs["ViaStater"]),
+		"a transition through an interface method is recorded with the constant argument")
+}
