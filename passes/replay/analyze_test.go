@@ -323,3 +323,38 @@ func TestHelperTransition(t *testing.T) {
 	// Without the recorded write the helper is an anonymous blind write.
 	assert.Empty(t, analyze(t, machines, "S.ViaHelper", map[string]*effect.Summary{"S.advance": {Blind: 1}}))
 }
+
+const loops = `
+// Progress: the loop's condition tests s.n, which each iteration advances
+// after its call's Done; re-entry resumes at the iteration that yielded.
+func (s *S) Progress() (Result, error) {
+	for s.n < 3 {
+		r, err := s.cur.Next()
+		if err != nil || r.IsIO() {
+			return Forward(r, err)
+		}
+		s.out = append(s.out, r.Value())
+		s.n++
+	}
+	return Done(0), nil
+}
+
+// LocalProgress counts in a local: re-entry restarts the loop while the
+// cursor has moved on.
+func (s *S) LocalProgress() (Result, error) {
+	for i := 0; i < 3; i++ {
+		r, err := s.cur.Next()
+		if err != nil || r.IsIO() {
+			return Forward(r, err) // L1
+		}
+		s.out = append(s.out, r.Value())
+	}
+	return Done(0), nil
+}
+`
+
+func TestLoops(t *testing.T) {
+	assert.Empty(t, analyze(t, loops, "S.Progress", nil))
+	got := analyze(t, loops, "S.LocalProgress", nil)
+	assert.Contains(t, got, finding{replay.RuleLocal, "s.cur", line(t, loops, "L1")}, "%v", got)
+}

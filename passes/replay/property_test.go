@@ -89,7 +89,7 @@ func genMachine() *rapid.Generator[string] {
 func TestAnalyzeProperties(t *testing.T) {
 	rules := map[string]bool{}
 	for _, r := range []string{replay.RuleMutation, replay.RuleRepeated, replay.RulePremature, replay.RuleBlind,
-		replay.RuleDropped, replay.RuleHeld, replay.RuleLostCopy} {
+		replay.RuleDropped, replay.RuleHeld, replay.RuleLostCopy, replay.RuleLocal} {
 		rules[r] = true
 	}
 	rapid.Check(t, func(t *rapid.T) {
@@ -114,7 +114,7 @@ func TestAnalyzeProperties(t *testing.T) {
 			if f.Rule == replay.RuleTooLarge {
 				t.Fatalf("too large:\n%s", body)
 			}
-			if !rules[f.Rule] && f.Rule != "local-progress" {
+			if !rules[f.Rule] {
 				t.Fatalf("unknown rule %q", f.Rule)
 			}
 			if f.Yield == nil || f.Yield.Parent() != fn {
@@ -124,7 +124,7 @@ func TestAnalyzeProperties(t *testing.T) {
 				t.Fatalf("%s: instruction %v is not in F", f.Rule, f.Effect.Instr)
 			}
 			k := key{f.Rule, f.Effect.Instr, f.Call}
-			if f.Rule == "local-progress" {
+			if f.Rule == replay.RuleLocal {
 				k.rule += fmt.Sprint(f.InLoop)
 			}
 			if seen[k] {
