@@ -358,3 +358,44 @@ func TestLoops(t *testing.T) {
 	got := analyze(t, loops, "S.LocalProgress", nil)
 	assert.Contains(t, got, finding{replay.RuleLocal, "s.cur", line(t, loops, "L1")}, "%v", got)
 }
+
+const rebuilds = `
+func (s *S) Truncate() (Result, error) {
+	s.buf = s.buf[:0]
+	s.buf = append(s.buf, 1)
+	return Wait(s.c), nil
+}
+
+func (s *S) Literal() (Result, error) {
+	s.buf = []byte{}
+	s.buf = append(s.buf, 1)
+	return Wait(s.c), nil
+}
+
+func (s *S) Nil() (Result, error) {
+	s.buf = nil
+	s.buf = append(s.buf, 1)
+	return Wait(s.c), nil
+}
+
+func (s *S) Make() (Result, error) {
+	s.buf = make([]byte, 0, 8)
+	s.buf = append(s.buf, 1)
+	return Wait(s.c), nil
+}
+
+// Kept: the append grows what the previous entry left.
+func (s *S) Kept() (Result, error) {
+	s.buf = append(s.buf, 1)
+	return Wait(s.c), nil // K1
+}
+`
+
+// A location emptied and rebuilt before a yield replays to the same value,
+// however it is emptied.
+func TestRebuilds(t *testing.T) {
+	for _, fn := range []string{"S.Truncate", "S.Literal", "S.Nil", "S.Make"} {
+		assert.Empty(t, analyze(t, rebuilds, fn, nil), fn)
+	}
+	assert.Equal(t, []finding{{replay.RuleMutation, "s.buf", line(t, rebuilds, "K1")}}, analyze(t, rebuilds, "S.Kept", nil))
+}
