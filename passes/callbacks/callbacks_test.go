@@ -56,6 +56,13 @@ func (c *Conn) LocalFlag() bool {
 	return called
 }
 
+func (c *Conn) Mixed() {
+	Read(func(n int, err error) {
+		c.n = n       // W5
+		loaded = true // W6
+	})
+}
+
 func Global() {
 	Read(func(n int, err error) { loaded = true }) // W3
 }
@@ -120,7 +127,8 @@ func TestCheck(t *testing.T) {
 	assert.Empty(t, lines(t, p, "Conn.NotACompletion"), "not a completion callback")
 	assert.Empty(t, lines(t, p, "Conn.LocalFlag"), "a local of the creating function")
 	assert.Equal(t, []int{lineOf("W4")}, lines(t, p, "Conn.Nested"), "a callback inside a callback writes the receiver")
-	assert.Empty(t, lines(t, p, "Conn.NestedLocal"), "... or a local of the outermost function")
+	assert.Empty(t, lines(t, p, "Conn.NestedLocal"), "a nested callback writing a local of the outermost function")
+	assert.Equal(t, []int{lineOf("W5"), lineOf("W6")}, lines(t, p, "Conn.Mixed"), "package state, from a closure")
 }
 
 // A callback that captures nothing is passed as a function, not as a
