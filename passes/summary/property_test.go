@@ -88,7 +88,7 @@ func genProg() *rapid.Generator[prog] {
 }
 
 // checkBounds checks the k-limits of every fact.
-func checkBounds(t *rapid.T, fs map[string]*summary.Mutates) {
+func checkBounds(t interface{ Fatalf(string, ...any) }, fs map[string]*summary.Mutates) {
 	for name, m := range fs {
 		if len(m.Sets) > effect.MaxSets {
 			t.Fatalf("%s: %d sets", name, len(m.Sets))
@@ -195,6 +195,36 @@ func checkProperties(t *rapid.T, allSets bool) {
 	for name, m := range fs {
 		if d := below(m, bigger[name], withSets); d != "" {
 			t.Fatalf("%s: %s after adding %s to f%d:\n%+v\n%+v\n%s", name, d, q.funcs[i][at], i, m, bigger[name], q.source())
+		}
+	}
+}
+
+// A dense call graph with cycles through two pointer fields converges well
+// within the budget, with every fact within the bounds.
+func TestDenseGraph(t *testing.T) {
+	const n = 40
+	p := prog{funcs: make([][]stmt, n)}
+	for i := range p.funcs {
+		p.funcs[i] = []stmt{
+			{call: -1, lhs: "x.a", rhs: fmt.Sprint(i % 3)},
+			{call: (i + 1) % n, lhs: "x.next", rhs: "y.child"},
+			{call: (i * 7) % n, lhs: "y.child.next", rhs: "x"},
+			{call: -1, lhs: "y.next.next.b", rhs: "y.next.next.b + 1"},
+			{call: i, lhs: "x.child", rhs: "y"},
+		}
+	}
+	fs, tooLarge := facts(t, p.source())
+	if tooLarge {
+		t.Fatal("budget exhausted")
+	}
+	if len(fs) != n {
+		t.Fatalf("%d facts, want %d", len(fs), n)
+	}
+	checkBounds(t, fs)
+	// Every function clobbers y itself, and x through its call of f(7i).
+	for name, m := range fs {
+		if m.String() != "clobbers(0,1)" {
+			t.Errorf("%s: %s", name, m)
 		}
 	}
 }
