@@ -14,3 +14,9 @@ func TestFacts(t *testing.T) {
 	dir, _ := filepath.Abs(filepath.Join("..", "..", "testdata"))
 	analysistest.Run(t, dir, summary.Analyzer, "helpers")
 }
+
+// TestShapeFacts checks the facts of the call-graph shapes through the
+// ordinary driver.
+func TestShapeFacts(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), summary.Analyzer, "shapes")
+}
