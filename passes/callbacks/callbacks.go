@@ -41,9 +41,14 @@ func Check(fn *ssa.Function, o Oracle) []Finding {
 				continue
 			}
 			for _, arg := range call.Common().Args {
-				if mc, ok := arg.(*ssa.MakeClosure); ok {
-					if cb, ok := mc.Fn.(*ssa.Function); ok {
-						out = append(out, checkCallback(fn, cb, mc.Bindings, o)...)
+				switch arg := arg.(type) {
+				case *ssa.MakeClosure: // a literal that captures variables
+					if cb, ok := arg.Fn.(*ssa.Function); ok {
+						out = append(out, checkCallback(fn, cb, arg.Bindings, o)...)
+					}
+				case *ssa.Function: // a literal that captures nothing
+					if arg.Parent() == fn {
+						out = append(out, checkCallback(fn, arg, nil, o)...)
 					}
 				}
 			}

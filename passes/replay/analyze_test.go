@@ -9,6 +9,7 @@ import (
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/ssatest"
 	"github.com/reentrycheck/reentrycheck/passes/replay"
+	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -90,18 +91,18 @@ func analyze(t *testing.T, body, fn string, sums map[string]*effect.Summary) []f
 	}
 	var out []finding
 	for _, f := range replay.Analyze(p.Func(t, fn), o) {
-		if f.Rule == replay.RuleBlind {
+		if f.Rule.Name == rules.BlindOverwrite.Name {
 			continue
 		}
 		path := f.Effect.Loc.Path
-		if f.Rule == replay.RulePremature {
+		if f.Rule.Name == rules.PrematureTransition.Name {
 			path += " before " + f.CallName
 		}
-		if f.Rule == replay.RuleRepeated {
-			path = f.Effect.What
+		if f.Rule.Name == rules.RepeatedCall.Name {
+			path = f.Effect.What()
 		}
-		require.NotNil(t, f.Yield, "%s has a yield point", f.Rule)
-		out = append(out, finding{f.Rule, path, p.Fset.Position(f.Yield.Pos()).Line - strings.Count(runtime, "\n")})
+		require.True(t, f.Yield.IsValid(), "%s has a yield point", f.Rule.Name)
+		out = append(out, finding{f.Rule.Name, path, p.Fset.Position(f.Yield).Line - strings.Count(runtime, "\n")})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out
@@ -167,7 +168,7 @@ func (s *S) Local() (Result, error) {
 `
 
 func TestMutationBeforeYield(t *testing.T) {
-	assert.Equal(t, []finding{{replay.RuleMutation, "s.n", line(t, mutations, "Y1")}},
+	assert.Equal(t, []finding{{rules.MutationBeforeYield.Name, "s.n", line(t, mutations, "Y1")}},
 		analyze(t, mutations, "S.Before", nil))
 	assert.Empty(t, analyze(t, mutations, "S.After", nil), "mutations after the propagation check run once")
 	assert.Empty(t, analyze(t, mutations, "S.ErrorExit", nil), "an error exit is not a yield")
@@ -179,7 +180,7 @@ func TestMutationBeforeYield(t *testing.T) {
 // source order.
 func TestReportedOnce(t *testing.T) {
 	got := analyze(t, mutations, "S.TwoYields", nil)
-	assert.Equal(t, []finding{{replay.RuleMutation, "s.out", line(t, mutations, "Y2")}}, got)
+	assert.Equal(t, []finding{{rules.MutationBeforeYield.Name, "s.out", line(t, mutations, "Y2")}}, got)
 }
 
 const machines = `
@@ -297,19 +298,19 @@ func (s *S) ViaHelper() (Result, error) {
 `
 
 func TestStateMachines(t *testing.T) {
-	assert.Equal(t, []finding{{replay.RulePremature, "s.state before s.cur.Insert", line(t, machines, "P1")}},
+	assert.Equal(t, []finding{{rules.PrematureTransition.Name, "s.state before s.cur.Insert", line(t, machines, "P1")}},
 		analyze(t, machines, "S.Premature", nil))
 	assert.Empty(t, analyze(t, machines, "S.Fixed", nil))
 	assert.Empty(t, analyze(t, machines, "S.OnePerState", nil))
 	assert.Empty(t, analyze(t, machines, "S.Submit", nil))
 	b1 := line(t, machines, "B1")
 	assert.Equal(t, []finding{
-		{replay.RuleMutation, "s.out", b1},
-		{replay.RuleRepeated, "calls s.cur.Seek", b1},
+		{rules.MutationBeforeYield.Name, "s.out", b1},
+		{rules.RepeatedCall.Name, "calls s.cur.Seek", b1},
 	}, analyze(t, machines, "S.Buggy", nil))
 	got := analyze(t, machines, "S.SubmitUnguarded", nil)
 	require.Len(t, got, 1)
-	assert.Equal(t, replay.RuleMutation, got[0].Rule, "a submission before its own yield repeats")
+	assert.Equal(t, rules.MutationBeforeYield.Name, got[0].Rule, "a submission before its own yield repeats")
 	assert.Equal(t, line(t, machines, "U1"), got[0].Yield)
 }
 
@@ -318,7 +319,7 @@ func TestHelperTransition(t *testing.T) {
 	sums := map[string]*effect.Summary{
 		"S.advance": {Blind: 1, Sets: []effect.Set{{Param: 0, Suffix: ".state", Arg: -1, Const: "1"}}},
 	}
-	assert.Equal(t, []finding{{replay.RulePremature, "s.state before s.cur.Insert", line(t, machines, "H1")}},
+	assert.Equal(t, []finding{{rules.PrematureTransition.Name, "s.state before s.cur.Insert", line(t, machines, "H1")}},
 		analyze(t, machines, "S.ViaHelper", sums))
 	// Without the recorded write the helper is an anonymous blind write.
 	assert.Empty(t, analyze(t, machines, "S.ViaHelper", map[string]*effect.Summary{"S.advance": {Blind: 1}}))
@@ -356,7 +357,7 @@ func (s *S) LocalProgress() (Result, error) {
 func TestLoops(t *testing.T) {
 	assert.Empty(t, analyze(t, loops, "S.Progress", nil))
 	got := analyze(t, loops, "S.LocalProgress", nil)
-	assert.Contains(t, got, finding{replay.RuleLocal, "s.cur", line(t, loops, "L1")}, "%v", got)
+	assert.Contains(t, got, finding{rules.LocalProgress.Name, "s.cur", line(t, loops, "L1")}, "%v", got)
 }
 
 const rebuilds = `
@@ -397,5 +398,5 @@ func TestRebuilds(t *testing.T) {
 	for _, fn := range []string{"S.Truncate", "S.Literal", "S.Nil", "S.Make"} {
 		assert.Empty(t, analyze(t, rebuilds, fn, nil), fn)
 	}
-	assert.Equal(t, []finding{{replay.RuleMutation, "s.buf", line(t, rebuilds, "K1")}}, analyze(t, rebuilds, "S.Kept", nil))
+	assert.Equal(t, []finding{{rules.MutationBeforeYield.Name, "s.buf", line(t, rebuilds, "K1")}}, analyze(t, rebuilds, "S.Kept", nil))
 }

@@ -2,11 +2,13 @@ package replay_test
 
 import (
 	"fmt"
+	"go/token"
 	"strings"
 	"testing"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/ssatest"
 	"github.com/reentrycheck/reentrycheck/passes/replay"
+	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 	"pgregory.net/rapid"
 )
@@ -87,10 +89,10 @@ func genMachine() *rapid.Generator[string] {
 // no two findings share a rule, an instruction and (for premature
 // transitions) a call.
 func TestAnalyzeProperties(t *testing.T) {
-	rules := map[string]bool{}
-	for _, r := range []string{replay.RuleMutation, replay.RuleRepeated, replay.RulePremature, replay.RuleBlind,
-		replay.RuleDropped, replay.RuleHeld, replay.RuleLostCopy, replay.RuleLocal} {
-		rules[r] = true
+	known := map[string]bool{}
+	for _, r := range []*rules.Rule{rules.MutationBeforeYield, rules.RepeatedCall, rules.PrematureTransition, rules.BlindOverwrite,
+		rules.DroppedResult, rules.HeldAcrossYield, rules.LostCopy, rules.LocalProgress} {
+		known[r.Name] = true
 	}
 	rapid.Check(t, func(t *rapid.T) {
 		body := genMachine().Draw(t, "F")
@@ -100,7 +102,7 @@ func TestAnalyzeProperties(t *testing.T) {
 			fs := replay.Analyze(fn, ssatest.NewOracle(p))
 			var out []string
 			for _, f := range fs {
-				out = append(out, fmt.Sprintf("%s %s %s", f.Rule, p.Fset.Position(f.Effect.Instr.Pos()), p.Fset.Position(f.Yield.Pos())))
+				out = append(out, fmt.Sprintf("%s %s %s", f.Rule.Name, p.Fset.Position(f.Effect.Instr.Pos()), p.Fset.Position(f.Yield)))
 			}
 			return out, fs, fn
 		}
@@ -111,24 +113,24 @@ func TestAnalyzeProperties(t *testing.T) {
 		}
 		seen := map[key]bool{}
 		for _, f := range fs {
-			if f.Rule == replay.RuleTooLarge {
+			if f.Rule.Name == rules.TooLarge.Name {
 				t.Fatalf("too large:\n%s", body)
 			}
-			if !rules[f.Rule] {
-				t.Fatalf("unknown rule %q", f.Rule)
+			if !known[f.Rule.Name] {
+				t.Fatalf("unknown rule %q", f.Rule.Name)
 			}
-			if f.Yield == nil || f.Yield.Parent() != fn {
-				t.Fatalf("%s: yield %v is not a return of F", f.Rule, f.Yield)
+			if !isReturnOf(fn, f.Yield) {
+				t.Fatalf("%s: yield %v is not a return of F", f.Rule.Name, f.Yield)
 			}
 			if f.Effect.Instr == nil || f.Effect.Instr.Parent() != fn {
-				t.Fatalf("%s: instruction %v is not in F", f.Rule, f.Effect.Instr)
+				t.Fatalf("%s: instruction %v is not in F", f.Rule.Name, f.Effect.Instr)
 			}
-			k := key{f.Rule, f.Effect.Instr, f.Call}
-			if f.Rule == replay.RuleLocal {
+			k := key{f.Rule.Name, f.Effect.Instr, f.Call}
+			if f.Rule.Name == rules.LocalProgress.Name {
 				k.rule += fmt.Sprint(f.InLoop)
 			}
 			if seen[k] {
-				t.Fatalf("%s of %s reported twice:\n%s", f.Rule, f.Effect.What, body)
+				t.Fatalf("%s of %s reported twice:\n%s", f.Rule.Name, f.Effect.What(), body)
 			}
 			seen[k] = true
 		}
@@ -137,4 +139,14 @@ func TestAnalyzeProperties(t *testing.T) {
 			t.Fatalf("not deterministic:\n%v\n%v", first, again)
 		}
 	})
+}
+
+// isReturnOf reports whether pos is the position of one of fn's returns.
+func isReturnOf(fn *ssa.Function, pos token.Pos) bool {
+	for _, b := range fn.Blocks {
+		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && ret.Pos() == pos {
+			return true
+		}
+	}
+	return false
 }

@@ -151,9 +151,6 @@ func TestSummaryProperties(t *testing.T) {
 // Monotonicity of the recorded writes: a function's Sets only grow, or
 // overflow, when the program grows.
 func TestSetsMonotone(t *testing.T) {
-	t.Skip("BUG: a caller of a helper whose Sets overflow keeps the partial Sets it had mapped before (or none), " +
-		"without overflowing itself, so a function's Sets, and even its SetsOverflow, can shrink when the program grows: " +
-		"see TestOverflowedCalleeSets")
 	rapid.Check(t, func(t *rapid.T) { checkProperties(t, true) })
 }
 

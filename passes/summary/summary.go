@@ -308,7 +308,11 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 		for _, instr := range b.Instrs {
 			if call, ok := instr.(*ssa.Call); ok {
 				// A helper's recorded writes become this function's own when
-				// they go through its parameters (setState called by advance).
+				// they go through its parameters (setState called by advance);
+				// a helper whose writes overflowed makes this one's overflow.
+				if c.HelperOverflow(&call.Call) {
+					out.Sets, out.SetsOverflow = nil, true
+				}
 				for _, m := range c.HelperSets(&call.Call) {
 					if m.Loc.Root.Kind != persist.Param {
 						continue

@@ -365,9 +365,10 @@ func trimElem(p string) string {
 	return p
 }
 
-// isReset recognizes values that empty a location whatever it held:
-// x[:0] of the location itself, nil, a zero constant, make(...), a fresh
-// composite value.
+// isReset recognizes values that empty a location whatever it held: a
+// zero-length reslice (x[:0], of any slice), nil, a zero constant, or a
+// make(...). Composite literals and other fresh values are blind
+// overwrites, not resets.
 func isReset(v ssa.Value) bool {
 	switch v := v.(type) {
 	case *ssa.Const:
@@ -708,6 +709,29 @@ func (c *Classifier) closureWrites(instr ssa.Instruction, mc *ssa.MakeClosure) [
 		}
 	}
 	return out
+}
+
+// HelperOverflow reports whether a callee of the call has more recorded
+// writes than its summary keeps (SetsOverflow) and the call passes it
+// persistent state: the caller cannot know which of its locations the
+// callee set, so its own recorded writes overflow too.
+func (c *Classifier) HelperOverflow(call *ssa.CallCommon) bool {
+	sums, _ := c.Oracle.Callees(c.Fn, call)
+	over := false
+	for _, sum := range sums {
+		if sum != nil && sum.SetsOverflow {
+			over = true
+		}
+	}
+	if !over {
+		return false
+	}
+	for _, a := range callArgs(call) {
+		if c.Tracer.Of(a).Root.Persistent() {
+			return true
+		}
+	}
+	return false
 }
 
 // MappedSet is a helper's recorded write seen from its caller.

@@ -197,7 +197,7 @@ func TestStores(t *testing.T) {
 			es := effects(t, p, o, tc.fn, true)
 			assert.Equal(t, tc.want, spell(es))
 			if tc.what != "" && len(es) > 0 {
-				assert.Equal(t, tc.what, es[len(es)-1].What)
+				assert.Equal(t, tc.what, es[len(es)-1].What())
 			}
 			for _, e := range es {
 				assert.True(t, e.Loc.Root.Persistent(), "%s", e.Loc.Path)
@@ -241,7 +241,7 @@ func TestCalls(t *testing.T) {
 	require.Len(t, es, 1, "%v", spell(es))
 	assert.Equal(t, effect.Repoll, es[0].Kind)
 	assert.Equal(t, "s.cur", es[0].Loc.Path, "a re-pollable call names its receiver")
-	assert.Equal(t, "calls s.cur.Next", es[0].What)
+	assert.Equal(t, "calls s.cur.Next", es[0].What())
 	assert.Empty(t, effects(t, p, o, "Repoll", true), "summaries ignore re-pollable calls")
 	assert.Empty(t, slices.DeleteFunc(effects(t, p, o, "DoneCall", false), func(e effect.Effect) bool { return e.Kind == effect.Read }), "a done callee is not re-pollable")
 	assert.Equal(t, []string{"s.cur"}, reads(effects(t, p, o, "DoneCall", false)), "... only its receiver is read")
@@ -316,7 +316,7 @@ func Helper(s *T, v int) {
 func TestSummariesOnArguments(t *testing.T) {
 	p := ssatest.Build(t, callSrc)
 	o := ssatest.NewOracle(p)
-	o.Sums["helper"] = &effect.Summary{Clobber: effect.Bits(0).With(0), Blind: effect.Bits(0).With(1), What: "bumps x.n"}
+	o.Sums["helper"] = &effect.Summary{Clobber: effect.Bits(0).With(0), Blind: effect.Bits(0).With(1), What: "bumps x.n", WhatVerb: effect.VerbIncrements}
 	o.Sums["global"] = &effect.Summary{Globals: true}
 	o.Sums["submits"] = &effect.Summary{Submits: true}
 	o.Sums["memo"] = &effect.Summary{Clobber: 1}
@@ -326,7 +326,7 @@ func TestSummariesOnArguments(t *testing.T) {
 
 	es := effects(t, p, o, "Args", true)
 	assert.Equal(t, []string{"clobber s.a", "blind s.b", "blind s"}, spell(es), "fresh arguments are dropped")
-	assert.Equal(t, "calls p.helper, which mutates s.a (helper bumps x.n)", es[0].What)
+	assert.Equal(t, "calls p.helper, which mutates s.a (helper bumps x.n)", es[0].What())
 	assert.Equal(t, "helper", es[0].Callee.Name())
 
 	assert.Equal(t, []string{"clobber package state"}, spell(effects(t, p, o, "Globals", true)))

@@ -5,7 +5,7 @@
 // "s.m[]") for messages and for matching writes of the same location.
 //
 // The classification is syntactic over SSA and deliberately simple: no alias
-// analysis. Results of calls are treated as fresh (not persistent), which
+// analysis. Results of calls are Unknown (neither persistent nor fresh), which
 // errs on the side of silence.
 package persist
 
@@ -176,8 +176,21 @@ func (t *Tracer) of(v ssa.Value) Loc {
 	case *ssa.SliceToArrayPointer:
 		return t.Of(v.X)
 	case *ssa.Extract:
-		if ta, ok := v.Tuple.(*ssa.TypeAssert); ok && v.Index == 0 {
-			return t.Of(ta.X)
+		switch tup := v.Tuple.(type) {
+		case *ssa.TypeAssert: // x, ok := v.(T)
+			if v.Index == 0 {
+				return t.Of(tup.X)
+			}
+		case *ssa.Lookup: // e, ok := m[k]
+			if v.Index == 0 {
+				return t.Of(tup.X).Elem()
+			}
+		case *ssa.Next: // for k, e := range m
+			if v.Index == 2 {
+				if r, ok := tup.Iter.(*ssa.Range); ok {
+					return t.Of(r.X).Elem()
+				}
+			}
 		}
 	case *ssa.Phi:
 		best := Loc{Root: Root{Unknown, 0}, Path: "?"}

@@ -296,9 +296,6 @@ func TestElements(t *testing.T) {
 
 // The comma-ok lookup and the map range take the same values as Lookup.
 func TestElementsCommaOkAndMapRange(t *testing.T) {
-	t.Skip("BUG: persist.Tracer.Of traces *ssa.Extract only out of a comma-ok TypeAssert: the value of " +
-		"`v, ok := s.m[k]` (Extract #0 of a CommaOk Lookup) and of `for _, v := range s.m` (Extract #2 of Next) " +
-		"is Unknown, so writes through it (v.x = 1, v.n++) are not mutations, while `v := s.m[k]` gives s.m[].x")
 	p := ssatest.Build(t, lookupSrc)
 	for _, fn := range []string{"LookupOK", "RangeMap"} {
 		locs := storeLocs(p.Func(t, fn))
