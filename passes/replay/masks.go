@@ -199,6 +199,68 @@ func (a *analysis) survivors(loc string, w wval) bitset {
 	return s
 }
 
+// admits returns the facts whose block's arm set for loc shares a value
+// with set (memoized per location and set): what a dispatch edge that
+// constrains loc to set may still lead re-entry to.
+func (a *analysis) admits(loc string, set vset) bitset {
+	key := loc + "\x02" + set.key()
+	if s, ok := a.m.survive[key]; ok {
+		return s
+	}
+	gs := a.armGroups(loc)
+	s := gs.top.clone()
+	for g := range gs.groups {
+		if len(gs.groups) > maxArmGroups {
+			s = nil // too many groups to test one by one: cut nothing
+			break
+		}
+		if gs.groups[g].set.overlaps(set) {
+			for _, id := range gs.groups[g].ids {
+				s.add(id)
+			}
+		}
+	}
+	if s == nil {
+		s = newBitset(a.m.n)
+		for i := range s {
+			s[i] = ^uint64(0)
+		}
+	}
+	a.m.survive[key] = s
+	return s
+}
+
+// overlaps reports whether two value sets share a value. Sets of the form
+// "any value but these" always do: the values are not bounded.
+func (s vset) overlaps(t vset) bool {
+	switch {
+	case s.top || t.top:
+		return true
+	case s.neg && t.neg:
+		return true
+	case s.neg:
+		for _, k := range t.keys {
+			if s.has(k) {
+				return true
+			}
+		}
+		return false
+	case t.neg:
+		for _, k := range s.keys {
+			if t.has(k) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, k := range s.keys {
+		if t.has(k) {
+			return true
+		}
+	}
+	return false
+}
+
 // key spells a value set canonically, for grouping.
 func (s vset) key() string {
 	switch {

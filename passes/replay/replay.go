@@ -62,6 +62,9 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 		return nil
 	}
 	a := &analysis{fn: fn, o: o, cls: effect.New(fn, o), resIdx: resIdx}
+	if obj, ok := fn.Object().(*types.Func); ok && o.IsIdempotent(obj) {
+		a.idempotent = true
+	}
 	a.tr = a.cls.Tracer
 	a.findYields()
 	a.findIgnoredIO()
@@ -111,6 +114,7 @@ type analysis struct {
 	tooLarge      bool                                   // the dataflow ran out of its work budget
 	judged        bitset                                 // facts reported at a yield already, or never reported
 	recordCalls   bool                                   // the transfer records pendingAtCall (after the fixpoint)
+	idempotent    bool                                   // the function is declared idempotent: its writes are not mutations
 	helperSets    map[ssa.Instruction][]effect.MappedSet // transitions made by helpers
 	looped        map[int]int                            // fCall fact -> its fLoopedCall twin
 	findings      []Finding
@@ -673,6 +677,13 @@ func (a *analysis) collectFacts() {
 			a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))
 			a.facts = append(a.facts, fact{kind: op, block: b,
 				eff: effect.Effect{Kind: effect.Clobber, Loc: loc, Verb: effect.VerbLocks, Target: loc.Path, Instr: p.instr}})
+		}
+		if a.idempotent {
+			// Declared idempotent: calling it again has no further effect,
+			// so its own writes and calls are not mutations either (an
+			// in-flight read memoized before yielding on it). Locks held
+			// at a yield still count.
+			continue
 		}
 		for _, e := range p.effs {
 			add := func(k factKind, state string) {

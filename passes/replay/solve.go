@@ -133,9 +133,16 @@ func (a *analysis) solve() {
 			if o == nil {
 				continue
 			}
-			if a.isBackEdge(p, b) {
+			back := a.isBackEdge(p, b)
+			loc, set, narrows := a.edgeTest(p, b)
+			if back || narrows {
 				edgeBuf.copyFrom(o)
-				a.backEdge(b, edgeBuf)
+				if back {
+					a.backEdge(b, edgeBuf)
+				}
+				if narrows {
+					edgeBuf.pending.keepOnly(a.admits(loc, set), a.m.immune)
+				}
 				o = edgeBuf
 			}
 			if !reached {
@@ -216,6 +223,41 @@ func (a *analysis) solve() {
 		}
 	}
 	a.report(recs)
+}
+
+// edgeTest returns the state location that the test ending p constrains
+// along the edge to b, and the values it may hold there. Crossing such an
+// edge is a dispatch: the location holds a value of the set, so re-entry
+// (which starts from that value, unless a later transition changes it)
+// cannot reach a pending fact whose arm admits none of them. A
+// `continue` back to the switch of a state that was not written dispatches
+// to the same arm only.
+func (a *analysis) edgeTest(p, b *ssa.BasicBlock) (string, vset, bool) {
+	ifi, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If)
+	if !ok || p.Succs[0] == p.Succs[1] {
+		return "", vset{}, false
+	}
+	var found *test
+	for i, t := range a.ifTests[ifi] {
+		if !t.constrained || !a.state[t.path] {
+			continue
+		}
+		if found != nil {
+			return "", vset{}, false // several constraints: keep it simple
+		}
+		found = &a.ifTests[ifi][i]
+	}
+	if found == nil {
+		return "", vset{}, false
+	}
+	set := found.onTrue
+	if b == p.Succs[1] {
+		set = found.onFalse
+	}
+	if set.top {
+		return "", vset{}, false
+	}
+	return found.path, set, true
 }
 
 // isBackEdge reports whether p->b closes a loop whose header is b.

@@ -40,6 +40,8 @@ func init() {
 		"os.File.ReadFrom", "os.File.Truncate", "os.File.Seek",
 		"net.Conn.Write", "net.Conn.Read",
 	)
+	add(effect.Summary{Empties: effect.Bits(0).With(0)}, "empties the buffer",
+		"strings.Builder.Reset", "bytes.Buffer.Reset")
 	add(clobberRecv, "changes the list",
 		"container/list.List.PushBack", "container/list.List.PushFront", "container/list.List.PushBackList",
 		"container/list.List.PushFrontList", "container/list.List.InsertBefore", "container/list.List.InsertAfter",

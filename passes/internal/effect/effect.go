@@ -58,6 +58,9 @@ func (b Bits) With(i int) Bits {
 // Summary is what a function does to the state its caller passes it.
 type Summary struct {
 	Clobber, Blind         Bits // parameters (receiver first) written non-idempotently / blindly
+	// Empties: parameters the callee empties whatever they held
+	// (strings.Builder.Reset): for its caller, a reset of the argument.
+	Empties Bits
 	FreeClobber, FreeBlind Bits // free variables (closures only)
 	Globals                bool // clobbers package-level state
 	Submits                bool // submits I/O
@@ -100,7 +103,7 @@ const MaxSets = 8
 // terminates.
 func (s *Summary) Join(t *Summary) *Summary {
 	out := &Summary{
-		Clobber: s.Clobber | t.Clobber, Blind: s.Blind | t.Blind,
+		Clobber: s.Clobber | t.Clobber, Blind: s.Blind | t.Blind, Empties: s.Empties | t.Empties,
 		FreeClobber: s.FreeClobber | t.FreeClobber, FreeBlind: s.FreeBlind | t.FreeBlind,
 		Globals: s.Globals || t.Globals, Submits: s.Submits || t.Submits, SubmitStyle: s.SubmitStyle || t.SubmitStyle,
 		What: s.What, WhatVerb: s.WhatVerb, SetsOverflow: s.SetsOverflow || t.SetsOverflow,
@@ -155,7 +158,7 @@ func (s Set) less(t Set) bool {
 
 // Same reports whether two summaries record the same effects (What aside).
 func (s *Summary) Same(t *Summary) bool {
-	if s.Clobber != t.Clobber || s.Blind != t.Blind || s.FreeClobber != t.FreeClobber || s.FreeBlind != t.FreeBlind ||
+	if s.Clobber != t.Clobber || s.Blind != t.Blind || s.Empties != t.Empties || s.FreeClobber != t.FreeClobber || s.FreeBlind != t.FreeBlind ||
 		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || len(s.Sets) != len(t.Sets) ||
 		s.SetsOverflow != t.SetsOverflow {
 		return false
@@ -178,7 +181,7 @@ func ConstKey(c *ssa.Const) string {
 
 // Empty reports whether the summary records no effect at all.
 func (s *Summary) Empty() bool {
-	return s == nil || (s.Clobber == 0 && s.Blind == 0 && s.FreeClobber == 0 && s.FreeBlind == 0 && !s.Globals && !s.Submits && !s.SubmitStyle)
+	return s == nil || (s.Clobber == 0 && s.Blind == 0 && s.Empties == 0 && s.FreeClobber == 0 && s.FreeBlind == 0 && !s.Globals && !s.Submits && !s.SubmitStyle)
 }
 
 // Oracle answers the questions about callees that classification needs.
@@ -282,7 +285,7 @@ func (c *Classifier) usedAsData(v ssa.Value, path string) bool {
 				switch b.Name() {
 				case "clear":
 					continue
-				case "append":
+				case "append", "min", "max":
 					if c.onlyStoredTo(r, path) {
 						continue
 					}
@@ -338,6 +341,9 @@ func (c *Classifier) store(st *ssa.Store) []Effect {
 			return []Effect{{Kind: Restore, Loc: loc, Verb: VerbRestores, Target: loc.Path, Instr: st}}
 		}
 	}
+	if c.idempotentUpdate(st.Val, loc.Path) {
+		return []Effect{{Kind: Blind, Loc: loc, Verb: VerbOverwrites, Target: loc.Path, Instr: st}}
+	}
 	if c.dependsOnLoad(st.Val, loc.Path, 0, map[ssa.Value]bool{}) {
 		verb := VerbUpdates
 		if call, ok := st.Val.(*ssa.Call); ok {
@@ -363,6 +369,35 @@ func trimElem(p string) string {
 		return p[:len(p)-2]
 	}
 	return p
+}
+
+// idempotentUpdate recognizes updates f(old) with f(f(x)) = f(x): setting
+// or clearing bits (x | m, x & m, x &^ m) and clamping (min(x, c),
+// max(x, c)), where the other operand does not depend on the location or on
+// anything else re-entry may have changed. Repeating them leaves the same
+// value, so they are blind writes, not accumulations.
+func (c *Classifier) idempotentUpdate(v ssa.Value, path string) bool {
+	isOld := func(x ssa.Value) bool {
+		if a, ok := persist.IsLoad(x); ok {
+			if l := c.Tracer.Of(a); l.Root.Persistent() && l.Path == path {
+				return true
+			}
+		}
+		return false
+	}
+	switch v := v.(type) {
+	case *ssa.BinOp:
+		switch v.Op {
+		case token.OR, token.AND, token.AND_NOT:
+			return isOld(v.X) && !c.dependsOnMutable(v.Y, 0)
+		}
+	case *ssa.Call:
+		if b, ok := v.Call.Value.(*ssa.Builtin); ok && (b.Name() == "min" || b.Name() == "max") && len(v.Call.Args) == 2 {
+			x, y := v.Call.Args[0], v.Call.Args[1]
+			return (isOld(x) && !c.dependsOnMutable(y, 0)) || (isOld(y) && !c.dependsOnMutable(x, 0))
+		}
+	}
+	return false
 }
 
 // isReset recognizes values that empty a location whatever it held: a
@@ -522,6 +557,8 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 			switch {
 			case s.Clobber.Has(i), completionMethod && i == 0 && s.Blind.Has(0):
 				kind, ok = Clobber, true
+			case s.Empties.Has(i):
+				kind, ok = Reset, true
 			case s.Blind.Has(i):
 				kind, ok = Blind, true
 			}

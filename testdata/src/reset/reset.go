@@ -1,7 +1,12 @@
 // Package reset holds reset-then-rebuild and save-and-restore shapes.
 package reset
 
-import "rt"
+import (
+	"fmt"
+	"strings"
+
+	"rt"
+)
 
 type phase int
 
@@ -90,4 +95,67 @@ func (s *Batch) TakeDeferRestore() (rt.IOResult[int], error) {
 		return rt.Forward[int](r, err)
 	}
 	return rt.Done(r.Value()), nil
+}
+
+// A strings.Builder field emptied with Reset and rebuilt from inputs the
+// prefix does not accumulate into: re-entry rebuilds the same text.
+type Render struct {
+	cur  *rt.Cursor
+	text strings.Builder
+	name string
+}
+
+func (r *Render) Step() (rt.IOResult[string], error) {
+	r.text.Reset()
+	r.text.WriteString("key=")
+	fmt.Fprintf(&r.text, "%s;", r.name)
+	n, err := r.cur.Next()
+	if err != nil || n.IsIO() {
+		return rt.Forward[string](n, err)
+	}
+	return rt.Done(r.text.String()), nil
+}
+
+// The flagged twin: without the Reset, every re-entry appends the text again.
+func (r *Render) StepBuggy() (rt.IOResult[string], error) {
+	r.text.WriteString("key=") // want `calls r\.text\.WriteString, which mutates r\.text before the yield`
+	n, err := r.cur.Next()
+	if err != nil || n.IsIO() {
+		return rt.Forward[string](n, err)
+	}
+	return rt.Done(r.text.String()), nil
+}
+
+// Setting a flag bit, or clamping a high-water mark, is idempotent:
+// repeating it leaves the same value.
+type Flags struct {
+	cur   *rt.Cursor
+	flags uint8
+	high  int
+	count int
+}
+
+const dirty = 1 << 2
+
+func (f *Flags) Mark(seen int) (rt.IOResult[int], error) {
+	f.flags |= dirty
+	f.flags &^= 1
+	f.high = max(f.high, seen)
+	n, err := f.cur.Next()
+	if err != nil || n.IsIO() {
+		return rt.Forward[int](n, err)
+	}
+	return rt.Done(n.Value()), nil
+}
+
+// The flagged twin: a count accumulates on every re-entry, and so does a
+// bit pattern built from the old value shifted.
+func (f *Flags) MarkBuggy() (rt.IOResult[int], error) {
+	f.count++            // want `increments f\.count before the yield`
+	f.flags = f.flags<<1 // want `updates f\.flags from its old value before the yield`
+	n, err := f.cur.Next()
+	if err != nil || n.IsIO() {
+		return rt.Forward[int](n, err)
+	}
+	return rt.Done(n.Value()), nil
 }

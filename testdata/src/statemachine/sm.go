@@ -503,3 +503,81 @@ func (z *Pad) FillBuggy(skip bool) (rt.IOResult[int], error) {
 	}
 	return rt.Done(z.pad), nil
 }
+
+// A call re-polled inside one state until a condition holds: `continue`
+// goes back to the switch without writing the state, so it dispatches to
+// the same arm again, never to the arm that yields. Re-entry cannot run
+// the call again after it returned Done and the state moved on.
+type Until struct {
+	state int
+	ready bool
+	cur   *rt.Cursor
+	c     *rt.Completion
+}
+
+func (m *Until) Step() (rt.IOResult[int], error) {
+	for {
+		switch m.state {
+		case 0:
+			if !m.ready {
+				r, err := m.cur.Next()
+				if err != nil || r.IsIO() {
+					return rt.Forward[int](r, err)
+				}
+				m.ready = r.Value() > 0
+				continue
+			}
+			m.state = 1
+		default:
+			return rt.Wait[int](m.c), nil
+		}
+	}
+}
+
+// Progress advanced in one state, then `continue` into the same state:
+// the count is not replayed by the yield of the next state.
+type Gens struct {
+	state, gen int
+	f          *rt.File
+	c          *rt.Completion
+}
+
+func (m *Gens) Step() (rt.IOResult[int], error) {
+	for {
+		switch m.state {
+		case 0:
+			if m.gen < 3 {
+				m.gen++
+				continue
+			}
+			c, err := m.f.ReadAt(nil, 0)
+			if err != nil {
+				return rt.IOResult[int]{}, err
+			}
+			m.c, m.state = c, 1
+			return rt.Wait[int](c), nil
+		default:
+			if !m.c.Finished() {
+				return rt.Wait[int](m.c), nil
+			}
+			return rt.Done(m.gen), nil
+		}
+	}
+}
+
+// The flagged twin: the same count, but the yield is in the same state, so
+// re-entry counts again.
+func (m *Gens) StepBuggy() (rt.IOResult[int], error) {
+	for {
+		switch m.state {
+		case 0:
+			m.gen++ // want `increments m\.gen before the yield`
+			if m.c != nil && !m.c.Finished() {
+				return rt.Wait[int](m.c), nil
+			}
+			m.state = 1
+		default:
+			return rt.Done(m.gen), nil
+		}
+	}
+}
