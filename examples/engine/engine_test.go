@@ -1,0 +1,134 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/reentrycheck/reentrycheck/runtime/memio"
+	"github.com/reentrycheck/reentrycheck/runtime/rt"
+	"github.com/stretchr/testify/require"
+)
+
+// open opens and recovers a database on io.
+func open(t testing.TB, io rt.IO, opts Options) *DB {
+	t.Helper()
+	db, err := Open(io, opts)
+	require.NoError(t, err)
+	_, err = rt.Block(context.Background(), io, db.Recover().Resume)
+	require.NoError(t, err)
+	return db
+}
+
+func put(t testing.TB, io rt.IO, db *DB, k, v string) uint64 {
+	t.Helper()
+	lsn, err := rt.Block(context.Background(), io, db.Put([]byte(k), []byte(v)).Resume)
+	require.NoError(t, err)
+	return lsn
+}
+
+func get(io rt.IO, db *DB, k string) (string, error) {
+	v, err := rt.Block(context.Background(), io, db.Get([]byte(k)).Resume)
+	return string(v), err
+}
+
+func checkpoint(t testing.TB, io rt.IO, db *DB) {
+	t.Helper()
+	_, err := rt.Block(context.Background(), io, db.Checkpoint().Resume)
+	require.NoError(t, err)
+}
+
+// treeKeys walks the whole tree in key order, checking page invariants:
+// sorted keys, separators bounding their children, no key twice.
+func treeKeys(t testing.TB, io rt.IO, db *DB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	var last []byte
+	var walk func(id uint32, lo, hi []byte)
+	walk = func(id uint32, lo, hi []byte) {
+		pg, err := rt.Block(context.Background(), io, func() (rt.IOResult[*page], error) { return db.pager.readPage(id) })
+		require.NoError(t, err)
+		for i, k := range pg.keys {
+			require.True(t, lo == nil || string(k) >= string(lo), "key %q below its bound %q", k, lo)
+			require.True(t, hi == nil || string(k) < string(hi), "key %q above its bound %q", k, hi)
+			if pg.leaf {
+				require.True(t, last == nil || string(k) > string(last), "keys out of order or twice: %q after %q", k, last)
+				last = k
+				out[string(k)] = string(pg.vals[i])
+			}
+		}
+		if pg.leaf {
+			return
+		}
+		require.Len(t, pg.kids, len(pg.keys)+1)
+		for i, kid := range pg.kids {
+			clo, chi := lo, hi
+			if i > 0 {
+				clo = pg.keys[i-1]
+			}
+			if i < len(pg.keys) {
+				chi = pg.keys[i]
+			}
+			walk(kid, clo, chi)
+		}
+	}
+	if db.pager.root != 0 {
+		walk(db.pager.root, nil, nil)
+	}
+	return out
+}
+
+func TestPutGetCheckpointRecover(t *testing.T) {
+	for _, name := range []string{"inline", "deferring"} {
+		t.Run(name, func(t *testing.T) {
+			store := memio.NewStore()
+			newIO := func() rt.IO {
+				if name == "inline" {
+					return memio.TrackSyncs(memio.NewOn(store))
+				}
+				return memio.TrackSyncs(memio.NewDeferringOn(store))
+			}
+			io := newIO()
+			db := open(t, io, Options{CacheClean: 4})
+			want := map[string]string{}
+			for i := range 300 {
+				k, v := fmt.Sprintf("key%03d", (i*37)%150), fmt.Sprintf("value-%d", i)
+				put(t, io, db, k, v)
+				want[k] = v
+				if i%70 == 69 {
+					checkpoint(t, io, db)
+				}
+			}
+			for k, v := range want {
+				got, err := get(io, db, k)
+				require.NoError(t, err)
+				require.Equal(t, v, got)
+			}
+			_, err := get(io, db, "missing")
+			require.ErrorIs(t, err, ErrNotFound)
+			require.Equal(t, 4, db.Stats().Checkpoints)
+
+			// The tree holds what the checkpoints covered, sorted, once each.
+			inTree := treeKeys(t, io, db)
+			require.NotEmpty(t, inTree)
+			require.Greater(t, db.pager.pageCount, uint32(10), "the tree grew beyond one page")
+
+			// A restart replays the WAL written since the last checkpoint.
+			checkpoint(t, io, db)
+			put(t, io, db, "after", "checkpoint")
+			want["after"] = "checkpoint"
+			require.NoError(t, db.Close())
+			io2 := newIO()
+			db2 := open(t, io2, Options{})
+			require.Equal(t, 1, db2.Stats().Replayed)
+			require.Equal(t, len(want)-1, len(treeKeys(t, io2, db2)))
+			for k, v := range want {
+				got, err := get(io2, db2, k)
+				require.NoError(t, err, k)
+				require.Equal(t, v, got)
+			}
+			// Only the generations after the last checkpoint are left.
+			require.Equal(t, []string{DBPath, walPath(6), walPath(7)}, store.Paths())
+		})
+	}
+}
