@@ -234,9 +234,10 @@ func (k *checkpointer) publish() {
 	k.state = ckStart
 }
 
-// Checkpoint returns an operation that waits until a checkpoint started no
-// earlier than now is durable, driving the database's checkpoint machine.
-// Its Done value is the checkpoint's sequence number.
+// Checkpoint returns an operation that drives the database's checkpoint
+// machine until the next checkpoint is durable: one under way already (left
+// by a failed or abandoned Checkpoint) or a new one. Its Done value is the
+// checkpoint's sequence number.
 func (db *DB) Checkpoint() *Checkpoint {
 	return &Checkpoint{db: db, target: db.meta.seq + 1}
 }

@@ -7,22 +7,29 @@ import (
 type recState uint8
 
 const (
-	recMeta     recState = iota // submit the reads of both meta slots
-	recMetaWait                 // wait for them, pick the newest intact one
-	recWAL                      // open the next WAL generation, read it whole
-	recWALWait                  // wait, replay its records
-	recFinish                   // open the new generation, install the state
+	recSync        recState = iota // sync the page file: the meta recovery trusts must be durable
+	recSyncWait                    // wait for it
+	recMeta                        // submit the reads of both meta slots
+	recMetaWait                    // wait for them, pick the newest intact one
+	recWAL                         // open the next WAL generation, read it whole
+	recWALWait                     // wait, replay its records
+	recWALSync                     // sync the file: what recovery replays must be durable
+	recWALSyncWait                 // wait for the sync, go to the next generation
+	recFinish                      // open the new generation, install the state
 	recDone
 )
 
-// Recovery brings a database back after a restart or a crash: it picks the
-// newest intact meta slot (a torn meta write leaves the other one), then
+// Recovery brings a database back after a restart or a crash: it syncs the
+// page file (after a restart without a crash, a meta written but not synced
+// may be the newest; recovery trusts it, and removes the WAL generations it
+// covers, only once it is durable), picks the newest intact meta slot (a torn meta write leaves the other one), then
 // replays every WAL generation from the meta's on into the memtable,
 // skipping records the checkpoint already holds. It reads each WAL file
 // whole and keeps every record that decodes, resynchronising past damaged
 // ones (scanWAL), and it writes nothing to the old files: no valid record
-// is ever discarded. New records go to a fresh generation. Its Done value
-// is the number of records replayed.
+// is ever discarded. It syncs each WAL file it replays, since what it
+// replays counts as committed from then on. New records go to a fresh
+// generation. Its Done value is the number of records replayed.
 //
 // A failed read is reported by the driver that waited on it; the next poll
 // finds the failed completion and reads again.
@@ -37,6 +44,7 @@ type Recovery struct {
 	gen    uint64
 	file   rt.File        // the WAL file being read
 	read   *rt.Completion // its read
+	sync   *rt.Completion // the sync in flight
 	mem    memtable
 	maxLSN uint64
 	count  int
@@ -47,6 +55,26 @@ func (r *Recovery) Resume() (rt.IOResult[int], error) {
 	db := r.db
 	for {
 		switch r.state {
+		case recSync:
+			c, err := db.file.Sync(rt.NewSync(nil))
+			if err != nil {
+				return rt.IOResult[int]{}, err
+			}
+			r.sync, r.state = c, recSyncWait
+			// Re-entrancy: the sync is stored and the state moved on.
+			return rt.Wait[int](c), nil
+
+		case recSyncWait:
+			if !r.sync.Finished() {
+				// Re-entrancy: unchanged state; re-entry checks again.
+				return rt.Wait[int](r.sync), nil
+			}
+			if r.sync.Failed() {
+				r.state = recSync // sync again
+				continue
+			}
+			r.sync, r.state = nil, recMeta
+
 		case recMeta:
 			g := rt.NewGroup(nil)
 			for slot := range r.reads {
@@ -115,8 +143,8 @@ func (r *Recovery) Resume() (rt.IOResult[int], error) {
 				// Re-entrancy: unchanged state; re-entry checks again.
 				return rt.Wait[int](r.read), nil
 			}
-			_ = r.file.Close()
 			if r.read.Failed() {
+				_ = r.file.Close()
 				r.file, r.read, r.state = nil, nil, recWAL // read it again
 				continue
 			}
@@ -129,7 +157,32 @@ func (r *Recovery) Resume() (rt.IOResult[int], error) {
 				r.maxLSN = max(r.maxLSN, rec.lsn)
 			}
 			db.stats.Corrupt += corrupt
-			r.file, r.read, r.gen = nil, nil, r.gen+1
+			r.read, r.state = nil, recWALSync
+
+		case recWALSync:
+			// After a restart without a crash the file may hold writes
+			// that were never synced (a Put whose sync failed); the
+			// records recovery replays become committed, so make them
+			// durable first.
+			c, err := r.file.Sync(rt.NewSync(nil))
+			if err != nil {
+				return rt.IOResult[int]{}, err
+			}
+			r.sync, r.state = c, recWALSyncWait
+			// Re-entrancy: the sync is stored and the state moved on.
+			return rt.Wait[int](c), nil
+
+		case recWALSyncWait:
+			if !r.sync.Finished() {
+				// Re-entrancy: unchanged state; re-entry checks again.
+				return rt.Wait[int](r.sync), nil
+			}
+			if r.sync.Failed() {
+				r.state = recWALSync // sync again
+				continue
+			}
+			_ = r.file.Close()
+			r.file, r.sync, r.gen = nil, nil, r.gen+1
 			r.state = recWAL
 
 		case recFinish:

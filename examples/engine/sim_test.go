@@ -32,15 +32,16 @@ func simSeeds(t *testing.T) int {
 // simTotals adds up what the runs exercised, so the test can insist that
 // every mechanism was really reached.
 type simTotals struct {
-	acked, failed, abandoned, gets, checkpoints, crashes int
-	groups, records, replayed, survivedUnacked, yields   int
+	acked, failed, abandoned, gets, checkpoints, crashes, restarts int
+	groups, records, replayed, survivedUnacked, yields             int
 }
 
 // TestSim drives concurrent Puts, Gets and Checkpoints on the simulator
 // (latency, faults on both channels, seeded injected yields and failures)
 // and crashes the machine at a seeded point with the crash model of memio:
-// unsynced writes vanish or tear. After each crash a new database recovers
-// from what is left. Invariants, checked on every seed:
+// unsynced writes vanish or tear; or the process restarts without a crash,
+// leaving the bytes as they are, synced or not. Each time a new database
+// recovers from what is left. Invariants, checked on every seed:
 //
 //   - no acknowledged Put is lost: after recovery every key holds its last
 //     acknowledged value or a later one;
@@ -64,6 +65,7 @@ func TestSim(t *testing.T) {
 	require.Positive(t, total.abandoned)
 	require.Positive(t, total.checkpoints)
 	require.Positive(t, total.crashes)
+	require.Positive(t, total.restarts)
 	require.Positive(t, total.replayed)
 	require.Positive(t, total.survivedUnacked)
 	require.Greater(t, total.records, total.groups, "group commit: some groups carried several records")
@@ -151,6 +153,12 @@ func simRun(t *testing.T, seed uint64, total *simTotals) error {
 		total.checkpoints += st.Checkpoints
 		y, _ := inj.Counts()
 		total.yields += y
+		if rng.IntN(3) == 0 {
+			// A restart without a crash: the process goes away with its
+			// I/O in flight, the bytes stay, synced or not.
+			total.restarts++
+			continue
+		}
 		total.crashes++
 		store = store.Crash(rng)
 	}

@@ -185,6 +185,8 @@ func (w *wal) publish() {
 		w.off += int64(walHeader + len(r.key) + len(r.value))
 		w.durable = r.lsn
 	}
+	w.db.stats.Groups++
+	w.db.stats.Records += len(w.recs)
 	w.recs, w.bufs, w.offs, w.group, w.built, w.sync = nil, nil, nil, nil, nil, nil
 	w.state = flIdle
 }
