@@ -91,7 +91,7 @@ func TestRecoveryResyncsPastGarbage(t *testing.T) {
 
 // crashStats adds up what the crash runs exercised.
 type crashStats struct {
-	acked, failed, crashedMidPut, survivedUnacked int
+	acked, failed, crashedMidPut, survivedUnacked, restarts int
 }
 
 // crashSeeds is the number of seeds of TestCrashSim: KVLOG_SEEDS overrides
@@ -108,7 +108,8 @@ func crashSeeds(t *testing.T, def int) int {
 // TestCrashSim runs Puts on the simulator (latency, faults on both
 // channels, injected yields and failures) with the crash model: at a seeded
 // point, possibly in the middle of a Put, the machine crashes, unsynced
-// writes vanish or tear, and a new log recovers from what is left. Over
+// writes vanish or tear (or the process restarts without a crash, the bytes
+// staying as they are), and a new log recovers from what is left. Over
 // several crash epochs per seed: every acknowledged Put survives, no record
 // appears twice, a recovered value is the last acknowledged one of its key
 // or one of a later unacknowledged Put, and reads see committed data.
@@ -121,12 +122,14 @@ func TestCrashSim(t *testing.T) {
 		total.failed += st.failed
 		total.crashedMidPut += st.crashedMidPut
 		total.survivedUnacked += st.survivedUnacked
+		total.restarts += st.restarts
 	}
 	t.Logf("%+v", total)
 	require.Positive(t, total.acked)
 	require.Positive(t, total.failed)
 	require.Positive(t, total.crashedMidPut)
 	require.Positive(t, total.survivedUnacked)
+	require.Positive(t, total.restarts)
 }
 
 // TestCrashSimNeedsSync shows that TestCrashSim depends on syncs: the same
@@ -224,6 +227,10 @@ func crashRun(t *testing.T, seed uint64, tracked bool) (crashStats, error) {
 			if got, err := getQuiet(t, s, l, key); err != nil || got != value {
 				return st, fmt.Errorf("epoch %d: get %q after its Put = %q, %v; want %q", epoch, key, got, err, value)
 			}
+		}
+		if rng.IntN(3) == 0 {
+			st.restarts++ // a restart without a crash: the bytes stay, synced or not
+			continue
 		}
 		store = store.Crash(rng)
 	}

@@ -16,6 +16,8 @@ const (
 	recScanEnd                   // find the next valid record in it
 	recTruncate                  // cut a torn or corrupt tail
 	recTruncated                 // consume the truncate
+	recSync                      // sync the file: what recovery found is committed from now on
+	recSynced                    // consume the sync
 	recFinish                    // publish the tail
 	recDone                      // finished
 )
@@ -38,6 +40,10 @@ const (
 // lost; if it overwrote an older value of its key, that older value is the
 // one recovered.
 //
+// Recovery ends with a sync: after a restart without a crash, the file may
+// hold a record whose Put failed at its sync, and once recovery indexes it
+// Gets return it, so it must be durable before that.
+//
 // Progress lives in fields and is committed per record: the index entry,
 // the next offset and the record count move together once a record's body
 // has been read and checked. Several operations may poll the same
@@ -57,6 +63,7 @@ type Recovery struct {
 	hdr     header         // its header, from recBody on
 	read    *rt.Completion // the read in flight, in recHeaderEnd and recBodyEnd
 	trunc   *rt.Completion // the truncate, in recTruncated
+	sync    *rt.Completion // the sync, in recSynced
 	records int            // records committed
 	corrupt int            // corrupt ranges skipped
 }
@@ -213,7 +220,7 @@ func (r *Recovery) Resume() (rt.IOResult[int], error) {
 				return rt.IOResult[int]{}, err
 			}
 			if size <= r.off {
-				r.state = recFinish
+				r.state = recSync
 				continue
 			}
 			c, err := l.file.Truncate(r.off, rt.NewTruncate(nil))
@@ -238,7 +245,31 @@ func (r *Recovery) Resume() (rt.IOResult[int], error) {
 				r.trunc, r.state = nil, recTruncate
 				continue
 			}
-			r.trunc, r.state = nil, recFinish
+			r.trunc, r.state = nil, recSync
+
+		case recSync:
+			c, err := l.file.Sync(rt.NewSync(nil))
+			if err != nil {
+				return rt.IOResult[int]{}, err
+			}
+			r.sync, r.state = c, recSynced
+			// Re-entrancy: the sync is stored and the state moved to
+			// recSynced, so re-entry consumes it instead of syncing
+			// again.
+			return rt.Wait[int](c), nil
+
+		case recSynced:
+			if !r.sync.Finished() {
+				// Re-entrancy: a poll before the sync landed; the state
+				// is unchanged and re-entry checks it again.
+				return rt.Wait[int](r.sync), nil
+			}
+			if r.sync.Failed() {
+				// Reported by the driver that waited on it; sync again.
+				r.sync, r.state = nil, recSync
+				continue
+			}
+			r.sync, r.state = nil, recFinish
 
 		case recFinish:
 			l.tail, l.recovered = r.off, true
