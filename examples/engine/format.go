@@ -73,6 +73,7 @@ type page struct {
 	lsns  []uint64 // leaf
 	kids  []uint32 // branch
 	dirty bool     // changed since the last checkpoint; lives at a page no durable meta reaches
+	used  uint64   // the pager's clock at the last use, for eviction
 }
 
 // size is the encoded size of the page.
@@ -93,8 +94,7 @@ func (p *page) size() int {
 
 // clone returns a deep copy of p under id.
 func (p *page) clone(id uint32) *page {
-	c := &page{id: id, leaf: p.leaf, keys: slices.Clone(p.keys), vals: slices.Clone(p.vals), lsns: slices.Clone(p.lsns), kids: slices.Clone(p.kids)}
-	return c
+	return &page{id: id, leaf: p.leaf, keys: slices.Clone(p.keys), vals: slices.Clone(p.vals), lsns: slices.Clone(p.lsns), kids: slices.Clone(p.kids)}
 }
 
 // search returns the position of key in a leaf, or where it would go.

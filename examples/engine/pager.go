@@ -14,11 +14,17 @@ import (
 // becomes free only once the next checkpoint's meta is durable. So a crash
 // at any point finds the tree of the last durable meta intact.
 type pager struct {
-	file     rt.File
-	capacity int // clean pages kept; dirty pages are never evicted
+	file rt.File
+	// capacity bounds the cache; only clean pages are evicted (least
+	// recently used first), dirty ones stay until the checkpoint writes
+	// them. A tree walk restarts from the root after each read it waits
+	// for, so it makes progress as long as the cache keeps its path: the
+	// capacity should be at least the depth of the tree times the walks
+	// in flight (a smaller cache costs repeated reads).
+	capacity int
 
 	cache   map[uint32]*page
-	order   []uint32                  // cached ids, oldest first, for eviction
+	clock   uint64                    // advances on every use of a cached page
 	pending map[uint32]*rt.Completion // reads in flight, by page
 
 	root      uint32   // root of the in-memory tree; 0: empty
@@ -47,6 +53,7 @@ func newPager(f rt.File, capacity int) *pager {
 //reentrycheck:idempotent
 func (p *pager) readPage(id uint32) (rt.IOResult[*page], error) {
 	if pg, ok := p.cache[id]; ok {
+		p.touch(pg)
 		return rt.Done(pg), nil
 	}
 	if c, ok := p.pending[id]; ok {
@@ -75,24 +82,29 @@ func (p *pager) readPage(id uint32) (rt.IOResult[*page], error) {
 	return rt.Wait[*page](c), nil
 }
 
-// insert caches pg and evicts the oldest clean pages beyond the capacity.
+// insert caches pg and evicts the least recently used clean pages beyond
+// the capacity.
 func (p *pager) insert(pg *page) {
 	p.cache[pg.id] = pg
-	p.order = append(p.order, pg.id)
-	excess := len(p.cache) - p.capacity
-	kept := p.order[:0]
-	for _, id := range p.order {
-		q, ok := p.cache[id]
-		switch {
-		case !ok: // evicted or retired already
-		case excess > 0 && !q.dirty && q != pg:
-			delete(p.cache, id)
-			excess--
-		default:
-			kept = append(kept, id)
+	p.touch(pg)
+	for len(p.cache) > p.capacity {
+		var victim *page
+		for _, q := range p.cache {
+			if !q.dirty && q != pg && (victim == nil || q.used < victim.used) {
+				victim = q
+			}
 		}
+		if victim == nil {
+			return // only dirty pages left: they stay until the checkpoint
+		}
+		delete(p.cache, victim.id)
 	}
-	p.order = kept
+}
+
+// touch marks pg as just used.
+func (p *pager) touch(pg *page) {
+	p.clock++
+	pg.used = p.clock
 }
 
 // alloc returns a fresh writable page.

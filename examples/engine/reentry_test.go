@@ -180,9 +180,9 @@ func TestSweepCheckpoint(t *testing.T) {
 	}, 200)
 	require.NoError(t, err)
 	require.NoError(t, res.Err())
-	// The page writes (one group), the page file's sync, the meta write
-	// and its sync.
-	require.Equal(t, 4, res.Boundaries)
+	// The page reads of the apply that miss the cache, then the page writes
+	// (one group), the page file's sync, the meta write and its sync.
+	require.Greater(t, res.Boundaries, 4)
 }
 
 // trackSim tracks the syncs of a simulator for the crash model.

@@ -99,6 +99,7 @@ func (m *simModel) isLogged(key, value string, minLSN uint64) (candidate, bool) 
 
 // simOp is one operation in flight.
 type simOp struct {
+	steps  int
 	step   func() (rt.StepOutcome, error)
 	finish func(err error) error
 }
@@ -185,6 +186,9 @@ func simEpoch(ctx context.Context, rng *rand.Rand, s *sim.IO, db *DB, model *sim
 				slots[i] = nil // the client gives up: abandon it at its yield
 				total.abandoned++
 				continue
+			}
+			if o.steps++; o.steps > 5000 {
+				return fmt.Errorf("an operation made no progress in %d steps (livelock)", o.steps)
 			}
 			out, err := o.step()
 			switch out {
