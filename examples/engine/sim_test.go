@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/reentrycheck/reentrycheck/runtime/memio"
@@ -34,6 +35,7 @@ func simSeeds(t *testing.T) int {
 type simTotals struct {
 	acked, failed, abandoned, gets, checkpoints, crashes, restarts int
 	groups, records, replayed, survivedUnacked, yields             int
+	maxDepth                                                       int
 }
 
 // TestSim drives concurrent Puts, Gets and Checkpoints on the simulator
@@ -69,6 +71,7 @@ func TestSim(t *testing.T) {
 	require.Positive(t, total.replayed)
 	require.Positive(t, total.survivedUnacked)
 	require.Greater(t, total.records, total.groups, "group commit: some groups carried several records")
+	require.GreaterOrEqual(t, total.maxDepth, 3, "branches split too")
 }
 
 // candidate is a logged value of a key: it may be what a read or a
@@ -105,9 +108,9 @@ type simOp struct {
 }
 
 var simKeys = func() []string {
-	keys := make([]string, 40)
+	keys := make([]string, 150)
 	for i := range keys {
-		keys[i] = fmt.Sprintf("key-%02d", i)
+		keys[i] = fmt.Sprintf("key-%03d-%s", i, strings.Repeat("x", i*7%50)) // up to 58 bytes: branches split
 	}
 	return keys
 }()
@@ -119,9 +122,9 @@ func simRun(t *testing.T, seed uint64, total *simTotals) error {
 	model := &simModel{floor: map[string]candidate{}, logged: map[string][]candidate{}}
 	faultSyncs := seed%4 == 0
 	for epoch := 0; ; epoch++ {
-		cfg := sim.Config{
-			Seed: seed*100 + uint64(epoch), Latency: 0.3, MaxDelay: 4,
-			SubmitFaults: 0.01, CompletionFaults: 0.02, FaultSyncs: faultSyncs, Store: store,
+		cfg := sim.Config{Seed: seed*100 + uint64(epoch), Latency: 0.3, MaxDelay: 4, FaultSyncs: faultSyncs, Store: store}
+		if rng.IntN(2) == 0 { // half the epochs run without I/O faults
+			cfg.SubmitFaults, cfg.CompletionFaults = 0.01, 0.02
 		}
 		s := sim.New(cfg)
 		io := memio.TrackSyncs(s)
@@ -168,8 +171,8 @@ func simRun(t *testing.T, seed uint64, total *simTotals) error {
 // simEpoch runs concurrent operations until a seeded crash point.
 func simEpoch(ctx context.Context, rng *rand.Rand, s *sim.IO, db *DB, model *simModel, total *simTotals) error {
 	slots := make([]*simOp, 2+rng.IntN(6))
-	budget := 20 + rng.IntN(60)
-	crashAt := 10 + rng.IntN(400)
+	budget := 20 + rng.IntN(150)
+	crashAt := 10 + rng.IntN(800)
 	for tick := 0; tick < crashAt; tick++ {
 		live := 0
 		for i, o := range slots {
@@ -223,7 +226,7 @@ func newSimOp(rng *rand.Rand, db *DB, model *simModel, total *simTotals) *simOp 
 	key := simKeys[rng.IntN(len(simKeys))]
 	switch r := rng.IntN(100); {
 	case r < 60:
-		value := fmt.Sprintf("%s=%d/%s", key, rng.Uint64(), make([]byte, rng.IntN(40)))
+		value := fmt.Sprintf("v%d/%s", rng.Uint64(), make([]byte, rng.IntN(80)))
 		p := db.Put([]byte(key), []byte(value))
 		st := rt.NewStepper(p.Resume)
 		logged := false
@@ -305,6 +308,7 @@ func checkRecovered(t *testing.T, s *sim.IO, db *DB, model *simModel, total *sim
 	db.inj = sim.Never
 	defer func() { s.SetFaults(true); db.inj = inj }()
 	treeKeys(t, s, db) // sorted, bounded, no key twice
+	total.maxDepth = max(total.maxDepth, treeDepth(t, s, db))
 	floor := map[string]candidate{}
 	for _, key := range simKeys {
 		v, err := get(s, db, key)
@@ -333,4 +337,18 @@ func checkRecovered(t *testing.T, s *sim.IO, db *DB, model *simModel, total *sim
 		model.logged[k] = []candidate{c}
 	}
 	return nil
+}
+
+// treeDepth returns the number of levels of the tree.
+func treeDepth(t *testing.T, io rt.IO, db *DB) int {
+	depth := 0
+	for id := db.pager.root; id != 0; depth++ {
+		pg, err := rt.Block(context.Background(), io, func() (rt.IOResult[*page], error) { return db.pager.readPage(id) })
+		require.NoError(t, err)
+		if pg.leaf {
+			return depth + 1
+		}
+		id = pg.kids[0]
+	}
+	return depth
 }
