@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/reentrycheck/reentrycheck/runtime/rt"
@@ -21,7 +22,11 @@ type cursor struct {
 // the walk reached a leaf in one call, so a yield in the middle of the walk
 // (a page read) loses nothing: re-entry walks again, and the pages read so
 // far come from the cache. The walk builds its path in locals; the cursor is
-// written only on the Done path.
+// written only on the Done path, and only with what the walk found. Calling
+// seek again therefore changes nothing but the cursor's position, to the
+// same position while the tree is unchanged.
+//
+//reentrycheck:idempotent
 func (c *cursor) seek(key []byte) (rt.IOResult[bool], error) {
 	var path []*page
 	var idx []int
@@ -46,6 +51,57 @@ func (c *cursor) seek(key []byte) (rt.IOResult[bool], error) {
 	}
 	c.path, c.idx = nil, nil
 	return rt.Done(false), nil
+}
+
+// next returns the first key of the tree above after (or at or above it,
+// when inclusive) with its value, or ok false at the end of the tree. The
+// tree never loses keys, and a separator is the least key of the subtree on
+// its right, so when the leaf the key belongs to has nothing above it, the
+// next key is the least separator above it on the path: a second seek, to
+// it. Both seeks restart from the root on re-entry (seek is idempotent).
+func (c *cursor) next(after []byte, inclusive bool) (rt.IOResult[kv], error) {
+	r, err := c.seek(after)
+	if err != nil || r.IsIO() {
+		// Re-entrancy: nothing was changed but the cursor's position;
+		// re-entry seeks again from the root.
+		return rt.Forward[kv](r, err)
+	}
+	l, i := c.leaf()
+	if l == nil {
+		return rt.Done(kv{}), nil
+	}
+	if r.Value() && !inclusive {
+		i++
+	}
+	if i < len(l.keys) {
+		return rt.Done(kv{key: l.keys[i], value: l.vals[i], ok: true}), nil
+	}
+	var sep []byte
+	for d := len(c.path) - 2; d >= 0 && sep == nil; d-- {
+		if at := c.idx[d]; at < len(c.path[d].keys) {
+			sep = c.path[d].keys[at]
+		}
+	}
+	if sep == nil {
+		return rt.Done(kv{}), nil // the last leaf
+	}
+	r, err = c.seek(sep)
+	if err != nil || r.IsIO() {
+		// Re-entrancy: as above; re-entry repeats both seeks, which only
+		// position the cursor.
+		return rt.Forward[kv](r, err)
+	}
+	l, i = c.leaf()
+	if !r.Value() {
+		return rt.IOResult[kv]{}, fmt.Errorf("%w: separator %q is in no leaf", ErrCorrupt, sep)
+	}
+	return rt.Done(kv{key: l.keys[i], value: l.vals[i], ok: true}), nil
+}
+
+// kv is a key and its value; ok is false past the end.
+type kv struct {
+	key, value []byte
+	ok         bool
 }
 
 // leaf returns the leaf the cursor is on and its slot, or nil.

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/reentrycheck/reentrycheck/runtime/memio"
@@ -106,6 +107,7 @@ func TestPutGetCheckpointRecover(t *testing.T) {
 			}
 			_, err := get(io, db, "missing")
 			require.ErrorIs(t, err, ErrNotFound)
+			requireScan(t, io, db, want)
 			require.Equal(t, 4, db.Stats().Checkpoints)
 
 			// The tree holds what the checkpoints covered, sorted, once each.
@@ -127,8 +129,33 @@ func TestPutGetCheckpointRecover(t *testing.T) {
 				require.NoError(t, err, k)
 				require.Equal(t, v, got)
 			}
+			requireScan(t, io2, db2, want)
 			// Only the generations after the last checkpoint are left.
 			require.Equal(t, []string{DBPath, walPath(6), walPath(7)}, store.Paths())
 		})
 	}
+}
+
+// requireScan checks that scans return exactly want, in key order, from
+// the start and from inside the range, across memtables and tree.
+func requireScan(t *testing.T, io rt.IO, db *DB, want map[string]string) {
+	t.Helper()
+	keys := make([]string, 0, len(want))
+	for k := range want {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	all, err := rt.Block(context.Background(), io, db.Scan(nil, len(keys)+10).Resume)
+	require.NoError(t, err)
+	require.Len(t, all, len(keys))
+	for i, p := range all {
+		require.Equal(t, keys[i], string(p.Key))
+		require.Equal(t, want[keys[i]], string(p.Value))
+	}
+	mid := keys[len(keys)/2]
+	part, err := rt.Block(context.Background(), io, db.Scan([]byte(mid), 5).Resume)
+	require.NoError(t, err)
+	require.Len(t, part, 5)
+	require.Equal(t, mid, string(part[0].Key))
+	require.Equal(t, keys[len(keys)/2+4], string(part[4].Key))
 }

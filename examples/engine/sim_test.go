@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -35,7 +36,7 @@ func simSeeds(t *testing.T) int {
 type simTotals struct {
 	acked, failed, abandoned, gets, checkpoints, crashes, restarts int
 	groups, records, replayed, survivedUnacked, yields             int
-	maxDepth                                                       int
+	scans, maxDepth                                                int
 }
 
 // TestSim drives concurrent Puts, Gets and Checkpoints on the simulator
@@ -68,6 +69,7 @@ func TestSim(t *testing.T) {
 	require.Positive(t, total.checkpoints)
 	require.Positive(t, total.crashes)
 	require.Positive(t, total.restarts)
+	require.Positive(t, total.scans)
 	require.Positive(t, total.replayed)
 	require.Positive(t, total.survivedUnacked)
 	require.Greater(t, total.records, total.groups, "group commit: some groups carried several records")
@@ -257,7 +259,7 @@ func newSimOp(rng *rand.Rand, db *DB, model *simModel, total *simTotals) *simOp 
 				return nil
 			},
 		}
-	case r < 95:
+	case r < 90:
 		floor := model.floor[key]
 		st := rt.NewStepper(db.Get([]byte(key)).Resume)
 		return &simOp{
@@ -282,6 +284,40 @@ func newSimOp(rng *rand.Rand, db *DB, model *simModel, total *simTotals) *simOp 
 				}
 				if c.lsn > db.DurableLSN() {
 					return fmt.Errorf("get %q = %q: LSN %d is not durable (%d)", key, c.value, c.lsn, db.DurableLSN())
+				}
+				return nil
+			},
+		}
+	case r < 95:
+		floors := maps.Clone(model.floor)
+		st := rt.NewStepper(db.Scan(nil, len(simKeys)).Resume)
+		return &simOp{
+			step: st.Step,
+			finish: func(err error) error {
+				total.scans++
+				if err != nil {
+					if !expected(err) {
+						return fmt.Errorf("scan: %w", err)
+					}
+					return nil
+				}
+				seen := map[string]bool{}
+				var last string
+				for i, p := range st.Result() {
+					k := string(p.Key)
+					if i > 0 && k <= last {
+						return fmt.Errorf("scan: %q after %q", k, last)
+					}
+					last, seen[k] = k, true
+					c, ok := model.isLogged(k, string(p.Value), floors[k].lsn)
+					if !ok || c.lsn > db.DurableLSN() {
+						return fmt.Errorf("scan: %q = %q is not committed data at least as new as %q", k, p.Value, floors[k].value)
+					}
+				}
+				for k, c := range floors {
+					if c.lsn != 0 && !seen[k] {
+						return fmt.Errorf("scan: committed key %q missing", k)
+					}
 				}
 				return nil
 			},
