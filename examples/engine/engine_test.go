@@ -43,25 +43,39 @@ func checkpoint(t testing.TB, io rt.IO, db *DB) {
 // sorted keys, separators bounding their children, no key twice.
 func treeKeys(t testing.TB, io rt.IO, db *DB) map[string]string {
 	t.Helper()
+	out, err := treeWalk(io, db)
+	require.NoError(t, err)
+	return out
+}
+
+// treeWalk is treeKeys, returning the first violation as an error.
+func treeWalk(io rt.IO, db *DB) (map[string]string, error) {
 	out := map[string]string{}
 	var last []byte
-	var walk func(id uint32, lo, hi []byte)
-	walk = func(id uint32, lo, hi []byte) {
-		pg, err := rt.Block(context.Background(), io, func() (rt.IOResult[*page], error) { return db.pager.readPage(id) })
-		require.NoError(t, err)
+	var walk func(id uint32, lo, hi []byte) error
+	walk = func(id uint32, lo, hi []byte) error {
+		pg, err := readPageBlocking(io, db, id)
+		if err != nil {
+			return err
+		}
 		for i, k := range pg.keys {
-			require.True(t, lo == nil || string(k) >= string(lo), "key %q below its bound %q", k, lo)
-			require.True(t, hi == nil || string(k) < string(hi), "key %q above its bound %q", k, hi)
+			if lo != nil && string(k) < string(lo) || hi != nil && string(k) >= string(hi) {
+				return fmt.Errorf("page %d: key %q outside its bounds [%q, %q)", id, k, lo, hi)
+			}
 			if pg.leaf {
-				require.True(t, last == nil || string(k) > string(last), "keys out of order or twice: %q after %q", k, last)
+				if last != nil && string(k) <= string(last) {
+					return fmt.Errorf("page %d: keys out of order or twice: %q after %q", id, k, last)
+				}
 				last = k
 				out[string(k)] = string(pg.vals[i])
 			}
 		}
 		if pg.leaf {
-			return
+			return nil
 		}
-		require.Len(t, pg.kids, len(pg.keys)+1)
+		if len(pg.kids) != len(pg.keys)+1 {
+			return fmt.Errorf("page %d: %d children for %d keys", id, len(pg.kids), len(pg.keys))
+		}
 		for i, kid := range pg.kids {
 			clo, chi := lo, hi
 			if i > 0 {
@@ -70,13 +84,23 @@ func treeKeys(t testing.TB, io rt.IO, db *DB) map[string]string {
 			if i < len(pg.keys) {
 				chi = pg.keys[i]
 			}
-			walk(kid, clo, chi)
+			if err := walk(kid, clo, chi); err != nil {
+				return err
+			}
 		}
+		return nil
 	}
 	if db.pager.root != 0 {
-		walk(db.pager.root, nil, nil)
+		if err := walk(db.pager.root, nil, nil); err != nil {
+			return nil, err
+		}
 	}
-	return out
+	return out, nil
+}
+
+// readPageBlocking reads one page through the pager, waiting for it.
+func readPageBlocking(io rt.IO, db *DB, id uint32) (*page, error) {
+	return rt.Block(context.Background(), io, func() (rt.IOResult[*page], error) { return db.pager.readPage(id) })
 }
 
 func TestPutGetCheckpointRecover(t *testing.T) {
