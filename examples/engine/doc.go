@@ -15,13 +15,15 @@
 // it. A failed WAL write or sync poisons the log (ErrPoisoned): the
 // engine takes no more writes until it is reopened and recovered.
 //
-// Reads look at the memtable, then at the memtable being checkpointed, then
-// at the B-tree. The tree lives in fixed-size pages of the page file,
-// reached through the pager: a page cache of decoded pages (clean pages are
-// evicted oldest first, dirty ones stay) whose reads are memoized while in
-// flight, so any number of operations missing on one page share one read.
-// A cursor walks the tree from the root; a walk that yields for a read
-// starts over on re-entry and finds the pages it had in the cache.
+// Reads (Get) look at the memtable, then at the memtable being
+// checkpointed, then at the B-tree; a range read (Scan) merges the three
+// through a cursor, one key at a time. The tree lives in fixed-size pages
+// of the page file, reached through the pager: a page cache of decoded
+// pages (clean pages are evicted least recently used first, dirty ones
+// stay) whose reads are memoized while in flight, so any number of
+// operations missing on one page share one read. A cursor walks the tree
+// from the root; a walk that yields for a read starts over on re-entry and
+// finds the pages it had in the cache.
 //
 // A checkpoint moves the memtable into the tree. It asks the flusher to
 // switch: between two groups the flusher freezes the memtable and moves
@@ -66,8 +68,8 @@
 // # Re-entrancy
 //
 // Every yield point carries a "Re-entrancy:" comment saying why calling the
-// function again from the top repeats nothing. The shapes are those of the
-// runtime's documentation (docs/runtime.md): persistent state machines
+// function again from the top repeats nothing. The shapes are the safe
+// shapes of docs/runtime.md (docs/model.md §9): persistent state machines
 // whose state moves in the same step as the work it records, one
 // re-pollable call per state, mutation only after Done, groups built once
 // and memoized, a page read memoized in the pager (readPage is annotated
@@ -76,5 +78,13 @@
 //
 // Drivers: rt.Block, rt.BlockWith or rt.Stepper, from one goroutine. The
 // injection hooks (sim.Injector) sit at state boundaries; production code
-// passes sim.Never.
+// passes sim.Never. No operation holds a lock or a pin across a yield, so a
+// driver may abandon any of them at any yield without cleaning up: the
+// database's own state machines (flusher, checkpoint, recovery) stay where
+// they were and the next operation that needs them resumes them.
+//
+// # Tests
+//
+// The simulation (TestSim) runs 60 seeds by default; ENGINE_SEEDS=10000
+// runs a long one.
 package engine
