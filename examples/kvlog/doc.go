@@ -4,10 +4,12 @@
 //
 // The log is one file of records laid end to end:
 //
-//	crc32 (4) | key length (4) | value length (4) | key | value
+//	magic (4) | crc32 (4) | key length (4) | value length (4) | key | value
 //
-// The checksum (IEEE CRC-32, little-endian like the lengths) covers the two
-// lengths, the key and the value. An in-memory index maps every key to its
+// The magic is "KVL1"; integers are little-endian. The checksum (IEEE
+// CRC-32) covers the record's file offset (8 bytes, not stored), the two
+// lengths, the key and the value: a record is valid only at the offset it
+// was written for. An in-memory index maps every key to its
 // latest record. Three operations work on a Log, each a state machine whose
 // progress lives in its fields, so that it can be called again from the top
 // after every yield:
@@ -18,8 +20,18 @@
 //   - Get reads a key's latest record through the index; the read's callback
 //     checks the error, the length and the checksum.
 //   - Recovery scans the file from the start, rebuilding the index one record
-//     at a time, and truncates a torn or corrupt tail. Put and Get drive it
-//     first on a log that has not been recovered yet.
+//     at a time. At a record that does not decode it looks for the next
+//     offset where a whole record decodes and, if there is one, skips the
+//     corrupt range and goes on; only a bad range with nothing valid after
+//     it is a torn tail, which it truncates. So an intact record, synced or
+//     not, is never discarded. Put and Get drive it first on a log that has
+//     not been recovered yet.
+//
+// Durability: a Put is acknowledged (Done) only after its sync succeeded,
+// and its sync covers its write, which it waited for. Under the crash model
+// of runtime/memio (unsynced writes vanish or tear, syncs make them
+// durable) an acknowledged record therefore survives every crash; a record
+// whose Put failed or was in flight may survive too, but only at the tail.
 //
 // The operations carry injection hooks (sim.Injector) at their state
 // boundaries; production code passes sim.Never. cmd/kvlog runs a few Puts

@@ -27,6 +27,7 @@ type Get struct {
 
 	state getState
 	read  *rt.Completion // the submitted read, in getReadWait
+	off   int64          // where the read record starts, in getReadWait
 	value []byte         // the result, in getDone
 }
 
@@ -57,7 +58,7 @@ func (g *Get) Resume() (rt.IOResult[[]byte], error) {
 			if err != nil {
 				return rt.IOResult[[]byte]{}, err
 			}
-			g.read, g.state = c, getReadWait
+			g.read, g.off, g.state = c, ent.off, getReadWait
 			// Re-entrancy: the read is stored and the state moved to
 			// getReadWait, so re-entry consumes it instead of reading
 			// again.
@@ -76,7 +77,7 @@ func (g *Get) Resume() (rt.IOResult[[]byte], error) {
 				continue
 			}
 			// The callback verified length and checksum.
-			key, value, err := decodeRecord(g.read.Buffer(), 0)
+			key, value, err := decodeRecord(g.read.Buffer(), g.off)
 			if err != nil {
 				return rt.IOResult[[]byte]{}, err
 			}

@@ -59,7 +59,7 @@ func openLog(t testing.TB, io rt.IO, inj sim.Injector) *Log {
 func encodeAll(kvs ...string) []byte {
 	var b []byte
 	for i := 0; i+1 < len(kvs); i += 2 {
-		b = append(b, encodeRecord([]byte(kvs[i]), []byte(kvs[i+1]))...)
+		b = append(b, encodeRecord([]byte(kvs[i]), []byte(kvs[i+1]), int64(len(b)))...)
 	}
 	return b
 }

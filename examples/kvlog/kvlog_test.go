@@ -40,8 +40,8 @@ func TestPutGetRecover(t *testing.T) {
 				want[kv[0]] = kv[1]
 			}
 			// Records are laid end to end from offset 0.
-			require.Equal(t, []int64{0, 14, 30, 43}, offs)
-			require.Equal(t, int64(43+headerSize+1+9), l.Tail())
+			require.Equal(t, []int64{0, 18, 38, 55}, offs)
+			require.Equal(t, int64(55+headerSize+1+9), l.Tail())
 			require.True(t, l.Recovered(), "the first Put recovered the empty log")
 			requireContents(t, io, l, want)
 
@@ -89,7 +89,7 @@ func TestGetRecoversFirst(t *testing.T) {
 
 func TestRecoverTruncatesTornTail(t *testing.T) {
 	good := encodeAll("k1", "v1", "k2", "v2")
-	next := encodeRecord([]byte("k3"), []byte("value three"))
+	next := encodeRecord([]byte("k3"), []byte("value three"), int64(len(good)))
 	corrupt := append([]byte(nil), next...)
 	corrupt[len(corrupt)-1] ^= 1
 	cases := map[string][]byte{

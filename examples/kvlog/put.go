@@ -81,8 +81,8 @@ func (p *Put) Resume() (rt.IOResult[int64], error) {
 			p.state = putEncode
 
 		case putEncode:
-			p.rec = encodeRecord(p.key, p.value)
-			p.off, p.state = l.tail, putWrite
+			p.off = l.tail
+			p.rec, p.state = encodeRecord(p.key, p.value, p.off), putWrite
 
 		case putWrite:
 			if err := l.inj.ShouldFail(putBeforeWrite.Point()); err != nil {

@@ -14,7 +14,7 @@ import (
 // truncates.
 func prepared() []byte {
 	b := encodeAll("alpha", "1", "beta", "22", "alpha", "333")
-	torn := encodeRecord([]byte("gamma"), []byte("4444"))
+	torn := encodeRecord([]byte("gamma"), []byte("4444"), int64(len(b)))
 	return append(b, torn[:len(torn)-2]...)
 }
 
@@ -38,7 +38,8 @@ func TestReentryPut(t *testing.T) {
 	require.Equal(t, []string{"alpha", "beta"}, sortedKeys(st.Index))
 	require.Equal(t, rep.Reentrant.Value, st.Index["beta"].off)
 	require.False(t, st.Locked)
-	want := append(encodeAll("alpha", "1", "beta", "22", "alpha", "333"), encodeRecord([]byte("beta"), []byte("new value"))...)
+	three := encodeAll("alpha", "1", "beta", "22", "alpha", "333")
+	want := append(three, encodeRecord([]byte("beta"), []byte("new value"), int64(len(three)))...)
 	require.Equal(t, want, rep.Reentrant.Store[logPath])
 }
 

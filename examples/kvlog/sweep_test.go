@@ -44,8 +44,9 @@ func TestSweepPut(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, res.Err())
 	// Recovery: three records (header and body each), the torn fourth
-	// (header, short body), the truncate; then the write and the sync.
-	require.Equal(t, 11, res.Boundaries)
+	// (header, short body, the scan of the rest for a valid record), the
+	// truncate, the sync; then the write and the sync.
+	require.Equal(t, 13, res.Boundaries)
 	require.Equal(t, 1, committed, "only the complete run commits")
 }
 
@@ -121,7 +122,7 @@ func TestSweepCatchesALeakedLock(t *testing.T) {
 		}}, nil
 	}, 50)
 	require.NoError(t, err)
-	require.Equal(t, 3, res.Boundaries, "recovery's header read, the write, the sync")
+	require.Equal(t, 4, res.Boundaries, "recovery's header read and sync, the write, the sync")
 	require.Len(t, res.Failures, res.Boundaries, "every abandonment leaks the lock; the complete run is fine")
 	require.ErrorContains(t, res.Err(), "still held")
 }

@@ -21,9 +21,18 @@ type Store struct {
 
 // node is one file's bytes. Its own mutex lets handles on different files
 // proceed independently of the Store's path table.
+//
+// Besides the live bytes, a node keeps what the crash model needs (see the
+// package doc, "Crash model"): the synced image, the operations since the
+// last sync that took effect, and the syncs that are still in flight.
 type node struct {
 	mu   sync.Mutex
 	data []byte
+
+	synced []byte        // the durable image: what survives any crash
+	ops    []unsyncedOp  // writes and truncates not yet covered by a sync, in order
+	next   uint64        // sequence number of the next operation
+	syncs  []pendingSync // tracked syncs not settled yet, in submission order
 }
 
 // NewStore returns an empty store.
@@ -37,7 +46,7 @@ func (s *Store) lookup(path string, create bool) (*node, bool) {
 	defer s.mu.Unlock()
 	n, ok := s.files[path]
 	if !ok && create {
-		n = &node{}
+		n = &node{synced: []byte{}}
 		s.files[path] = n
 		ok = true
 	}
@@ -66,11 +75,17 @@ func (s *Store) Bytes(path string) ([]byte, bool) {
 
 // SetBytes replaces the contents of path with a copy of b, creating the file
 // if needed. Tests use it to prepare a file without going through a backend.
+// The new contents count as synced: a crash keeps them.
 func (s *Store) SetBytes(path string, b []byte) {
 	n, _ := s.lookup(path, true)
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.data = slices.Clone(b)
+	n.synced = slices.Clone(n.data)
+	if n.synced == nil {
+		n.synced = []byte{}
+	}
+	n.ops, n.syncs = nil, nil
 }
 
 // Paths returns the paths in the store, sorted.
@@ -114,25 +129,45 @@ func (n *node) readAt(buf []byte, off int64) int {
 }
 
 // writeAt copies buf to off, growing the file with zero bytes if needed.
+// The write is unsynced until a tracked sync submitted after it succeeds.
 func (n *node) writeAt(buf []byte, off int64) int {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	end := off + int64(len(buf))
-	if end > int64(len(n.data)) {
-		n.data = append(n.data, make([]byte, end-int64(len(n.data)))...)
-	}
-	return copy(n.data[off:end], buf)
+	n.settle()
+	n.ops = append(n.ops, unsyncedOp{seq: n.next, off: off, data: slices.Clone(buf)})
+	n.next++
+	n.data = applyWrite(n.data, buf, off)
+	return len(buf)
 }
 
-// truncate sets the file size, cutting bytes off or zero-filling.
+// truncate sets the file size, cutting bytes off or zero-filling. Like a
+// write, it is unsynced until a tracked sync covers it.
 func (n *node) truncate(size int64) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if size <= int64(len(n.data)) {
-		n.data = n.data[:size:size]
-		return
+	n.settle()
+	n.ops = append(n.ops, unsyncedOp{seq: n.next, truncate: true, off: size})
+	n.next++
+	n.data = applyTruncate(n.data, size)
+}
+
+// applyWrite writes buf at off into data, growing it with zero bytes, and
+// returns the (possibly reallocated) slice.
+func applyWrite(data, buf []byte, off int64) []byte {
+	end := off + int64(len(buf))
+	if end > int64(len(data)) {
+		data = append(data, make([]byte, end-int64(len(data)))...)
 	}
-	n.data = append(n.data, make([]byte, size-int64(len(n.data)))...)
+	copy(data[off:end], buf)
+	return data
+}
+
+// applyTruncate cuts data to size or zero-fills it up to size.
+func applyTruncate(data []byte, size int64) []byte {
+	if size <= int64(len(data)) {
+		return data[:size:size]
+	}
+	return append(data, make([]byte, size-int64(len(data)))...)
 }
 
 // size returns the file size.
