@@ -57,10 +57,10 @@ func (b Bits) With(i int) Bits {
 
 // Summary is what a function does to the state its caller passes it.
 type Summary struct {
-	Clobber, Blind         Bits // parameters (receiver first) written non-idempotently / blindly
+	Clobber, Blind Bits // parameters (receiver first) written non-idempotently / blindly
 	// Empties: parameters the callee empties whatever they held
 	// (strings.Builder.Reset): for its caller, a reset of the argument.
-	Empties Bits
+	Empties                Bits
 	FreeClobber, FreeBlind Bits // free variables (closures only)
 	Globals                bool // clobbers package-level state
 	Submits                bool // submits I/O
