@@ -117,7 +117,8 @@ type issue struct {
 }
 
 // related reports whether the issue is golangci-lint's rendering of a
-// diagnostic's related information (the yield point) as an issue of its own.
+// diagnostic's related information (the yield point) as an issue of its own,
+// which it is only with the related setting.
 func (i issue) related() bool {
 	return strings.HasPrefix(i.Text, "reentrycheck(related information): ")
 }
@@ -189,50 +190,31 @@ func ats(as ...at) []string {
 
 var sample = filepath.Join(repoRoot, "testdata", "golangci")
 
-// The three findings the sample module holds with its settings. The
+// The four findings the sample module holds with its settings. The
 // mutation is the position; the message names the state.
 type want struct {
 	at    at
 	state string
-	yield at // the return that propagates the yield
+	yield at // the related position: the return that propagates the yield, or the callback
 }
 
-func sampleFindings(t *testing.T, dir string) (scanAppend, scanCount, plainAppend want) {
+func sampleFindings(t *testing.T, dir string) (scanAppend, scanCount, plainAppend, flush want) {
 	// Each function has its own receiver name, so these lines are unique.
 	return want{lineOf(t, dir, "scan/scan.go", "s.out = append(s.out, s.n)"), "s.out",
 			lineOf(t, dir, "scan/scan.go", "return rt.Forward[int](r, err)\n\t}\n\ts.n = r.Value()")},
 		want{lineOf(t, dir, "scan/scan.go", "s.count++"), "s.count",
 			lineOf(t, dir, "scan/scan.go", "return rt.Forward[int](r, err)\n\t}\n\treturn rt.Done(s.count")},
 		want{lineOf(t, dir, "plainuse/plainuse.go", "b.items = append(b.items, v)"), "b.items",
-			lineOf(t, dir, "plainuse/plainuse.go", "return plainrt.Forward[int](x, err)")}
+			lineOf(t, dir, "plainuse/plainuse.go", "return plainrt.Forward[int](x, err)")},
+		want{lineOf(t, dir, "notify/notify.go", "f.flushed = true"), "f.flushed",
+			lineOf(t, dir, "notify/notify.go", "return rt.OnDone(func(error) {")}
 }
 
-func TestGolangciLintReportsAcrossPackagesWithSettings(t *testing.T) {
-	issues, code := jsonIssues(t, sample, "./...")
-	scanAppend, scanCount, plainAppend := sampleFindings(t, sample)
-	got := findingsAt(t, issues)
+// where is a position as the messages name it: base name and line.
+func (w want) where() string { return fmt.Sprintf("%s:%d", filepath.Base(w.yield.File), w.yield.Line) }
 
-	// Exactly these: Fixed.Step is correct, Tolerant.Step carries
-	// //nolint:reentrycheck, Replayed.Step //reentrycheck:ignore, and the
-	// runtimes themselves mutate nothing before a yield.
-	assert.Equal(t, ats(scanAppend.at, scanCount.at, plainAppend.at), keys(got))
-	assert.Equal(t, 1, code, "golangci-lint exits 1 on findings")
-	for _, w := range []want{scanAppend, scanCount, plainAppend} {
-		is, ok := got[w.at]
-		if !assert.True(t, ok, "no finding at %v", w.at) {
-			continue
-		}
-		assert.Contains(t, is.Text, w.state, "the message names the mutated state")
-		assert.Contains(t, is.Text, fmt.Sprintf("%s:%d", filepath.Base(w.yield.File), w.yield.Line),
-			"the message names the yield point")
-		assert.Greater(t, is.Pos.Column, 0)
-	}
-	// The fix golangci-lint would apply with --fix travels with the finding.
-	if is, ok := got[scanAppend.at]; ok {
-		require.NotEmpty(t, is.SuggestedFixes, "the append has a mechanical fix")
-		assert.NotEmpty(t, is.SuggestedFixes[0].TextEdits)
-	}
-	// Related information (the yield point) becomes issues of their own.
+// relatedAt lists the positions of the related-information issues.
+func relatedAt(issues []issue) []string {
 	var related []string
 	for _, is := range issues {
 		if is.related() {
@@ -240,13 +222,135 @@ func TestGolangciLintReportsAcrossPackagesWithSettings(t *testing.T) {
 		}
 	}
 	sort.Strings(related)
-	assert.Equal(t, ats(scanAppend.yield, scanCount.yield, plainAppend.yield), related)
+	return related
+}
+
+func TestGolangciLintReportsAcrossPackagesWithSettings(t *testing.T) {
+	issues, code := jsonIssues(t, sample, "./...")
+	scanAppend, scanCount, plainAppend, flush := sampleFindings(t, sample)
+	got := findingsAt(t, issues)
+
+	// Exactly these: Fixed.Step is correct, Tolerant.Step carries
+	// //nolint:reentrycheck, Replayed.Step //reentrycheck:ignore, and the
+	// runtimes themselves mutate nothing before a yield.
+	assert.Equal(t, ats(scanAppend.at, scanCount.at, plainAppend.at, flush.at), keys(got))
+	assert.Equal(t, 1, code, "golangci-lint exits 1 on findings")
+	for _, w := range []want{scanAppend, scanCount, plainAppend, flush} {
+		is, ok := got[w.at]
+		if !assert.True(t, ok, "no finding at %v", w.at) {
+			continue
+		}
+		assert.Contains(t, is.Text, w.state, "the message names the mutated state")
+		assert.Contains(t, is.Text, w.where(), "the message names the related position")
+		assert.Greater(t, is.Pos.Column, 0)
+	}
+	// Related information is folded into the message, not an issue of
+	// its own: one issue per finding.
+	assert.Empty(t, relatedAt(issues))
+	assert.Len(t, issues, 4)
+	for _, w := range []want{scanAppend, scanCount, plainAppend} {
+		// The analyzer's message already names the yield point; the
+		// plugin does not say it twice.
+		assert.Equal(t, 1, strings.Count(got[w.at].Text, w.where()), "%s", got[w.at].Text)
+		assert.NotContains(t, got[w.at].Text, "(the yield point that re-enters at ")
+	}
+	// The callback's message names no position: the plugin adds it, with
+	// the related information's own words.
+	assert.True(t, strings.HasSuffix(got[flush.at].Text, " (the callback at "+flush.where()+")"), "%s", got[flush.at].Text)
+	// The fix golangci-lint would apply with --fix travels with the finding.
+	if is, ok := got[scanAppend.at]; ok {
+		require.NotEmpty(t, is.SuggestedFixes, "the append has a mechanical fix")
+		assert.NotEmpty(t, is.SuggestedFixes[0].TextEdits)
+	}
+}
+
+// withRelated returns a copy of the sample whose configuration sets
+// related: true.
+func withRelated(t *testing.T) string {
+	t.Helper()
+	dir := copyModule(t, sample)
+	cfg := filepath.Join(dir, ".golangci.yml")
+	data, err := os.ReadFile(cfg)
+	require.NoError(t, err)
+	last := "          done: [example.com/sample/plainrt.Done]\n"
+	require.Contains(t, string(data), last)
+	data = bytes.Replace(data, []byte(last), []byte(last+"          related: true\n"), 1)
+	require.NoError(t, os.WriteFile(cfg, data, 0o644))
+	return dir
+}
+
+func TestGolangciLintRelatedSettingKeepsRelatedIssues(t *testing.T) {
+	dir := withRelated(t)
+	issues, code := jsonIssues(t, dir, "./...")
+	scanAppend, scanCount, plainAppend, flush := sampleFindings(t, dir)
+	got := findingsAt(t, issues)
+	assert.Equal(t, ats(scanAppend.at, scanCount.at, plainAppend.at, flush.at), keys(got))
+	assert.Equal(t, 1, code)
+	// Related information (the yield point, the callback) becomes issues
+	// of their own again, one per finding.
+	assert.Equal(t, ats(scanAppend.yield, scanCount.yield, plainAppend.yield, flush.yield), relatedAt(issues))
+	assert.Len(t, issues, 8)
+	for _, is := range issues {
+		if is.related() {
+			assert.Contains(t, []string{
+				"reentrycheck(related information): the yield point that re-enters",
+				"reentrycheck(related information): the callback",
+			}, is.Text)
+		}
+	}
+	// The messages are the analyzer's own, nothing folded in.
+	assert.NotContains(t, got[flush.at].Text, flush.where())
+	assert.NotContains(t, got[flush.at].Text, "(the callback")
+	assert.Equal(t, 1, strings.Count(got[scanAppend.at].Text, scanAppend.where()))
+}
+
+// nolintLines appends //nolint:reentrycheck to the lines of the copy's
+// module-relative files that contain the given texts.
+func nolintLines(t *testing.T, dir string, lines map[string]string) {
+	t.Helper()
+	for text, file := range lines {
+		src := filepath.Join(dir, file)
+		data, err := os.ReadFile(src)
+		require.NoError(t, err)
+		require.Equal(t, 1, bytes.Count(data, []byte(text+"\n")), "%q in %s", text, file)
+		data = bytes.Replace(data, []byte(text+"\n"), []byte(text+" //nolint:reentrycheck // on purpose\n"), 1)
+		require.NoError(t, os.WriteFile(src, data, 0o644))
+	}
+}
+
+func TestGolangciLintLineNolintHidesTheWholeFinding(t *testing.T) {
+	lines := map[string]string{"s.out = append(s.out, s.n)": "scan/scan.go", "f.flushed = true": "notify/notify.go"}
+
+	// By default a //nolint on the flagged line hides the finding
+	// completely: nothing is left on the line, at its yield point or at
+	// its callback. The other finding of the package stays.
+	dir := copyModule(t, sample)
+	nolintLines(t, dir, lines)
+	scanAppend, scanCount, _, flush := sampleFindings(t, dir)
+	issues, code := jsonIssues(t, dir, "./scan", "./notify")
+	assert.Equal(t, ats(scanCount.at), keys(findingsAt(t, issues)))
+	assert.Len(t, issues, 1, "%+v", issues)
+	for _, is := range issues {
+		for _, hidden := range []at{scanAppend.at, scanAppend.yield, flush.at, flush.yield} {
+			assert.False(t, filepath.ToSlash(is.Pos.Filename) == hidden.File && is.Pos.Line == hidden.Line,
+				"%v is suppressed: %+v", hidden, is)
+		}
+	}
+	assert.Equal(t, 1, code)
+
+	// With related: true the related issues stay behind the //nolint,
+	// which is why the plugin folds them by default.
+	dir = withRelated(t)
+	nolintLines(t, dir, lines)
+	issues, _ = jsonIssues(t, dir, "./scan", "./notify")
+	assert.Equal(t, ats(scanCount.at), keys(findingsAt(t, issues)))
+	assert.Equal(t, ats(scanAppend.yield, scanCount.yield, flush.yield), relatedAt(issues))
 }
 
 func TestGolangciLintWithoutSettingsIgnoresUnannotatedTypes(t *testing.T) {
 	issues, code := jsonIssues(t, sample, "-c", "nosettings.golangci.yml", "./...")
-	scanAppend, scanCount, _ := sampleFindings(t, sample)
-	assert.Equal(t, ats(scanAppend.at, scanCount.at), keys(findingsAt(t, issues)),
+	scanAppend, scanCount, _, flush := sampleFindings(t, sample)
+	assert.Equal(t, ats(scanAppend.at, scanCount.at, flush.at), keys(findingsAt(t, issues)),
 		"plainuse is reported only when the settings declare plainrt's types")
 	assert.Equal(t, 1, code)
 }
@@ -344,7 +448,8 @@ func TestGolangciLintExampleConfig(t *testing.T) {
 	dir := copyModule(t, sample)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, ".golangci.yml"), example, 0o644))
 	issues, code := jsonIssues(t, dir, "--enable-only=reentrycheck", "./...")
-	scanAppend, scanCount, _ := sampleFindings(t, dir)
-	assert.Equal(t, ats(scanAppend.at, scanCount.at), keys(findingsAt(t, issues)))
+	scanAppend, scanCount, _, flush := sampleFindings(t, dir)
+	assert.Equal(t, ats(scanAppend.at, scanCount.at, flush.at), keys(findingsAt(t, issues)))
+	assert.Empty(t, relatedAt(issues), "related information folded, as by default")
 	assert.Equal(t, 1, code)
 }

@@ -62,7 +62,8 @@ func TestVSCodeGoCommandLine(t *testing.T) {
 				assert.Equal(t, wantFile, file)
 				assert.NotEmpty(t, col, "a column is given")
 				assert.True(t, strings.HasSuffix(msg, " (reentrycheck)"), "the linter's name ends the message: %q", msg)
-				if n, _ := strconv.Atoi(line); n == want.Line && !strings.Contains(msg, "related information") {
+				assert.NotContains(t, msg, "related information", "the yield point is folded into the finding's message")
+				if n, _ := strconv.Atoi(line); n == want.Line {
 					found = true
 					assert.Contains(t, msg, "l.pending")
 				}

