@@ -3,7 +3,6 @@ package rules
 import (
 	"embed"
 	"go/token"
-	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"golang.org/x/tools/go/analysis"
@@ -136,5 +135,3 @@ type Context interface {
 	// propagation check holding yield, when that is mechanical.
 	MoveBelowCheck(pos, yield token.Pos) *analysis.SuggestedFix
 }
-
-func trimCalls(what string) string { return strings.TrimPrefix(what, "calls ") }
