@@ -156,3 +156,8 @@ func TestUnknownCategoryIsAnError(t *testing.T) {
 	require.Len(t, reported, 1)
 	require.Equal(t, "mutation-before-yield", reported[0].Category)
 }
+
+// Poll futures: the ready! idiom forwards the inner future's yield.
+func TestPollFutures(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "futures")
+}

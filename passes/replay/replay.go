@@ -159,9 +159,161 @@ func (a *analysis) findYields() {
 			}
 		}
 		if may {
+			a.guardedBy(b, info)
 			a.yields[ret] = info
 		}
 	}
+}
+
+// readyDepth bounds how far up the dominator tree guardedBy looks for the
+// test of a callee's result.
+const readyDepth = 4
+
+// guardedBy adds to a yield's sources the re-pollable calls whose result is
+// tested by a branch the yield's block lies in, when the yield itself
+// forwards no re-pollable call: a fresh not-done result returned only when
+// a callee's result is not done (p := sub.Poll(); if !p.IsReady() { return
+// Pending() }, the ready! idiom of poll futures) forwards that callee's
+// yield. The callee is being re-polled, not abandoned, and its result is
+// not dropped.
+func (a *analysis) guardedBy(b *ssa.BasicBlock, info *yieldInfo) {
+	for src := range info.sources {
+		if call, ok := src.(*ssa.Call); ok && !a.isConstructor(call) && a.o.IsResumable(call.Call.Signature()) {
+			return // it forwards a call already
+		}
+	}
+	for child, d, k := b, b.Idom(), 0; d != nil && k < readyDepth; child, d, k = d, d.Idom(), k+1 {
+		ifi, ok := d.Instrs[len(d.Instrs)-1].(*ssa.If)
+		if !ok {
+			continue
+		}
+		var branch *ssa.BasicBlock
+		for _, succ := range d.Succs {
+			if edgeDominates(d, succ, child) {
+				branch = succ
+			}
+		}
+		if branch == nil {
+			continue
+		}
+		// The not-done branch is the one that does not use the callee's
+		// value: the done branch reads it (r.Value()), the ready! branch
+		// only returns Pending.
+		if call := a.testedResult(ifi.Cond); call != nil && !usedUnder(call, branch) {
+			info.sources[call] = true
+			return
+		}
+	}
+}
+
+// usedUnder reports whether the result of call (directly, through an
+// Extract, or through a local it was stored in) is used in a block that
+// branch dominates.
+func usedUnder(call *ssa.Call, branch *ssa.BasicBlock) bool {
+	values := []ssa.Value{call}
+	for depth := 0; depth < 4 && len(values) > 0; depth++ {
+		var next []ssa.Value
+		for _, v := range values {
+			refs := v.Referrers()
+			if refs == nil {
+				continue
+			}
+			for _, r := range *refs {
+				if branch.Dominates(r.Block()) {
+					if _, debug := r.(*ssa.DebugRef); !debug {
+						return true
+					}
+				}
+				switch r := r.(type) {
+				case *ssa.Extract:
+					next = append(next, r)
+				case *ssa.Store:
+					if cell, ok := r.Addr.(*ssa.Alloc); ok && r.Val == v {
+						next = append(next, cell)
+					}
+				case *ssa.UnOp:
+					next = append(next, r)
+				}
+			}
+		}
+		values = next
+	}
+	return false
+}
+
+// testedResult returns the re-pollable call whose ioresult cond tests
+// (r.IsReady(), !r.IsIO(), r.Pending), or nil.
+func (a *analysis) testedResult(cond ssa.Value) *ssa.Call {
+	for depth := 0; depth < 6; depth++ {
+		switch v := cond.(type) {
+		case *ssa.UnOp:
+			if v.Op == token.NOT {
+				cond = v.X
+				continue
+			}
+		case *ssa.Call:
+			if !a.isConstructor(v) && a.o.IsResumable(v.Call.Signature()) {
+				if fn := callee.Object(&v.Call); fn == nil || !a.o.IsDone(fn) {
+					return v // the re-pollable call whose result is tested
+				}
+				return nil
+			}
+			// A query of the result itself (r.IsReady(), r.Pending()): a
+			// method of the ioresult type. Accessors that reach into the
+			// Done value (r.Value().Read.Finished()) test something else.
+			recv := v.Call.Signature().Recv()
+			if v.Call.IsInvoke() || len(v.Call.Args) == 0 || recv == nil || !a.o.IsIOResult(deref(recv.Type())) {
+				return nil
+			}
+			cond = v.Call.Args[0]
+			continue
+		case *ssa.Extract:
+			cond = v.Tuple
+			continue
+		case *ssa.Field:
+			if !a.o.IsIOResult(v.X.Type()) {
+				return nil
+			}
+			cond = v.X
+			continue
+		case *ssa.Alloc: // a local the result was stored in (a method with a pointer receiver)
+			if st := onlyStore(v); st != nil {
+				cond = st.Val
+				continue
+			}
+		}
+		if addr, ok := persist.IsLoad(cond); ok {
+			cond = addr
+			continue
+		}
+		return nil
+	}
+	return nil
+}
+
+// deref returns the element type of a pointer type, or t.
+func deref(t types.Type) types.Type {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
+}
+
+// onlyStore returns the single store into a local cell, or nil.
+func onlyStore(cell *ssa.Alloc) *ssa.Store {
+	var out *ssa.Store
+	if cell.Referrers() == nil {
+		return nil
+	}
+	for _, r := range *cell.Referrers() {
+		if st, ok := r.(*ssa.Store); ok && st.Addr == cell {
+			if out != nil {
+				return nil
+			}
+			out = st
+		}
+	}
+	return out
 }
 
 func isErrorType(t types.Type) bool {
