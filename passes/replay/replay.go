@@ -5,7 +5,6 @@ import (
 	"go/types"
 	"sort"
 
-	"github.com/reentrycheck/reentrycheck/passes/budget"
 	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
@@ -574,58 +573,34 @@ func (a *analysis) findDispatch() {
 		return
 	}
 	visited := make([]bool, n)
-	order := reversePostorder(a.fn)
-	rpo := make([]int, n)
-	for i, b := range order {
-		rpo[b.Index] = i
-	}
-	// A worklist in reverse postorder, as in solve, with the same budget.
-	dirty := make([]bool, n)
-	for i := range order {
-		dirty[i] = true
-	}
-	work := budget.Transfers(n)
-	for again := true; again; {
-		again = false
-		for i, b := range order {
-			if !dirty[i] {
-				continue
-			}
-			dirty[i] = false
-			if work--; work < 0 {
-				a.tooLarge = true
-				return
-			}
-			var in map[string]vset
-			if b.Index == 0 {
-				in = map[string]vset{}
-			}
-			reached := b.Index == 0
-			for _, p := range b.Preds {
-				if !visited[p.Index] {
-					continue
-				}
-				out := a.edgeAllowed(p, b)
-				if !reached {
-					in = out
-					reached = true
-					continue
-				}
-				in = joinAllowed(in, out)
-			}
-			if !reached || (visited[b.Index] && equalAllowed(in, a.allowed[b.Index])) {
-				continue
-			}
-			a.allowed[b.Index] = in
-			visited[b.Index] = true
-			for _, s := range b.Succs {
-				j := rpo[s.Index]
-				dirty[j] = true
-				if j <= i {
-					again = true
-				}
-			}
+	ok := forwardFixpoint(a.fn, func(b *ssa.BasicBlock) bool {
+		var in map[string]vset
+		if b.Index == 0 {
+			in = map[string]vset{}
 		}
+		reached := b.Index == 0
+		for _, p := range b.Preds {
+			if !visited[p.Index] {
+				continue
+			}
+			out := a.edgeAllowed(p, b)
+			if !reached {
+				in = out
+				reached = true
+				continue
+			}
+			in = joinAllowed(in, out)
+		}
+		if !reached || (visited[b.Index] && equalAllowed(in, a.allowed[b.Index])) {
+			return false
+		}
+		a.allowed[b.Index] = in
+		visited[b.Index] = true
+		return true
+	})
+	if !ok {
+		a.tooLarge = true
+		return
 	}
 	for i := range a.allowed {
 		if a.allowed[i] == nil {

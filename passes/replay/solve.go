@@ -4,7 +4,6 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/reentrycheck/reentrycheck/passes/budget"
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
@@ -112,10 +111,6 @@ func (a *analysis) solve() {
 	nf := len(a.facts)
 	out := make([]*flow, n)
 	order := reversePostorder(a.fn)
-	rpo := make([]int, n) // block index -> position in order
-	for i, b := range order {
-		rpo[b.Index] = i
-	}
 	a.pendingAtCall = map[ssa.Instruction][]int{}
 
 	// inState computes the state at b's entry into dst: the merge of its
@@ -156,45 +151,25 @@ func (a *analysis) solve() {
 	}
 	scratch := newFlow(nf)
 
-	// A worklist in reverse postorder: a block is transferred again only
-	// when the output of a predecessor changed.
-	dirty := make([]bool, n)
-	for i := range order {
-		dirty[i] = true
-	}
-	work := budget.Transfers(n)
-	for again := true; again; {
-		again = false
-		for i, b := range order {
-			if !dirty[i] {
-				continue
-			}
-			dirty[i] = false
-			if work--; work < 0 {
-				a.tooLarge = true
-				return
-			}
-			if !inState(b, scratch) {
-				continue
-			}
-			a.transfer(b, scratch, nil)
-			if out[b.Index] != nil && scratch.equal(out[b.Index]) {
-				continue
-			}
-			// The new output replaces the old, whose storage becomes the
-			// next scratch state.
-			out[b.Index], scratch = scratch, out[b.Index]
-			if scratch == nil {
-				scratch = newFlow(nf)
-			}
-			for _, s := range b.Succs {
-				j := rpo[s.Index]
-				dirty[j] = true
-				if j <= i {
-					again = true // a back edge: another pass
-				}
-			}
+	ok := forwardFixpoint(a.fn, func(b *ssa.BasicBlock) bool {
+		if !inState(b, scratch) {
+			return false
 		}
+		a.transfer(b, scratch, nil)
+		if out[b.Index] != nil && scratch.equal(out[b.Index]) {
+			return false
+		}
+		// The new output replaces the old, whose storage becomes the next
+		// scratch state.
+		out[b.Index], scratch = scratch, out[b.Index]
+		if scratch == nil {
+			scratch = newFlow(nf)
+		}
+		return true
+	})
+	if !ok {
+		a.tooLarge = true
+		return
 	}
 	// Record the transitions pending at each re-pollable call, then judge
 	// the yield points in source order, so that each fact is reported at the
