@@ -1,10 +1,12 @@
 package replay
 
 import (
+	"go/types"
 	"slices"
 	"sort"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
+	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
 	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 )
@@ -306,6 +308,12 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock) {
 		if f.state != "" { // a clobbering write of a state location (s.i++)
 			w := a.writeOf(f)
 			a.transition(st, f.state, w, b)
+			// The progress of a loop whose condition tests it (t.now++ in
+			// for t.now < t.target) is not replayed: re-entry resumes at the
+			// next iteration with it.
+			if a.advancesLoop(b, f.state) {
+				return
+			}
 			if canSelect(w, a.armSet(b, f.state)) && !a.masked(st, b) {
 				st.pending.add(id)
 			}
@@ -636,6 +644,56 @@ func (a *analysis) submitStyle(instr ssa.Instruction) bool {
 
 // targetRedrives reports whether an arm that the transition's value selects
 // makes the same re-pollable call (same callee, same receiver) as src.
+// sameArgs reports whether two calls pass the same arguments, as far as
+// re-entry can tell: the same constants, parameters or loads of the same
+// persistent location. A call with other arguments (another page, another
+// buffer) is another operation, not the same one driven again.
+func (a *analysis) sameArgs(x, y ssa.Instruction) bool {
+	cx, ok1 := x.(ssa.CallInstruction)
+	cy, ok2 := y.(ssa.CallInstruction)
+	if !ok1 || !ok2 || len(cx.Common().Args) != len(cy.Common().Args) {
+		return false
+	}
+	ax, ay := cx.Common().Args, cy.Common().Args
+	start := 0
+	if cx.Common().Signature().Recv() != nil && !cx.Common().IsInvoke() {
+		start = 1 // the receiver was compared by path
+	}
+	for i := start; i < len(ax); i++ {
+		if !a.sameValue(ax[i], ay[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *analysis) sameValue(x, y ssa.Value) bool {
+	if x == y {
+		return true
+	}
+	if cx, ok := x.(*ssa.Const); ok {
+		cy, ok := y.(*ssa.Const)
+		return ok && constKey(cx) == constKey(cy) && types.Identical(cx.Type(), cy.Type())
+	}
+	ax, okx := persist.IsLoad(x)
+	ay, oky := persist.IsLoad(y)
+	if okx && oky {
+		lx, ly := a.tr.Of(ax), a.tr.Of(ay)
+		return lx.Root.Persistent() && lx.Root == ly.Root && lx.Path == ly.Path && !lx.Collapsed
+	}
+	return false
+}
+
+// advancesLoop reports whether b lies in a loop whose condition tests loc.
+func (a *analysis) advancesLoop(b *ssa.BasicBlock, loc string) bool {
+	for _, l := range a.loopsOf[b.Index] {
+		if l.locs[loc] {
+			return true
+		}
+	}
+	return false
+}
+
 func (a *analysis) targetRedrives(t fact, src ssa.Instruction) bool {
 	w := a.writeOf(t)
 	var want effect.Effect
@@ -648,7 +706,8 @@ func (a *analysis) targetRedrives(t fact, src ssa.Instruction) bool {
 		return false
 	}
 	for _, f := range a.facts {
-		if f.kind != fCall || f.eff.Instr == src || f.eff.Callee != want.Callee || f.eff.Loc.Path != want.Loc.Path {
+		if f.kind != fCall || f.eff.Instr == src || f.eff.Callee != want.Callee || f.eff.Loc.Path != want.Loc.Path ||
+			!a.sameArgs(f.eff.Instr, src) {
 			continue
 		}
 		arm := a.armSet(f.block, t.state)

@@ -147,3 +147,50 @@ func (s *Writer) CalleeSets() (rt.IOResult[int], error) {
 	}
 	return rt.Done(0), nil
 }
+
+// The target arm calls the same method on the same receiver, but with
+// another argument: it is another operation, so the insert of s.row is
+// abandoned when re-entry dispatches to stNext.
+type Two struct {
+	state     int
+	table     *rt.Cursor
+	row, next int
+}
+
+func (s *Two) StepBuggy() (rt.IOResult[int], error) {
+	switch s.state {
+	case 0:
+		s.state = 1 // want `state s\.state is advanced before s\.table\.Insert`
+		r, err := s.table.Insert(s.row)
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+	case 1:
+		r, err := s.table.Insert(s.next)
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		s.state = 2
+	}
+	return rt.Done(0), nil
+}
+
+// The silent twin: the target arm drives the same insert of the same row,
+// so re-entry re-drives it there.
+func (s *Two) Step() (rt.IOResult[int], error) {
+	switch s.state {
+	case 0:
+		s.state = 1
+		r, err := s.table.Insert(s.row)
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+	case 1:
+		r, err := s.table.Insert(s.row)
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		s.state = 2
+	}
+	return rt.Done(0), nil
+}

@@ -581,3 +581,33 @@ func (m *Gens) StepBuggy() (rt.IOResult[int], error) {
 		}
 	}
 }
+
+// A ticking loop that may yield after advancing its progress: re-entry
+// resumes with the next tick, so the advance is not replayed.
+type Ticker struct {
+	now, target int
+	ticks       []int
+}
+
+func (t *Ticker) Run(yieldNow func() bool) (rt.IOResult[int], error) {
+	for t.now < t.target {
+		t.now++
+		if yieldNow() {
+			return rt.Yield[int](), nil
+		}
+	}
+	return rt.Done(t.now), nil
+}
+
+// The flagged twin: the tick is logged before the yield and the advance
+// comes after it, so re-entry runs the same tick again and logs it twice.
+func (t *Ticker) RunBuggy(yieldNow func() bool) (rt.IOResult[int], error) {
+	for t.now < t.target {
+		t.ticks = append(t.ticks, t.now) // want `appends to t\.ticks before the yield`
+		if yieldNow() {
+			return rt.Yield[int](), nil
+		}
+		t.now++
+	}
+	return rt.Done(t.now), nil
+}
