@@ -243,6 +243,19 @@ func (c *Classifier) Of(instr ssa.Instruction) []Effect {
 				return []Effect{{Kind: Read, Loc: loc, Instr: in}}
 			}
 		}
+	case *ssa.Lookup:
+		// A map entry read as data (v := s.m[k], v, ok := s.m[k]): a later
+		// delete or overwrite of the map's entries is a move-out.
+		if _, isMap := in.X.Type().Underlying().(*types.Map); isMap && !c.ForSummary {
+			m := c.Tracer.Of(in.X)
+			if !m.Root.Persistent() {
+				return nil
+			}
+			loc := m.Elem()
+			if c.lookupUsedAsData(in, loc.Path) {
+				return []Effect{{Kind: Read, Loc: loc, Instr: in}}
+			}
+		}
 	}
 	return nil
 }
@@ -297,6 +310,24 @@ func (c *Classifier) usedAsData(v ssa.Value, path string) bool {
 			}
 		}
 		return true
+	}
+	return false
+}
+
+// lookupUsedAsData reports whether the value a map lookup yields (the
+// first result of a comma-ok lookup) is used as data.
+func (c *Classifier) lookupUsedAsData(l *ssa.Lookup, path string) bool {
+	if !l.CommaOk {
+		return c.usedAsData(l, path)
+	}
+	refs := l.Referrers()
+	if refs == nil {
+		return false
+	}
+	for _, r := range *refs {
+		if ex, ok := r.(*ssa.Extract); ok && ex.Index == 0 && c.usedAsData(ex, path) {
+			return true
+		}
 	}
 	return false
 }
