@@ -100,9 +100,9 @@ func LockAtYield[T any](setup func(io rt.IO, store *memio.Store) (func() (rt.IOR
 // ErrFault is the failure FaultyIO injects.
 var ErrFault = errors.New("qtest: injected I/O failure")
 
-// FaultyIO wraps a backend so that every write, sync and truncate on its
-// files completes with ErrFault (through the completion, so callbacks run
-// with the error), while reads succeed.
+// FaultyIO wraps a backend so that every read, write, sync and truncate on
+// its files completes with ErrFault (through the completion, so callbacks
+// run with the error).
 type FaultyIO struct{ rt.IO }
 
 // Open opens path on the wrapped backend, with failing writes.
@@ -115,6 +115,11 @@ func (f FaultyIO) Open(path string, flag rt.OpenFlag) (rt.File, error) {
 }
 
 type faultyFile struct{ rt.File }
+
+func (faultyFile) ReadAt(c *rt.Completion, _ int64) (*rt.Completion, error) {
+	c.Error(ErrFault)
+	return c, nil
+}
 
 func (faultyFile) WriteAt(_ []byte, _ int64, c *rt.Completion) (*rt.Completion, error) {
 	c.Error(ErrFault)
@@ -137,8 +142,8 @@ func (faultyFile) Truncate(_ int64, c *rt.Completion) (*rt.Completion, error) {
 }
 
 // FailedIO is the bespoke check for C12 (reentrytest injects no faults):
-// it runs op to its end with rt.Block on a backend whose writes, syncs and
-// truncates fail, then asks claims whether the operation's state publishes
+// it runs op to its end with rt.Block on a backend whose I/O fails, then
+// asks claims whether the operation's state publishes
 // a success anyway. Detected when it does.
 func FailedIO[T any](setup func(io rt.IO, store *memio.Store) (func() (rt.IOResult[T], error), func() string, error)) Result {
 	base := memio.New()
