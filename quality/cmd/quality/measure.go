@@ -44,6 +44,11 @@ type Verdict struct {
 	Findings []Finding
 }
 
+// contains reports whether f lies in the function's declaration.
+func (v Verdict) contains(f Finding) bool {
+	return v.Label.File == f.File && v.Label.Start <= f.Line && f.Line <= v.Label.End
+}
+
 // Flagged reports whether any finding fell in the function.
 func (v Verdict) Flagged() bool { return len(v.Findings) > 0 }
 
@@ -94,32 +99,17 @@ func Measure(ls []Label, fs []Finding) Measurement {
 		vs[i].Label = l
 	}
 	for _, f := range fs {
-		hit := false
 		for i := range vs {
-			l := vs[i].Label
-			if l.File == f.File && l.Start <= f.Line && f.Line <= l.End {
+			if vs[i].contains(f) {
 				vs[i].Findings = append(vs[i].Findings, f)
-				hit = true
 			}
-		}
-		if !hit {
-			if _, known := RuleClass[f.Rule]; known || f.Rule != "" {
-				// every finding outside a labelled function is listed
-			}
-		}
-		if !hit {
-			// collected below
-			_ = f
 		}
 	}
 	var m Measurement
 	for _, f := range fs {
 		in := false
 		for _, v := range vs {
-			if v.Label.File == f.File && v.Label.Start <= f.Line && f.Line <= v.Label.End {
-				in = true
-				break
-			}
+			in = in || v.contains(f)
 		}
 		if !in {
 			m.Unattributed = append(m.Unattributed, f)

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/reentrycheck/reentrycheck/quality/corpus/engine"
@@ -166,7 +165,7 @@ func writeback(build func(f rt.File, clean map[int]bool) op[bool]) func() qtest.
 				clean := map[int]bool{}
 				return build(f, clean), func() string {
 					if clean[1] {
-						return fmt.Sprint("page 1 marked clean")
+						return "page 1 marked clean"
 					}
 					return ""
 				}, nil
