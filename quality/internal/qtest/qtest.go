@@ -209,6 +209,13 @@ func Run(t *testing.T, cases []Case) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if missing, err := YieldComments("."); err != nil {
+		t.Fatal(err)
+	} else {
+		for _, m := range missing {
+			t.Errorf("yield point without a Re-entrancy (or Bug) comment: %s", m)
+		}
+	}
 	byName := map[string]labels.Label{}
 	for _, l := range ls {
 		if _, dup := byName[l.Func]; dup {
