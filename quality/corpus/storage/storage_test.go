@@ -130,6 +130,64 @@ func TestLabels(t *testing.T) {
 			w := &CheckedWriteback{File: f, ID: 1, Data: make([]byte, engine.PageSize), Clean: clean}
 			return w.Run
 		})},
+		{Func: "Split.Run", Check: onDB(strict, func(f rt.File, p *engine.Pager) (op[int64], func() any) {
+			out, _ := p.File.Size()
+			s := &Split{Pager: p, Out: &engine.Appender{File: f, Tail: out}}
+			return s.Run, func() any { return s.upper }
+		})},
+		{Func: "scanMachine.Step", Check: onDB(strict, func(_ rt.File, p *engine.Pager) (op[uint64], func() any) {
+			m := &scanMachine{Cur: cursor(p), Limit: 20}
+			return rt.NewMachine[uint64](m).Step, func() any { return m.Sum }
+		})},
+		{Func: "sumMachine.Step", Check: onDB(strict, func(_ rt.File, p *engine.Pager) (op[uint64], func() any) {
+			m := &sumMachine{Cur: cursor(p)}
+			return rt.NewMachine[uint64](m).Step, func() any { return m.Sum }
+		})},
+		{Func: "Relocate.Run", Check: onDB(strict, func(f rt.File, p *engine.Pager) (op[uint64], func() any) {
+			r := &Relocate{Cur: cursor(p), Out: &engine.Appender{File: f, Tail: 1000}}
+			return r.Run, func() any { return r.Moved }
+		})},
+		{Func: "walker.advance", Check: onDB(strict, func(f rt.File, _ *engine.Pager) (op[uint64], func() any) {
+			w := walker{Next: 1, End: 3}
+			return func() (rt.IOResult[uint64], error) { return w.advance(f) }, nil
+		})},
+		{Func: "Vacuum.Run", Check: onDB(strict, func(f rt.File, _ *engine.Pager) (op[uint64], func() any) {
+			v := &Vacuum{File: f, Walk: chainWalk{Next: 1, End: 3}}
+			return v.Run, func() any { return v.Walk.Sum }
+		})},
+		{Func: "Reclaim.Run", Check: onDB(strict, func(f rt.File, _ *engine.Pager) (op[int], func() any) {
+			c := &Reclaim{File: f, Walk: &chainWalk{Next: 1, End: 3}}
+			return c.Run, func() any { return c.Freed }
+		})},
+		{Func: "Checksum.Run", Check: onDB(strict, func(f rt.File, _ *engine.Pager) (op[uint64], func() any) {
+			c := &Checksum{File: f, Walk: &chainWalk{Next: 1, End: 3}}
+			return c.Run, func() any { return c.Sum }
+		})},
+		{Func: "Slotted.Run", Check: onDB(strict, func(_ rt.File, p *engine.Pager) (op[int], func() any) {
+			s := &Slotted{Cur: cursor(p), Index: map[int]uint64{}, Limit: 12}
+			return s.Run, func() any { return s.Index }
+		})},
+		{Func: "Loader.Run", Check: qtest.Both(
+			onDB(strict, func(f rt.File, _ *engine.Pager) (op[bool], func() any) {
+				l := &Loader{File: f, Cache: map[int][]byte{}}
+				return l.Run, func() any { return l.Cache }
+			}),
+			func() qtest.Result {
+				return qtest.FailedIO(func(io rt.IO, store *memio.Store) (func() (rt.IOResult[bool], error), func() string, error) {
+					engine.Fill(store, "db", pages, 10)
+					f, err := io.Open("db", rt.OpenReadWrite)
+					if err != nil {
+						return nil, nil, err
+					}
+					l := &Loader{File: f, Cache: map[int][]byte{}}
+					return l.Run, func() string {
+						if _, ok := l.Cache[2]; ok {
+							return "page 2 is in the cache"
+						}
+						return ""
+					}, nil
+				})
+			})},
 	})
 }
 
