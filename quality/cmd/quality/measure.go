@@ -86,9 +86,22 @@ type Measurement struct {
 	Recall       float64
 	Precision    float64
 	Classes      []ClassRow
+	TruePosList  []Verdict `json:"-"` // buggy, flagged
 	FalseNeg     []Verdict // buggy, not flagged
 	FalsePosList []Verdict // correct, flagged
 	Unattributed []Finding // findings outside every labelled function
+}
+
+// flaggedElsewhere lists the buggy functions that were flagged, but by no
+// rule of their own class.
+func (m Measurement) flaggedElsewhere() []Verdict {
+	var out []Verdict
+	for _, v := range m.TruePosList {
+		if !v.FlaggedBy(v.Label.Class) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // Measure attributes findings to labels (same file, line within the
@@ -134,6 +147,7 @@ func Measure(ls []Label, fs []Finding) Measurement {
 			r.Buggy++
 			if v.Flagged() {
 				m.TruePos++
+				m.TruePosList = append(m.TruePosList, v)
 				r.Flagged++
 				if v.FlaggedBy(v.Label.Class) {
 					r.RightRule++
@@ -204,6 +218,14 @@ func (m Measurement) Print(w io.Writer) {
 	fmt.Fprintf(w, "\nfalse negatives (%d):\n", len(m.FalseNeg))
 	for _, v := range m.FalseNeg {
 		fmt.Fprintf(w, "  %s [bug %s] %s\n", short(v.Label), v.Label.Class, v.Label.Note)
+	}
+	other := m.flaggedElsewhere()
+	fmt.Fprintf(w, "\nbugs flagged, but not by their class's rule (%d):\n", len(other))
+	for _, v := range other {
+		fmt.Fprintf(w, "  %s [bug %s] %s\n", short(v.Label), v.Label.Class, v.Label.Note)
+		for _, f := range v.Findings {
+			fmt.Fprintf(w, "      line %d [%s] %s\n", f.Line, f.Rule, f.Message)
+		}
 	}
 	fmt.Fprintf(w, "\nfalse positives (%d):\n", len(m.FalsePosList))
 	for _, v := range m.FalsePosList {
