@@ -130,6 +130,13 @@ func TestLabels(t *testing.T) {
 			w := &CheckedWriteback{File: f, ID: 1, Data: make([]byte, engine.PageSize), Clean: clean}
 			return w.Run
 		})},
+		{Func: "Prefetcher.Fetch", Check: onDB(strict, func(f rt.File, _ *engine.Pager) (op[uint64], func() any) {
+			pf := NewPrefetcher(f)
+			return func() (rt.IOResult[uint64], error) {
+				r, err := pf.Fetch(3)
+				return rt.Map(r, func(b []byte) uint64 { return engine.Rec(b, 0) }), err
+			}, func() any { return len(pf.Pages) }
+		})},
 		{Func: "Split.Run", Check: onDB(strict, func(f rt.File, p *engine.Pager) (op[int64], func() any) {
 			out, _ := p.File.Size()
 			s := &Split{Pager: p, Out: &engine.Appender{File: f, Tail: out}}
