@@ -115,17 +115,12 @@ type FallSegment struct {
 	Hdr   []byte
 	Body  []byte
 	state hdrState
-	begun bool
 }
 
 // Run writes the segment.
 //
-// quality: ok C3 the state is written and falls through into the arm that makes the call
+// quality: ok C3 the state is written after the header's Done and falls through into the arm that makes the next call
 func (s *FallSegment) Run() (rt.IOResult[int64], error) {
-	if !s.begun {
-		s.begun = true
-		s.state = hdrWrite
-	}
 	switch s.state {
 	case hdrWrite:
 		r, err := s.App.Append(s.Hdr)
