@@ -6,7 +6,7 @@
 //
 // Usage, from the module root:
 //
-//	go run ./quality/cmd/quality [-json] [packages]
+//	go run ./quality/cmd/quality [-json | -md] [packages]
 //
 // The packages default to ./quality/corpus/.... The command reports; it
 // exits 0 whatever the figures are (non-zero only when it cannot run).
@@ -26,6 +26,7 @@ import (
 
 func main() {
 	asJSON := flag.Bool("json", false, "print the measurement as JSON")
+	asMD := flag.Bool("md", false, "print the per-class table as Markdown (for docs/quality.md)")
 	flag.Parse()
 	pats := flag.Args()
 	if len(pats) == 0 {
@@ -44,6 +45,10 @@ func main() {
 			fmt.Fprintln(os.Stderr, "quality:", err)
 			os.Exit(2)
 		}
+		return
+	}
+	if *asMD {
+		m.Markdown(os.Stdout)
 		return
 	}
 	m.Print(os.Stdout)

@@ -249,3 +249,15 @@ func short(l Label) string {
 	}
 	return p + "." + l.Func
 }
+
+// Markdown writes the per-class table and the overall line as Markdown.
+func (m Measurement) Markdown(w io.Writer) {
+	fmt.Fprintln(w, "| class | buggy | correct | flagged | right rule | missed | FP (rule) | correct flagged | recall | precision |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	for _, r := range m.Classes {
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %d | %d | %d | %d | %.2f | %.2f |\n",
+			r.Class, r.Buggy, r.Correct, r.Flagged, r.RightRule, r.Missed, r.FalsePos, r.CorrectFl, r.Recall, r.Precision)
+	}
+	fmt.Fprintf(w, "\n**Overall: recall %.2f (%d of %d bugs flagged, %d missed), precision %.2f (%d of %d correct functions flagged).**\n",
+		m.Recall, m.TruePos, m.Buggy, m.Buggy-m.TruePos, m.Precision, m.FalsePos, m.Correct)
+}

@@ -132,4 +132,10 @@ func TestMeasure(t *testing.T) {
 	} {
 		require.True(t, strings.Contains(out.String(), want), "missing %q in:\n%s", want, out.String())
 	}
+
+	out.Reset()
+	m.Markdown(&out)
+	require.Contains(t, out.String(), "| C1 | 1 | 2 | 1 | 1 | 0 | 0 | 1 | 1.00 | 1.00 |")
+	require.Contains(t, out.String(), "| C3 | 1 | 0 | 0 | 0 | 1 | 0 | 0 | 0.00 | 1.00 |")
+	require.Contains(t, out.String(), "**Overall: recall 0.50 (1 of 2 bugs flagged, 1 missed), precision 0.50 (1 of 2 correct functions flagged).**")
 }
