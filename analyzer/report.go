@@ -148,11 +148,19 @@ func (r *reporter) flush() error {
 func (r *reporter) droppedResults(fn *ssa.Function, o oracle) {
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
-			call, ok := instr.(*ssa.Call)
-			if !ok {
+			var common *ssa.CallCommon
+
+			switch in := instr.(type) {
+			case *ssa.Call:
+				common = &in.Call
+			case *ssa.Defer: // a deferred or go'd call's results go nowhere
+				common = &in.Call
+			case *ssa.Go:
+				common = &in.Call
+			default:
 				continue
 			}
-			sig := call.Call.Signature()
+			sig := common.Signature()
 			if sig == nil {
 				continue
 			}
@@ -160,17 +168,17 @@ func (r *reporter) droppedResults(fn *ssa.Function, o oracle) {
 			if len(idx) == 0 {
 				continue
 			}
-			if fn := callee.Object(&call.Call); fn != nil && o.dirs.IsDone(fn) {
+			if fn := callee.Object(common); fn != nil && o.dirs.IsDone(fn) {
 				continue
 			}
-			if !resultDropped(call, idx) {
+			if call, ok := instr.(*ssa.Call); ok && !resultDropped(call, idx) {
 				continue
 			}
 			name := "the call"
-			if fn := callee.Object(&call.Call); fn != nil {
+			if fn := callee.Object(common); fn != nil {
 				name = fn.Name()
 			}
-			r.finding(&rules.Finding{Rule: rules.DroppedResult, Pos: call.Pos(), Call: call, CallName: name, Discarded: true})
+			r.finding(&rules.Finding{Rule: rules.DroppedResult, Pos: instr.Pos(), Call: instr, CallName: name, Discarded: true})
 		}
 	}
 }

@@ -70,7 +70,10 @@ func checkCallback(parent, cb *ssa.Function, bindings []ssa.Value, o Oracle) []F
 			errParam = i
 		}
 	}
-	if errParam < 0 || used(cb.Params[errParam]) {
+	if errParam < 0 {
+		return nil
+	}
+	if testsError(cb, cb.Params[errParam]) || observesError(parent, outer, cb, bindings, cb.Params[errParam]) {
 		return nil
 	}
 	var out []Finding
@@ -124,14 +127,72 @@ func outlives(fn *ssa.Function, tr *persist.Tracer, binding ssa.Value, depth int
 	return true
 }
 
-// used reports whether a parameter is read at all.
-func used(p *ssa.Parameter) bool {
-	refs := p.Referrers()
+// testsError reports whether the callback examines its error: tests it
+// (err != nil, a switch on it) or hands it to a function that can
+// (errors.Is(err, ...), assert.NoError(t, err), s.fail(err)). Then it
+// handles the failure itself, whatever it does on both outcomes (a fan-in
+// counter moves on failure too). Only storing or returning the error, or
+// appending it somewhere, leaves every write unconditional: success is
+// published on failure.
+func testsError(cb *ssa.Function, err *ssa.Parameter) bool {
+	for _, b := range cb.Blocks {
+		if ifi, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If); ok && mentions(ifi.Cond, err, 0) {
+			return true
+		}
+	}
+	refs := err.Referrers()
 	if refs == nil {
 		return false
 	}
-	for _, u := range *refs {
-		if _, ok := u.(*ssa.DebugRef); !ok {
+	for _, r := range *refs {
+		call, ok := r.(ssa.CallInstruction)
+		if !ok {
+			continue
+		}
+		if _, builtin := call.Common().Value.(*ssa.Builtin); !builtin {
+			return true
+		}
+	}
+	return false
+}
+
+// observesError reports whether the callback stores its error into a local
+// of the creating function (`seen = err`): the creator examines it there.
+func observesError(parent *ssa.Function, outer *persist.Tracer, cb *ssa.Function, bindings []ssa.Value, err *ssa.Parameter) bool {
+	refs := err.Referrers()
+	if refs == nil {
+		return false
+	}
+	for _, r := range *refs {
+		st, ok := r.(*ssa.Store)
+		if !ok || st.Val != err {
+			continue
+		}
+		fv, ok := st.Addr.(*ssa.FreeVar)
+		if !ok {
+			continue
+		}
+		for i, v := range cb.FreeVars {
+			if v == fv && i < len(bindings) && !outlives(parent, outer, bindings[i], 0) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mentions reports whether v is computed from err.
+func mentions(v ssa.Value, err *ssa.Parameter, depth int) bool {
+	if v == err {
+		return true
+	}
+	instr, ok := v.(ssa.Instruction)
+	if !ok || depth > 4 {
+		return false
+	}
+	var ops [8]*ssa.Value
+	for _, op := range instr.Operands(ops[:0]) {
+		if op != nil && *op != nil && mentions(*op, err, depth+1) {
 			return true
 		}
 	}

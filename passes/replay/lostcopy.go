@@ -31,7 +31,7 @@ func (a *analysis) findLostCopies() {
 				continue // an interface value is not a copy of a struct
 			}
 			for _, arg := range args {
-				cell, ok := arg.(*ssa.Alloc)
+				cell, ok := copyCell(arg)
 				if !ok {
 					continue
 				}
@@ -71,6 +71,17 @@ func (a *analysis) copySource(cell *ssa.Alloc) (persist.Loc, bool) {
 				return l, true
 			}
 		}
+		// A map element: a map value cannot be addressed, so the copy is
+		// the only way to step it, and the write-back is due on every exit.
+		val := st.Val
+		if ex, ok := val.(*ssa.Extract); ok && ex.Index == 0 {
+			val = ex.Tuple
+		}
+		if lk, ok := val.(*ssa.Lookup); ok {
+			if m := a.tr.Of(lk.X); m.Root.Persistent() {
+				return m.Elem(), true
+			}
+		}
 	}
 	return persist.Loc{}, false
 }
@@ -95,13 +106,18 @@ func (a *analysis) restoredByDefer(path string) bool {
 // exitWithoutWriteBack searches forward from the call for a yield point or
 // an error exit reached before the copy is stored back to path.
 func (a *analysis) exitWithoutWriteBack(call *ssa.Call, cell *ssa.Alloc, path string) *ssa.Return {
-	writesBack := func(instr ssa.Instruction) bool {
-		st, ok := instr.(*ssa.Store)
-		if !ok || a.tr.Of(st.Addr).Path != path {
-			return false
-		}
-		addr, ok := persist.IsLoad(st.Val)
+	fromCell := func(v ssa.Value) bool {
+		addr, ok := persist.IsLoad(v)
 		return ok && addr == cell
+	}
+	writesBack := func(instr ssa.Instruction) bool {
+		switch in := instr.(type) {
+		case *ssa.Store:
+			return a.tr.Of(in.Addr).Path == path && fromCell(in.Val)
+		case *ssa.MapUpdate: // m[k] = copy, for a copy of a map element
+			return a.tr.Of(in.Map).Elem().Path == path && fromCell(in.Value)
+		}
+		return false
 	}
 	seen := map[*ssa.BasicBlock]bool{}
 	var walk func(b *ssa.BasicBlock, from int) *ssa.Return
@@ -128,6 +144,24 @@ func (a *analysis) exitWithoutWriteBack(call *ssa.Call, cell *ssa.Alloc, path st
 		return nil
 	}
 	return walk(call.Block(), a.indexIn(call)+1)
+}
+
+// copyCell returns the local cell an argument points into: the cell itself,
+// or a field or element of it (ws[i].step() on a copied array ws).
+func copyCell(v ssa.Value) (*ssa.Alloc, bool) {
+	for depth := 0; depth < 4; depth++ {
+		switch x := v.(type) {
+		case *ssa.Alloc:
+			return x, true
+		case *ssa.IndexAddr:
+			v = x.X
+		case *ssa.FieldAddr:
+			v = x.X
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
 }
 
 func localName(cell *ssa.Alloc) string {

@@ -11,6 +11,6 @@ var CallbackIgnoresError = &Rule{
 	Class:   "[C12](../../docs/bugs.md#c12-error-paths-and-completion-callbacks)",
 	Related: "the callback",
 	Message: func(f *Finding, c Context) string {
-		return fmt.Sprintf("completion callback %s but never reads its error: callbacks run on failure too, so this publishes a success that did not happen; check the error first", f.Effect.What())
+		return fmt.Sprintf("completion callback %s but never tests its error: callbacks run on failure too, so this publishes a success that did not happen; check the error first", f.Effect.What())
 	},
 }

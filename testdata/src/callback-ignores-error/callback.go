@@ -19,7 +19,7 @@ var initialized bool
 
 func (w *WAL) Buggy() *Completion {
 	return NewSync(func(n int, _ error) {
-		w.ready.Store(true) // want `completion callback calls w\.ready\.Store, which mutates w\.ready .*never reads its error`
+		w.ready.Store(true) // want `completion callback calls w\.ready\.Store, which mutates w\.ready .*never tests its error`
 		w.synced = n        // want `completion callback overwrites w\.synced`
 		initialized = true  // want `completion callback overwrites initialized`
 	})
@@ -72,5 +72,14 @@ func (w *WAL) Nested() *Completion {
 		NewSync(func(int, error) {
 			w.synced++ // want `completion callback increments w\.synced`
 		})
+	})
+}
+
+// Reading the error only to keep it is no check: success is published on
+// failure too.
+func (w *WAL) StoresBuggy() *Completion {
+	return NewSync(func(n int, err error) {
+		w.errs = append(w.errs, err) // want `completion callback appends to w\.errs but never tests its error`
+		w.synced = n                 // want `completion callback overwrites w\.synced`
 	})
 }

@@ -66,3 +66,19 @@ func (k *Keeper) Pass() (rt.IOResult[int], error) {
 }
 
 func forward(r rt.IOResult[int]) (rt.IOResult[int], error) { return rt.Forward[int](r, nil) }
+
+// A deferred call of a resumable function drops its result at every
+// return: its IO is never waited on.
+func (s *Op) CloseBuggy() (rt.IOResult[int], error) {
+	defer s.tree.Next() // want `the result of Next is discarded`
+	return rt.Done(s.root), nil
+}
+
+// The silent twin: the flush is driven (and propagated) before returning.
+func (s *Op) Close() (rt.IOResult[int], error) {
+	r, err := s.tree.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	return rt.Done(s.root), nil
+}

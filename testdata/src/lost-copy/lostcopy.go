@@ -81,3 +81,52 @@ func (s *Insert) ReadOnly() (rt.IOResult[int], error) {
 	fill := s.fill
 	return rt.Done(fill.page), nil
 }
+
+// A map element cannot be addressed: stepping it means copying it out, and
+// the copy must go back on every exit.
+type Sessions struct {
+	byID map[int]Fill
+	win  [4]Fill
+	i    int
+}
+
+func (s *Sessions) DrainBuggy(id int) (rt.IOResult[int], error) {
+	f := s.byID[id]
+	r, err := f.Step(id) // want `f is a copy of s\.byID\[\], and f\.Step makes its progress on the copy`
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	s.byID[id] = f
+	return rt.Done(r.Value()), nil
+}
+
+// The silent twin: the copy is stored back before the propagation check.
+func (s *Sessions) Drain(id int) (rt.IOResult[int], error) {
+	f := s.byID[id]
+	r, err := f.Step(id)
+	s.byID[id] = f
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	return rt.Done(r.Value()), nil
+}
+
+// An element of a copied array is as much a copy.
+func (s *Sessions) WindowBuggy() (rt.IOResult[int], error) {
+	ws := s.win
+	r, err := ws[s.i].Step(s.i) // want `ws is a copy of s\.win, and ws\[\]\.Step makes its progress on the copy`
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	s.win = ws
+	return rt.Done(r.Value()), nil
+}
+
+// The silent twin: the element is stepped in place.
+func (s *Sessions) Window() (rt.IOResult[int], error) {
+	r, err := s.win[s.i].Step(s.i)
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	return rt.Done(r.Value()), nil
+}
