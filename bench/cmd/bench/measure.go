@@ -44,7 +44,7 @@ type Result struct {
 	RSS      int64         // peak RSS in KB of the largest process of the run (getrusage)
 	Findings int           // diagnostic lines (file:line:col: ...) in the output
 	Internal int           // "internal error" reports in the output
-	Note     string        // the first line that is not a finding, when the run failed
+	Note     string        // the first output line that is not a finding (an error, a warning)
 }
 
 // Limits bound every run: wall time, and peak RSS of any one process
@@ -208,20 +208,18 @@ func (r *Result) classify(path string) error {
 	if err := sc.Err(); err != nil {
 		return err
 	}
-	if r.Status != "" {
-		return nil // killed
+	r.Note = other
+	if len(r.Note) > 200 {
+		r.Note = r.Note[:200] + "..."
 	}
 	switch {
+	case r.Status != "": // killed
 	case r.Code == 0:
 		r.Status = OK
 	case r.Code == 3, r.Code == 1 && r.Findings > 0 && other == "":
 		r.Status = Findings
 	default:
 		r.Status = Failed
-		r.Note = other
-		if len(r.Note) > 200 {
-			r.Note = r.Note[:200] + "..."
-		}
 	}
 	return nil
 }

@@ -95,7 +95,14 @@ func (b *bencher) brief(r Result) string {
 	if !r.Status.Finished() {
 		return r.Describe(b.limits)
 	}
-	return fmt.Sprintf("%.2fs %dMB %d findings", r.Wall.Seconds(), r.RSS>>10, r.Findings)
+	s := fmt.Sprintf("%.2fs %dMB %d findings", r.Wall.Seconds(), r.RSS>>10, r.Findings)
+	if r.Internal > 0 {
+		s += fmt.Sprintf(" %d INTERNAL ERRORS", r.Internal)
+	}
+	if r.Note != "" {
+		s += fmt.Sprintf(" [%s]", r.Note)
+	}
+	return s
 }
 
 // median of the finished runs' wall times and peak RSS; ok is false when a
@@ -165,7 +172,7 @@ func (b *bencher) summarize(o Outcome) Summary {
 	}
 	s.Rounds = strings.Join(rounds, " ")
 	s.Findings, s.Internal = "—", "—"
-	if n := len(o.Subj); n > 0 {
+	if n := len(o.Subj); n > 0 && o.Subj[n-1].Status.Finished() {
 		last := o.Subj[n-1]
 		s.Findings = fmt.Sprint(last.Findings)
 		s.Internal = fmt.Sprint(last.Internal)
