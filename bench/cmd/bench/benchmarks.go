@@ -45,6 +45,7 @@ func (b *bencher) module(name string) (string, error) {
 		return "", fmt.Errorf("%s is not in the module cache and cannot be downloaded (go mod download: %v %s)", modver, err, m.Error)
 	}
 	dir := filepath.Join(b.work, "src", name)
+	removeAll(dir) // left by an earlier run in the same -work directory
 	if err := os.CopyFS(dir, os.DirFS(m.Dir)); err != nil {
 		return "", fmt.Errorf("copying %s: %w", modver, err)
 	}
@@ -132,6 +133,7 @@ func (b *bencher) vetCache(name, dir string) (func() ([]string, func(), error), 
 	return func() ([]string, func(), error) {
 		n++
 		run := fmt.Sprintf("%s.run%d", seed, n)
+		removeAll(run)
 		if err := os.CopyFS(run, os.DirFS(seed)); err != nil {
 			return nil, nil, fmt.Errorf("copying the seed build cache: %w", err)
 		}

@@ -90,8 +90,8 @@ func main() {
 		pkgFlags[p.name] = v
 	}
 	flag.StringVar(&b.stress, "stress-ioresult", "go/types.Type,go/ast.Node", "-ioresult entries of the stress run")
-	work := flag.String("work", "", "work directory (default: a new temporary directory, removed at the end)")
-	keep := flag.Bool("keep", false, "keep the work directory (outputs of every run are in its out/)")
+	work := flag.String("work", "", "work directory, kept at the end (default: a new temporary directory, removed at the end)")
+	keep := flag.Bool("keep", false, "keep the temporary work directory (outputs of every run are in its out/)")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: bench [flags] all | %s ...\n", strings.Join(benchmarks, " "))
 		flag.PrintDefaults()
@@ -127,7 +127,7 @@ func main() {
 	for _, t := range b.tables {
 		fmt.Println(t)
 	}
-	if *keep {
+	if *keep || *work != "" {
 		b.logf("work directory kept: %s", b.work)
 	} else {
 		removeAll(b.work)

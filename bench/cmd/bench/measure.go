@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -84,7 +83,7 @@ func Measure(r Run, l Limits) (Result, error) {
 	cmd.Dir = r.Dir
 	cmd.Env = append(os.Environ(), r.Env...)
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	startInGroup(cmd)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return Result{}, fmt.Errorf("starting %s: %w", r.Args[0], err)
@@ -96,13 +95,8 @@ func Measure(r Run, l Limits) (Result, error) {
 	waitErr := cmd.Wait()
 	wall := time.Since(start)
 	close(done)
-	// The leader is gone; kill what it may have left behind in its group.
-	_ = syscall.Kill(-pgid, syscall.SIGKILL)
 
-	res := Result{Wall: wall, Code: cmd.ProcessState.ExitCode()}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		res.RSS = ru.Maxrss
-	}
+	res := Result{Wall: wall, Code: cmd.ProcessState.ExitCode(), RSS: peakRSS(cmd.ProcessState)}
 	var exit *exec.ExitError
 	if waitErr != nil && !errors.As(waitErr, &exit) {
 		return Result{}, waitErr
@@ -140,14 +134,15 @@ func watch(pgid int, l Limits, start time.Time, done <-chan struct{}, killed cha
 		}
 		if why != "" {
 			killed <- why
-			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			killGroup(pgid)
 			return
 		}
 	}
 }
 
 // groupMaxRSS is the largest resident set, in KB, of the processes of
-// process group pgid (from /proc/PID/stat).
+// process group pgid (from /proc/PID/stat; 0 without /proc, so the memory
+// cap needs Linux).
 func groupMaxRSS(pgid int) int64 {
 	procs, _ := filepath.Glob("/proc/[0-9]*/stat")
 	page := int64(os.Getpagesize()) >> 10
