@@ -84,19 +84,33 @@ func (b *bencher) table(t string) {
 	b.logf("\n%s", t)
 }
 
-// standalone: reentrycheck ./... against ssaonly ./..., tests included.
-func (b *bencher) standalone(name string) error {
-	dir, err := b.module(name)
-	if err != nil {
-		return err
+// againstSSAOnly compares reentrycheck, with flags, to ssaonly over the
+// patterns of module name (std: the standard library, from the repository).
+func (b *bencher) againstSSAOnly(name string, flags ...string) (Outcome, error) {
+	dir, title := b.repo, "the standard library:"
+	if name != "std" {
+		var err error
+		if dir, err = b.module(name); err != nil {
+			return Outcome{}, err
+		}
+		title = modules[name]
 	}
 	pkgs := b.patterns(name)
-	o, err := b.compare(Pair{
-		Title: fmt.Sprintf("%s %s", modules[name], strings.Join(pkgs, " ")),
+	title += " " + strings.Join(pkgs, " ")
+	if len(flags) > 0 {
+		title += ", " + strings.Join(flags, " ")
+	}
+	return b.compare(Pair{
+		Title: title,
 		Dir:   dir,
 		Base:  b.side("ssaonly", pkgs...),
-		Subj:  b.side("reentrycheck", pkgs...),
+		Subj:  b.side("reentrycheck", append(flags, pkgs...)...),
 	})
+}
+
+// standalone: reentrycheck ./... against ssaonly ./..., tests included.
+func (b *bencher) standalone(name string) error {
+	o, err := b.againstSSAOnly(name)
 	if err != nil {
 		return err
 	}
@@ -188,17 +202,7 @@ func (b *bencher) vet() error {
 
 // stressRun: x/tools with broad ioresult types, against ssaonly.
 func (b *bencher) stressRun() error {
-	dir, err := b.module("xtools")
-	if err != nil {
-		return err
-	}
-	pkgs := b.patterns("xtools")
-	o, err := b.compare(Pair{
-		Title: fmt.Sprintf("%s %s, -ioresult=%s", modules["xtools"], strings.Join(pkgs, " "), b.stress),
-		Dir:   dir,
-		Base:  b.side("ssaonly", pkgs...),
-		Subj:  b.side("reentrycheck", append([]string{"-ioresult=" + b.stress}, pkgs...)...),
-	})
+	o, err := b.againstSSAOnly("xtools", "-ioresult="+b.stress)
 	if err != nil {
 		return err
 	}
@@ -208,29 +212,13 @@ func (b *bencher) stressRun() error {
 
 // finish: gVisor's tcpip and std, against ssaonly.
 func (b *bencher) finish() error {
-	var outs []Outcome
-	dir, err := b.module("gvisor")
+	o, err := b.againstSSAOnly("gvisor", "-ioresult=gvisor.dev/gvisor/pkg/tcpip.Error")
 	if err != nil {
 		return err
 	}
-	pkgs := b.patterns("gvisor")
-	o, err := b.compare(Pair{
-		Title: fmt.Sprintf("%s %s, -ioresult=gvisor.dev/gvisor/pkg/tcpip.Error", modules["gvisor"], strings.Join(pkgs, " ")),
-		Dir:   dir,
-		Base:  b.side("ssaonly", pkgs...),
-		Subj:  b.side("reentrycheck", append([]string{"-ioresult=gvisor.dev/gvisor/pkg/tcpip.Error"}, pkgs...)...),
-	})
-	if err != nil {
-		return err
-	}
-	outs = append(outs, o)
-	if std := b.patterns("std"); len(std) > 0 {
-		o, err := b.compare(Pair{
-			Title: "the standard library: " + strings.Join(std, " "),
-			Dir:   b.repo,
-			Base:  b.side("ssaonly", std...),
-			Subj:  b.side("reentrycheck", std...),
-		})
+	outs := []Outcome{o}
+	if len(b.patterns("std")) > 0 {
+		o, err := b.againstSSAOnly("std")
 		if err != nil {
 			return err
 		}
