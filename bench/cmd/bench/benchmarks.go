@@ -46,7 +46,9 @@ func (b *bencher) module(name string) (string, error) {
 	}
 	dir := filepath.Join(b.work, "src", name)
 	removeAll(dir) // left by an earlier run in the same -work directory
-	if err := os.CopyFS(dir, os.DirFS(m.Dir)); err != nil {
+	err = os.CopyFS(dir, os.DirFS(m.Dir))
+	checkpoint()
+	if err != nil {
 		return "", fmt.Errorf("copying %s: %w", modver, err)
 	}
 	// Downloads what the patterns need and compiles their export data and
@@ -148,7 +150,9 @@ func (b *bencher) vetCache(name, dir string) (func() ([]string, func(), error), 
 		n++
 		run := fmt.Sprintf("%s.run%d", seed, n)
 		removeAll(run)
-		if err := os.CopyFS(run, os.DirFS(seed)); err != nil {
+		err := os.CopyFS(run, os.DirFS(seed))
+		checkpoint()
+		if err != nil {
 			return nil, nil, fmt.Errorf("copying the seed build cache: %w", err)
 		}
 		return []string{"GOCACHE=" + run}, func() { removeAll(run) }, nil
@@ -239,6 +243,7 @@ func (b *bencher) scaling() error {
 		for _, n := range b.sizes {
 			dir := filepath.Join(b.work, "src", fmt.Sprintf("probe-%s-%d", shape, n))
 			info, err := probe.Write(dir, shape, n)
+			checkpoint()
 			if err != nil {
 				return err
 			}

@@ -37,10 +37,14 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -114,9 +118,16 @@ func main() {
 		flag.Usage()
 		os.Exit(1)
 	}
+	keepWork := *keep || *work != ""
 	if err := b.setup(*work); err != nil {
 		fatal(err)
 	}
+	cleanup = func() {
+		if !keepWork {
+			removeAll(b.work)
+		}
+	}
+	onSignal()
 	for _, name := range which {
 		if err := b.run(name); err != nil {
 			fatal(fmt.Errorf("%s: %w", name, err))
@@ -127,16 +138,57 @@ func main() {
 	for _, t := range b.tables {
 		fmt.Println(t)
 	}
-	if *keep || *work != "" {
+	if keepWork {
 		b.logf("work directory kept: %s", b.work)
-	} else {
-		removeAll(b.work)
+	}
+	cleanup()
+}
+
+// cleanup removes the temporary work directory; set once it exists.
+var cleanup = func() {}
+
+// interrupted is set when a signal starts the exit; see checkpoint.
+var interrupted atomic.Bool
+
+// checkpoint stops the main goroutine once an interrupt is being handled,
+// so that it writes nothing into the work directory being removed: it is
+// called after every child process and every copy.
+func checkpoint() {
+	if interrupted.Load() {
+		select {} // the signal handler exits the process
 	}
 }
 
+// exiting makes the first of fatal and the signal handler the one that
+// exits; the other waits for it.
+var exiting sync.Once
+
 func fatal(err error) {
-	fmt.Fprintln(os.Stderr, "bench:", err)
-	os.Exit(1)
+	exiting.Do(func() {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		cleanup()
+		os.Exit(1)
+	})
+}
+
+// onSignal makes an interrupt kill the run in progress (it is in its own
+// process group, so the terminal's interrupt does not reach it) and clean
+// up before exiting.
+func onSignal() {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sigs
+		exiting.Do(func() {
+			interrupted.Store(true)
+			if pgid := running.Load(); pgid != 0 {
+				killGroup(int(pgid))
+			}
+			fmt.Fprintln(os.Stderr, "bench:", s)
+			cleanup()
+			os.Exit(130)
+		})
+	}()
 }
 
 // selected expands the benchmark names given on the command line.
@@ -300,6 +352,7 @@ func (b *bencher) goCmd(dir string, env []string, args ...string) error {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
+	checkpoint()
 	if err != nil {
 		return fmt.Errorf("go %s (in %s): %v\n%s", strings.Join(args, " "), dir, err, tail(out, 30))
 	}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -67,6 +68,9 @@ func (r Result) Describe(l Limits) string {
 	return string(r.Status)
 }
 
+// running is the process group of the run in progress, 0 between runs.
+var running atomic.Int64
+
 // Measure runs r in its own process group and waits for it, killing the
 // whole group at the timeout or when one of its processes exceeds the
 // memory cap. Wall time is measured here; peak RSS comes from the kernel's
@@ -89,12 +93,15 @@ func Measure(r Run, l Limits) (Result, error) {
 		return Result{}, fmt.Errorf("starting %s: %w", r.Args[0], err)
 	}
 	pgid := cmd.Process.Pid
+	running.Store(int64(pgid))
+	defer running.Store(0)
 	done := make(chan struct{})
 	killed := make(chan Status, 1)
 	go watch(pgid, l, start, done, killed)
 	waitErr := cmd.Wait()
 	wall := time.Since(start)
 	close(done)
+	checkpoint()
 
 	res := Result{Wall: wall, Code: cmd.ProcessState.ExitCode(), RSS: peakRSS(cmd.ProcessState)}
 	var exit *exec.ExitError
