@@ -176,8 +176,12 @@ func groupMaxRSS(pgid int) int64 {
 	return max
 }
 
-// findingLine matches a diagnostic: file:line:col: message.
-var findingLine = regexp.MustCompile(`^[^\s#][^:]*:\d+:\d+: `)
+// findingLine matches a diagnostic, file:line:col: message; relatedLine
+// the related information go vet prints after it, file:line:col: \tmessage.
+var (
+	findingLine = regexp.MustCompile(`^[^\s#][^:]*:\d+:\d+: [^\t]`)
+	relatedLine = regexp.MustCompile(`^[^\s#][^:]*:\d+:\d+: \t`)
+)
 
 // classify reads the output of a run that was not killed and sets Status,
 // Findings, Internal and Note. Exit 0 is OK, exit 3 is Findings (the
@@ -200,7 +204,7 @@ func (r *Result) classify(path string) error {
 		switch {
 		case findingLine.MatchString(line):
 			r.Findings++
-		case line == "", line[0] == ' ', line[0] == '\t', strings.HasPrefix(line, "# "):
+		case line == "", line[0] == ' ', line[0] == '\t', strings.HasPrefix(line, "# "), relatedLine.MatchString(line):
 		default:
 			if other == "" {
 				other = line

@@ -29,7 +29,7 @@ func TestMeasureClassifiesTheOutput(t *testing.T) {
 	require.Equal(t, 1, r.Findings)
 
 	// go vet: exit 1, package headers and findings only.
-	r = measureShell(t, "echo '# example.com/p'; echo 'p/a.go:1:2: bad'; echo 'p/b.go:5:6: worse'; exit 1", l)
+	r = measureShell(t, "echo '# example.com/p'; echo 'p/a.go:1:2: bad'; printf 'p/a.go:3:4: \\tthe yield\\n'; echo 'p/b.go:5:6: worse'; exit 1", l)
 	require.Equal(t, Findings, r.Status)
 	require.Equal(t, 2, r.Findings)
 
