@@ -52,17 +52,18 @@ const repoModule = "github.com/reentrycheck/reentrycheck"
 
 // bencher holds the settings and the shared state of one invocation.
 type bencher struct {
-	rounds int
-	limits Limits
-	sizes  []int
-	pkgs   map[string]string // module name → package patterns
-	stress string            // -ioresult entries of the stress run
-	repo   string
-	work   string
-	bin    map[string]string // tool name → binary
-	mods   map[string]string // module name → prepared copy
-	seq    int
-	tables []string // the result tables so far, printed again at the end
+	rounds   int
+	limits   Limits
+	sizes    []int
+	pkgs     map[string]string // module name → package patterns
+	stress   string            // -ioresult entries of the stress run
+	stdTests bool              // the finish run analyses std's tests too
+	repo     string
+	work     string
+	bin      map[string]string // tool name → binary
+	mods     map[string]string // module name → prepared copy
+	seq      int
+	tables   []string // the result tables so far, printed again at the end
 }
 
 // modules are the inputs of the real-code benchmarks.
@@ -93,6 +94,7 @@ func main() {
 		flag.StringVar(v, p.flag, envString(p.env, p.def), p.what+" (env "+p.env+")")
 		pkgFlags[p.name] = v
 	}
+	flag.BoolVar(&b.stdTests, "std-tests", os.Getenv("STD_TESTS") == "1", "the finish run analyses the standard library's tests too (env STD_TESTS=1)")
 	flag.StringVar(&b.stress, "stress-ioresult", "go/types.Type,go/ast.Node", "-ioresult entries of the stress run")
 	work := flag.String("work", "", "work directory, kept at the end (default: a new temporary directory, removed at the end)")
 	keep := flag.Bool("keep", false, "keep the temporary work directory (outputs of every run are in its out/)")
