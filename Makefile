@@ -33,7 +33,8 @@ lint:
 # come from the environment or the make command line: ROUNDS (default 5),
 # TIMEOUT (per run, seconds, default 600), MAXRSS (MB per process, default
 # 12000, 0 for none), SIZES (scaling probe, default 1000,...,16000),
-# PROBE_32K=1, and XTOOLS_PKGS, PEBBLE_PKGS, TCPIP_PKGS, STD_PKGS (patterns).
+# PROBE_32K=1, STD_TESTS=1, and XTOOLS_PKGS, PEBBLE_PKGS, TCPIP_PKGS, STD_PKGS
+# (package patterns, for smoke runs on a subset).
 BENCH = $(GO) run ./bench/cmd/bench
 BENCHMARKS = xtools pebble vet scaling stress finish
 .PHONY: $(addprefix bench-,$(BENCHMARKS))
