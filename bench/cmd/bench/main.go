@@ -19,14 +19,14 @@
 //   - scaling: a generated resumable method of 1k to 16k statements
 //     (bench/probe), bug-dense and a correct state machine, against
 //     ssaonly on the same module, both with -test=false.
-//   - stress: x/tools with -ioresult=go/types.Type,go/ast.Node, so that
-//     nearly every function is resumable, against ssaonly.
+//   - stress: x/tools with -ioresult=go/types.Type,go/ast.Node, so that a
+//     large share of its functions is resumable, against ssaonly.
 //   - finish: gvisor.dev/gvisor/pkg/tcpip/... with
-//     -ioresult=gvisor.dev/gvisor/pkg/tcpip.Error, and std, against
-//     ssaonly: does every package finish?
+//     -ioresult=gvisor.dev/gvisor/pkg/tcpip.Error, and std (without its
+//     tests unless -std-tests), against ssaonly: does every package finish?
 //
 // The modules are copied from the module cache into a work directory
-// (removed at the end unless -keep), their dependencies are downloaded
+// (a temporary one is removed at the end unless -keep), their dependencies are downloaded
 // through the module proxy, and the build cache is warmed before any run,
 // so no round pays for either.
 package main
