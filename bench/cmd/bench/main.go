@@ -25,10 +25,10 @@
 //     -ioresult=gvisor.dev/gvisor/pkg/tcpip.Error, and std (without its
 //     tests unless -std-tests), against ssaonly: does every package finish?
 //
-// The modules are copied from the module cache into a work directory
-// (a temporary one is removed at the end unless -keep), their dependencies are downloaded
-// through the module proxy, and the build cache is warmed before any run,
-// so no round pays for either.
+// The modules are copied from the module cache into a work directory (a
+// temporary one is removed at the end unless -keep), their dependencies
+// are downloaded through the module proxy, and the build cache is warmed
+// before any run, so no round pays for either.
 package main
 
 import (
