@@ -28,10 +28,22 @@ lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
-# What reentrycheck costs on golang.org/x/tools, as a ratio to an SSA-only
-# analyzer (docs/benchmarks.md). ROUNDS=N alternating rounds, default 5.
+# What reentrycheck costs, as ratios to a baseline measured in the same run
+# (docs/benchmarks.md): `make bench` runs them all, bench-NAME one. Settings
+# come from the environment or the make command line: ROUNDS (default 5),
+# TIMEOUT (per run, seconds, default 600), MAXRSS (MB per process, default
+# 12000, 0 for none), SIZES (scaling probe, default 1000,...,16000),
+# PROBE_32K=1, STD_TESTS=1, and XTOOLS_PKGS, PEBBLE_PKGS, TCPIP_PKGS, STD_PKGS
+# (package patterns, for smoke runs on a subset).
+BENCH = $(GO) run ./bench/cmd/bench
+BENCHMARKS = xtools pebble vet scaling stress finish
+.PHONY: $(addprefix bench-,$(BENCHMARKS))
+
 bench:
-	bash bench/xtools.sh $(ROUNDS)
+	$(BENCH) all
+
+$(addprefix bench-,$(BENCHMARKS)): bench-%:
+	$(BENCH) $*
 
 # Install the reentrycheck command into $(go env GOBIN) (or GOPATH/bin).
 install:

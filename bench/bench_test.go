@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"os/exec"
 	"runtime"
 	"sync"
 	"testing"
@@ -51,18 +50,13 @@ func TestBothAnalyzersRunOnTheRuntimePackages(t *testing.T) {
 	}
 }
 
-func TestXtoolsScriptParses(t *testing.T) {
-	out, err := exec.Command("bash", "-n", "xtools.sh").CombinedOutput()
-	require.NoError(t, err, "%s", out)
-}
-
 // BenchmarkReentrycheckVsSSAOnly runs, in every iteration, the SSA-only
 // baseline and then reentrycheck over the runtime packages (loaded once), so
 // both halves see the same machine load. It reports each half's time and
 // allocated bytes per iteration and their ratios; the target is at most
 // 1.10x. These packages are small and all relevant, so the reporting
 // analysis runs on everything: this is the worst case per line, not the
-// typical one (bench/xtools.sh measures a large module).
+// typical one (bench/cmd/bench measures large modules).
 func BenchmarkReentrycheckVsSSAOnly(b *testing.B) {
 	pkgs, err := runtimePkgs()
 	require.NoError(b, err)

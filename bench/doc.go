@@ -1,16 +1,22 @@
 // Package bench measures what reentrycheck costs, always as a ratio to a
-// baseline measured in the same run: an analyzer that only builds SSA with
-// x/tools' buildssa ([SSAOnly]). The standing target is at most 1.10x that
-// baseline in time and in memory on a large module, facts included.
+// baseline measured in the same run, in time and in peak memory. The
+// baselines are an analyzer that only builds SSA with x/tools' buildssa
+// ([SSAOnly]) and, under go vet, x/tools' nilness pass.
 //
-// Three tools share the baseline:
+// The tools:
 //
-//   - xtools.sh runs both standalone checkers over golang.org/x/tools in
-//     alternating rounds and prints medians and ratios (`make bench`);
-//   - cmd/ssaonly is the baseline as a standalone checker;
+//   - cmd/bench is the benchmark driver (`make bench`, `make bench-NAME`):
+//     standalone runs over golang.org/x/tools and pebble, go vet runs, the
+//     scaling probe, the stress run and the "finishes" run, each against
+//     its baseline in alternating rounds, with a per-run timeout;
+//   - cmd/ssaonly is the SSA-only baseline as a standalone checker and
+//     cmd/nilness the nilness pass as a go vet tool;
+//   - probe generates the scaling probe (cmd/genprobe on the command line)
+//     and its tests pin reentrycheck's findings on it;
 //   - cmd/prof runs either analyzer in-process with CPU and heap profiles.
 //
 // The package's Go benchmarks run both analyzers on this repository's
 // runtime packages and report the ratio with b.ReportMetric.
-// See docs/benchmarks.md for the figures.
+// See docs/benchmarks.md for what each benchmark measures, the targets and
+// the figures.
 package bench

@@ -1,6 +1,6 @@
 // Command ssaonly is the benchmark baseline as a standalone checker: it loads
 // packages like reentrycheck does, builds SSA for all of them and reports
-// nothing. bench/xtools.sh compares reentrycheck against it.
+// nothing. bench/cmd/bench compares reentrycheck against it.
 package main
 
 import (
