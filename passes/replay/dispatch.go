@@ -258,6 +258,9 @@ type test struct {
 	onTrue      vset
 	onFalse     vset
 	constrained bool // the sets carry information (not just "tests the location")
+	// key is the key a test of a map entry looks up (m[k]): the entry is a
+	// keyed state location, written by inserts and deletes of the same key.
+	key ssa.Value
 }
 
 // tests analyses the condition of an If.
@@ -296,6 +299,25 @@ func tests(tr *persist.Tracer, cond ssa.Value) []test {
 				if _, ok := x.(*ssa.Const); ok {
 					x, y = y, x
 				}
+				if c, ok := y.(*ssa.Const); ok && c.IsNil() {
+					// s.m[k] == nil: a keyed state location.
+					if lk, ok := x.(*ssa.Lookup); ok && !lk.CommaOk {
+						if m := tr.Of(lk.X); m.Root.Persistent() {
+							if _, isMap := lk.X.Type().Underlying().(*types.Map); isMap {
+								eq, ne := newSet(false, "nil"), newSet(true, "nil")
+								if v.Op == token.NEQ {
+									eq, ne = ne, eq
+								}
+								t := test{path: m.Elem().Path, onTrue: eq, onFalse: ne, constrained: true, key: lk.Index}
+								if negate {
+									t.onTrue, t.onFalse = t.onFalse, t.onTrue
+								}
+								out = append(out, t)
+								return
+							}
+						}
+					}
+				}
 				if c, ok := y.(*ssa.Const); ok {
 					if path, ok := loadPath(tr, x); ok {
 						k := constKey(c)
@@ -311,6 +333,17 @@ func tests(tr *persist.Tracer, cond ssa.Value) []test {
 			walk(v.X, false, depth+1)
 			walk(v.Y, false, depth+1)
 		case *ssa.Extract:
+			// _, ok := s.m[k]; if ok: the entry is present (non-nil) or not.
+			if lk, ok := v.Tuple.(*ssa.Lookup); ok && lk.CommaOk && v.Index == 1 {
+				if m := tr.Of(lk.X); m.Root.Persistent() {
+					t := test{path: m.Elem().Path, onTrue: newSet(true, "nil"), onFalse: newSet(false, "nil"), constrained: true, key: lk.Index}
+					if negate {
+						t.onTrue, t.onFalse = t.onFalse, t.onTrue
+					}
+					out = append(out, t)
+					return
+				}
+			}
 			if ta, ok := v.Tuple.(*ssa.TypeAssert); ok && v.Index == 1 && ta.CommaOk {
 				if path, ok := loadPath(tr, ta.X); ok {
 					k := "type:" + types.TypeString(ta.AssertedType, nil)

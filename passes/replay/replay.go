@@ -112,6 +112,7 @@ type analysis struct {
 	m             *masks                                 // fact sets precomputed for the dataflow
 	tooLarge      bool                                   // the dataflow ran out of its work budget
 	judged        bitset                                 // facts reported at a yield already, or never reported
+	stateKeys     map[string][]ssa.Value                 // keyed state locations (map entries): the keys their tests look up
 	recordCalls   bool                                   // the transfer records pendingAtCall (after the fixpoint)
 	idempotent    bool                                   // the function is declared idempotent: its writes are not mutations
 	helperSets    map[ssa.Instruction][]effect.MappedSet // transitions made by helpers
@@ -121,6 +122,37 @@ type analysis struct {
 
 type yieldInfo struct {
 	sources map[ssa.Instruction]bool // calls whose IO this return may propagate
+}
+
+// isState reports whether an effect writes a state location: a tested
+// location, and for a map entry, one written with a key that was tested.
+func (a *analysis) isState(e effect.Effect) bool {
+	if !a.state[e.Loc.Path] {
+		return false
+	}
+	if _, keyed := a.stateKeys[e.Loc.Path]; !keyed {
+		return true
+	}
+	switch in := e.Instr.(type) {
+	case *ssa.MapUpdate:
+		return a.sameKey(e.Loc.Path, in.Key)
+	case *ssa.Call:
+		if b, ok := in.Call.Value.(*ssa.Builtin); ok && b.Name() == "delete" && len(in.Call.Args) == 2 {
+			return a.sameKey(e.Loc.Path, in.Call.Args[1])
+		}
+	}
+	return false
+}
+
+// sameKey reports whether key is one of the keys the tests of the map
+// entry at path look up (the same value, constant, parameter or load).
+func (a *analysis) sameKey(path string, key ssa.Value) bool {
+	for _, k := range a.stateKeys[path] {
+		if a.sameValue(k, key) {
+			return true
+		}
+	}
+	return false
 }
 
 // tooLargeFinding replaces the function's findings when its analysis ran
@@ -531,6 +563,7 @@ func edgeDominates(from, to, b *ssa.BasicBlock) bool {
 
 func (a *analysis) findDispatch() {
 	a.ifTests = map[*ssa.If][]test{}
+	a.stateKeys = map[string][]ssa.Value{}
 	tested := map[string]bool{}
 	for _, b := range a.fn.Blocks {
 		if ifi, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If); ok {
@@ -539,6 +572,9 @@ func (a *analysis) findDispatch() {
 				a.ifTests[ifi] = ts
 				for _, t := range ts {
 					tested[t.path] = true
+					if t.key != nil {
+						a.stateKeys[t.path] = append(a.stateKeys[t.path], t.key)
+					}
 				}
 			}
 		}
@@ -550,6 +586,10 @@ func (a *analysis) findDispatch() {
 			switch in := instr.(type) {
 			case *ssa.Store:
 				if l := a.tr.Of(in.Addr); l.Root.Persistent() && tested[l.Path] {
+					a.state[l.Path] = true
+				}
+			case *ssa.MapUpdate:
+				if l := a.tr.Of(in.Map).Elem(); l.Root.Persistent() && tested[l.Path] && a.sameKey(l.Path, in.Key) {
 					a.state[l.Path] = true
 				}
 			case *ssa.Call:
@@ -792,7 +832,7 @@ func (a *analysis) collectFacts() {
 			}
 			all = append(all, pending{instr, effs})
 			for _, e := range effs {
-				if (e.Kind == effect.Blind || e.Kind == effect.Reset) && !a.state[e.Loc.Path] {
+				if (e.Kind == effect.Blind || e.Kind == effect.Reset) && !a.isState(e) {
 					a.blindLocs[e.Loc.Path] = true
 				}
 			}
@@ -822,7 +862,7 @@ func (a *analysis) collectFacts() {
 				switch {
 				case e.Defer:
 					add(fDeferred, "")
-				case a.state[e.Loc.Path] && e.Kind == effect.Clobber:
+				case a.isState(e) && e.Kind == effect.Clobber:
 					add(fMutation, e.Loc.Path)
 					add(fTransition, e.Loc.Path)
 				default:
@@ -830,7 +870,7 @@ func (a *analysis) collectFacts() {
 				}
 			case effect.Blind, effect.Reset, effect.Restore:
 				switch {
-				case a.state[e.Loc.Path]:
+				case a.isState(e):
 					add(fTransition, e.Loc.Path)
 				case e.Defer && e.Kind == effect.Restore:
 					add(fDeferRestore, "")

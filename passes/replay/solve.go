@@ -293,9 +293,18 @@ func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
 	}
 }
 
+// storeVal returns the value a write stores: a store's value, a map
+// insert's value, or nil for a delete (the entry becomes absent).
 func storeVal(instr ssa.Instruction) ssa.Value {
-	if s, ok := instr.(*ssa.Store); ok {
-		return s.Val
+	switch in := instr.(type) {
+	case *ssa.Store:
+		return in.Val
+	case *ssa.MapUpdate:
+		return in.Value
+	case *ssa.Call:
+		if b, ok := in.Call.Value.(*ssa.Builtin); ok && b.Name() == "delete" && len(in.Call.Args) == 2 {
+			return ssa.NewConst(nil, in.Call.Args[0].Type().Underlying().(*types.Map).Elem())
+		}
 	}
 	return nil
 }
@@ -677,6 +686,13 @@ func (a *analysis) sameValue(x, y ssa.Value) bool {
 	}
 	ax, okx := persist.IsLoad(x)
 	ay, oky := persist.IsLoad(y)
+	if okx && oky && ax == ay {
+		// Loads of one local that is stored once (a parameter a closure
+		// captures lives in such a cell).
+		if cell, ok := ax.(*ssa.Alloc); ok && onlyStore(cell) != nil {
+			return true
+		}
+	}
 	if okx && oky {
 		lx, ly := a.tr.Of(ax), a.tr.Of(ay)
 		return lx.Root.Persistent() && lx.Root == ly.Root && lx.Path == ly.Path && !lx.Collapsed

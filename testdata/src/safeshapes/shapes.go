@@ -135,3 +135,32 @@ func (l *LogReader) Frame() (rt.IOResult[int], error) {
 	l.frames++
 	return rt.Done(l.frames), nil
 }
+
+// The in-flight gate kept in a map: the entry a comma-ok lookup tests is a
+// keyed state location, and inserting the completion under the same key
+// commits the submission and the count (re-entry takes the other arm).
+type Gate struct {
+	f       *rt.File
+	loading map[int64]*rt.Completion
+	misses  int
+	buf     []byte
+}
+
+func (p *Gate) Read(id int64) (rt.IOResult[int], error) {
+	c, ok := p.loading[id]
+	if !ok {
+		var err error
+		c, err = p.f.ReadAt(p.buf, id)
+		_ = func() int64 { return id } // captured: id lives in a cell
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		p.loading[id] = c
+		p.misses++
+	}
+	if !c.Finished() {
+		return rt.Wait[int](c), nil
+	}
+	delete(p.loading, id)
+	return rt.Done(len(p.buf)), nil
+}

@@ -611,3 +611,28 @@ func (t *Ticker) RunBuggy(yieldNow func() bool) (rt.IOResult[int], error) {
 	}
 	return rt.Done(t.now), nil
 }
+
+// The gate of an in-flight read, with the completion recorded under
+// another key than the one tested: re-entry does not find it and submits
+// again.
+type BadGate struct {
+	f       *rt.File
+	loading map[int64]*rt.Completion
+	buf     []byte
+}
+
+func (p *BadGate) Read(id int64) (rt.IOResult[int], error) {
+	c, ok := p.loading[id]
+	if !ok {
+		var err error
+		c, err = p.f.ReadAt(p.buf, id) // want `submits I/O`
+		if err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		p.loading[id+1] = c // want `inserts into p\.loading before the yield`
+	}
+	if !c.Finished() {
+		return rt.Wait[int](c), nil
+	}
+	return rt.Done(len(p.buf)), nil
+}
