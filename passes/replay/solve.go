@@ -453,7 +453,7 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 	// source order, and a fact is reported at the first yield it reaches.
 	st.pending.eachAndNot(a.judged, func(id int) {
 		f := a.facts[id]
-		p := &rules.Pending{Kind: pendingKind[f.kind], Effect: f.eff}
+		p := &rules.Pending{Kind: pendingKind[f.kind], Effect: f.eff, Idempotent: f.eff.Idempotent}
 		switch f.kind {
 		case fLock:
 			p.Released = slices.Contains(unlocked, f.eff.Loc.Path)

@@ -18,7 +18,7 @@ var LocalProgress = &Rule{
 	Class:   "[C4](../../docs/bugs.md#c4-progress-kept-in-locals-or-per-call-objects)",
 	Related: "the yield point that re-enters",
 	Judge: func(p *Pending) (bool, ssa.Instruction) {
-		return p.Kind == LoopedCall && p.Forwarded && !p.Restored && !p.Continued && !p.Masked, nil
+		return p.Kind == LoopedCall && !p.Idempotent && p.Forwarded && !p.Restored && !p.Continued && !p.Masked, nil
 	},
 	Message: func(f *Finding, c Context) string {
 		y := c.Where(f.Yield)

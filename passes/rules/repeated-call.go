@@ -16,7 +16,7 @@ var RepeatedCall = &Rule{
 	Class:   "[C2](../../docs/bugs.md#c2-several-yield-points-in-one-state)",
 	Related: "the yield point that re-enters",
 	Judge: func(p *Pending) (bool, ssa.Instruction) {
-		return p.Kind == Call && !p.Forwarded && !p.Restored && !p.Continued && !p.Masked, nil
+		return p.Kind == Call && !p.Idempotent && !p.Forwarded && !p.Restored && !p.Continued && !p.Masked, nil
 	},
 	Message: func(f *Finding, c Context) string {
 		return fmt.Sprintf("%s, which already returned Done, runs again when the yield at %s re-enters: give it a state of its own (advance the state after its Done) or mark the callee //reentrycheck:idempotent", f.Effect.What(), c.Where(f.Yield))

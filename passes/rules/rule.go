@@ -79,6 +79,9 @@ type Pending struct {
 	Continued bool
 	// Forwarded: the fact is a call whose IO this yield forwards.
 	Forwarded bool
+	// Idempotent: the fact is a call of an idempotent function: running it
+	// again repeats nothing (skipping it still abandons its result).
+	Idempotent bool
 	// Released: a deferred unlock at this return releases the lock.
 	Released bool
 	// Restored: a deferred restore at this return puts the location back.

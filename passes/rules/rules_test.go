@@ -74,6 +74,8 @@ func TestJudgements(t *testing.T) {
 	}
 	assert.Equal(t, "repeated-call", judge(Pending{Kind: Call}))
 	assert.Empty(t, judge(Pending{Kind: Call, Forwarded: true}), "re-polling the forwarded call is not a repetition")
+	assert.Empty(t, judge(Pending{Kind: Call, Idempotent: true}), "calling an idempotent function again repeats nothing")
+	assert.Empty(t, judge(Pending{Kind: LoopedCall, Forwarded: true, Idempotent: true}))
 	assert.Equal(t, "local-progress", judge(Pending{Kind: LoopedCall, Forwarded: true}))
 	assert.Empty(t, judge(Pending{Kind: LoopedCall}), "reported at the call's own yield only")
 	assert.Equal(t, "held-across-yield", judge(Pending{Kind: Lock}))

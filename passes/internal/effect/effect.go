@@ -39,6 +39,9 @@ type Effect struct {
 	Instr  ssa.Instruction
 	Callee *types.Func // for calls: the callee, when known
 	Defer  bool        // the instruction is a defer: the effect happens at every return
+	// Idempotent marks a re-pollable call of an idempotent function: calling
+	// it again repeats nothing, but skipping it still abandons its result.
+	Idempotent bool
 }
 
 // Bits is a small set of parameter or free-variable indexes.
@@ -535,7 +538,8 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 	}
 	sig := call.Signature()
 	sums, callee := c.Oracle.Callees(c.Fn, call)
-	if callee != nil && c.Oracle.IsIdempotent(callee) {
+	idempotent := callee != nil && c.Oracle.IsIdempotent(callee)
+	if idempotent && (c.ForSummary || sig == nil || !c.Oracle.IsResumable(sig)) {
 		return nil
 	}
 	var nameMemo string
@@ -553,7 +557,7 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 		if r := receiver(call); r != nil {
 			recv = c.Tracer.Of(r)
 		}
-		return []Effect{{Kind: Repoll, Loc: recv, Verb: VerbCalls, Name: name(), Instr: instr, Callee: callee, Defer: deferred}}
+		return []Effect{{Kind: Repoll, Loc: recv, Verb: VerbCalls, Name: name(), Instr: instr, Callee: callee, Defer: deferred, Idempotent: idempotent}}
 	}
 	var out []Effect
 	if sig != nil && c.Oracle.ReturnsCompletion(sig) {

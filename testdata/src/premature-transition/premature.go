@@ -194,3 +194,20 @@ func (s *Two) Step() (rt.IOResult[int], error) {
 	}
 	return rt.Done(0), nil
 }
+
+// Calling an idempotent function again repeats nothing, but advancing the
+// state before it still abandons the result it was to deliver.
+func (s *Two) PeekBuggy() (rt.IOResult[int], error) {
+	switch s.state {
+	case 0:
+		s.state = 1 // want `state s\.state is advanced before s\.table\.Record`
+		r, err := s.table.Record()
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		s.row = r.Value()
+	case 1:
+		return rt.Done(s.row), nil
+	}
+	return rt.Done(0), nil
+}
