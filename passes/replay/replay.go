@@ -330,6 +330,46 @@ func deref(t types.Type) types.Type {
 	return t
 }
 
+// reachingStore returns the store into cell that a load of it reads when
+// that store is earlier in the load's own block (the `*t0 = x; rundefers;
+// return *t0` a return statement compiles to), or nil.
+func reachingStore(cell *ssa.Alloc, load *ssa.UnOp) *ssa.Store {
+	b := load.Block()
+	seenLoad := false
+	for i := len(b.Instrs) - 1; i >= 0; i-- {
+		in := b.Instrs[i]
+		if in == load {
+			seenLoad = true
+			continue
+		}
+		if !seenLoad {
+			continue
+		}
+		if st, ok := in.(*ssa.Store); ok && st.Addr == cell {
+			return st
+		}
+		switch in.(type) {
+		case *ssa.Call:
+			return nil // a call in between may write the cell
+		case *ssa.RunDefers:
+			if captured(cell) {
+				return nil // a deferred closure may rewrite the result
+			}
+		}
+	}
+	return nil
+}
+
+// captured reports whether a closure captures the cell.
+func captured(cell *ssa.Alloc) bool {
+	for _, r := range *cell.Referrers() {
+		if _, ok := r.(*ssa.MakeClosure); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // onlyStore returns the single store into a local cell, or nil.
 func onlyStore(cell *ssa.Alloc) *ssa.Store {
 	var out *ssa.Store
@@ -385,6 +425,12 @@ func (a *analysis) ioSources(v ssa.Value, into map[ssa.Instruction]bool, depth i
 	case *ssa.UnOp:
 		if v.Op == token.MUL {
 			if cell, ok := v.X.(*ssa.Alloc); ok && cell.Referrers() != nil {
+				// A result cell (named results, or any function with a
+				// defer): each return loads what its own path stored
+				// just before it, so only that store decides.
+				if st := reachingStore(cell, v); st != nil {
+					return a.ioSources(st.Val, into, depth+1, seen)
+				}
 				may := false
 				for _, r := range *cell.Referrers() {
 					if st, ok := r.(*ssa.Store); ok && st.Addr == cell {
@@ -474,6 +520,11 @@ func (a *analysis) nonNil(v ssa.Value, b *ssa.BasicBlock, depth int, seen map[ss
 	case *ssa.UnOp:
 		if _, ok := v.X.(*ssa.Global); ok && v.Op == token.MUL {
 			return true // a sentinel error variable
+		}
+		if cell, ok := v.X.(*ssa.Alloc); ok && v.Op == token.MUL {
+			if st := reachingStore(cell, v); st != nil {
+				return a.nonNil(st.Val, st.Block(), depth+1, seen)
+			}
 		}
 	case *ssa.Call:
 		if f := callee.Object(v.Common()); f != nil && f.Pkg() != nil {

@@ -57,3 +57,64 @@ func (s *Op) Local() (rt.IOResult[int], error) {
 	mu.Unlock()
 	return rt.Done(r.Value()), nil
 }
+
+// A deferred unlock makes every return go through the result cells: the
+// Done return is not a yield point, so the count after the call's Done is
+// not replayed.
+type Table struct {
+	mu   sync.Mutex
+	cur  *rt.Cursor
+	rows int
+}
+
+func (t *Table) Insert() (rt.IOResult[int], error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	r, err := t.cur.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	t.rows++
+	return rt.Done(t.rows), nil
+}
+
+// Named results, set on each path and returned bare: the Done path's
+// writes are not replayed by the propagating path's yield.
+func (t *Table) Named() (res rt.IOResult[int], err error) {
+	r, err := t.cur.Next()
+	if err != nil || r.IsIO() {
+		res, err = rt.Forward[int](r, err)
+		return
+	}
+	t.rows++
+	res = rt.Done(t.rows)
+	return
+}
+
+// With a defer every return goes through the result cells; each path is
+// judged by what it stored. The count on the Done path is replayed by no
+// yield; the count before the propagated call is.
+func (t *Table) Cached(hit bool) (rt.IOResult[int], error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if hit {
+		t.rows++
+		return rt.Done(t.rows), nil
+	}
+	r, err := t.cur.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	return rt.Done(r.Value()), nil
+}
+
+func (t *Table) CachedBuggy(hit bool) (rt.IOResult[int], error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.rows++ // want `increments t\.rows before the yield`
+	r, err := t.cur.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	return rt.Done(r.Value()), nil
+}
