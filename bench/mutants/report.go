@@ -1,0 +1,111 @@
+package mutants
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+)
+
+// Counts is one row of the table.
+type Counts struct {
+	Sites, Compiled, Confirmed, Unobservable, Flagged int
+}
+
+// Share is the flagged share of the confirmed mutants, in percent (100
+// when none was confirmed).
+func (c Counts) Share() float64 {
+	if c.Confirmed == 0 {
+		return 100
+	}
+	return 100 * float64(c.Flagged) / float64(c.Confirmed)
+}
+
+// Tally counts the results per operator, in the order of ops.
+func Tally(rep *Report, ops []Operator) (map[string]Counts, Counts) {
+	per := map[string]Counts{}
+	var total Counts
+	for _, r := range rep.Results {
+		c := per[r.Op]
+		add(&c, r)
+		per[r.Op] = c
+		add(&total, r)
+	}
+	return per, total
+}
+
+func add(c *Counts, r Result) {
+	c.Sites++
+	if r.Compiled {
+		c.Compiled++
+		if r.Confirmed {
+			c.Confirmed++
+			if r.Flagged {
+				c.Flagged++
+			}
+		} else {
+			c.Unobservable++
+		}
+	}
+}
+
+// Print writes the report as text: the table per operator, the findings on
+// the unmutated code, and the confirmed mutants the analyzer missed. It
+// returns whether the target is met: every confirmed mutant flagged at 95%
+// per operator, and no finding on the unmutated code.
+func Print(w io.Writer, rep *Report, cfg Config) bool {
+	per, total := Tally(rep, cfg.Operators)
+	var names []string
+	for _, t := range cfg.Targets {
+		names = append(names, t.Name)
+	}
+	fmt.Fprintf(w, "mutation test: targets %s, %d mutants, %s\n\n", strings.Join(names, ", "), len(rep.Results), rep.Elapsed.Round(1e9))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "operator\tsites\tcompiled\tconfirmed\tunobservable\tflagged\tshare\t")
+	met := true
+	row := func(name string, c Counts) {
+		share := "-"
+		if c.Confirmed > 0 {
+			share = fmt.Sprintf("%.0f%%", c.Share())
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t\n", name, c.Sites, c.Compiled, c.Confirmed, c.Unobservable, c.Flagged, share)
+	}
+	for _, op := range cfg.Operators {
+		c := per[op.Name]
+		if c.Share() < 95 {
+			met = false
+		}
+		row(op.Name, c)
+	}
+	row("total", total)
+	tw.Flush()
+
+	fmt.Fprintln(w, "\nfindings on the unmutated code:")
+	var targets []string
+	for t := range rep.Unmutated {
+		targets = append(targets, t)
+	}
+	sort.Strings(targets)
+	for _, t := range targets {
+		fds := rep.Unmutated[t]
+		fmt.Fprintf(w, "  %s: %d\n", t, len(fds))
+		for _, fd := range fds {
+			fmt.Fprintf(w, "    %s\n", fd)
+			met = false
+		}
+	}
+
+	fmt.Fprintln(w, "\nconfirmed mutants the analyzer did not flag:")
+	missed := 0
+	for _, r := range rep.Results {
+		if r.Confirmed && !r.Flagged {
+			missed++
+			fmt.Fprintf(w, "  %s %s:%d %s: %s\n      dynamic: %s\n", r.Op, r.File, r.Line, r.Func, r.Summary, r.Evidence)
+		}
+	}
+	if missed == 0 {
+		fmt.Fprintln(w, "  none")
+	}
+	return met
+}
