@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -129,8 +130,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if err != nil {
 			return nil, fmt.Errorf("target %s: %w", t.Name, err)
 		}
+		known := map[string]bool{} // findings of the unmutated code, without positions
 		for _, fd := range findings {
 			rep.Unmutated[t.Name] = append(rep.Unmutated[t.Name], fd.String())
+			known[fd.key()] = true
 		}
 		if rep.Unmutated[t.Name] == nil {
 			rep.Unmutated[t.Name] = []string{}
@@ -170,6 +173,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 						}
 						lo, hi := funcLines(m.Src, m.Func)
 						for _, fd := range fds {
+							if known[fd.key()] {
+								continue // on the unmutated code too: says nothing about the mutant
+							}
 							if filepath.Base(fd.file) == name && fd.line >= lo && fd.line <= hi {
 								if !res.Flagged {
 									res.Flagged, res.Flag = true, fd.String()
@@ -263,6 +269,14 @@ type finding struct {
 	line    int
 	message string
 }
+
+// key identifies a finding across mutants: its file and message, with
+// the positions in the message removed (a mutation shifts lines).
+func (f finding) key() string {
+	return filepath.Base(f.file) + ": " + posnRE.ReplaceAllString(f.message, "")
+}
+
+var posnRE = regexp.MustCompile(`[\w./-]+\.go:\d+(:\d+)?`)
 
 func (f finding) String() string {
 	return fmt.Sprintf("%s:%d: %s", filepath.Base(f.file), f.line, f.message)
