@@ -376,10 +376,13 @@ func (f *file) splitAssign(a *ast.AssignStmt, i int) (rest, pair string) {
 }
 
 // oneLine squeezes a statement's source onto one line for summaries.
-func oneLine(s string) string {
+func oneLine(s string) string { return clip(s, 70) }
+
+// clip squeezes s onto one line of at most n bytes.
+func clip(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 70 {
-		s = s[:67] + "..."
+	if len(s) > n {
+		s = s[:n-3] + "..."
 	}
 	return s
 }
@@ -399,6 +402,23 @@ func stmtDefining(list []ast.Stmt, i int, name string) int {
 		}
 	}
 	return -1
+}
+
+// deleteStmt removes s, with its line if it has one of its own.
+func (f *file) deleteStmt(s ast.Stmt) edit { return f.replaceStmt(s, "") }
+
+// replaceStmt replaces s with text; an empty text removes s's line too
+// when s is alone on it.
+func (f *file) replaceStmt(s ast.Stmt, text string) edit {
+	start, end := f.off(s.Pos()), f.off(s.End())
+	if text != "" {
+		return edit{start, end, text}
+	}
+	ls := lineStart(f.src, start)
+	if len(bytes.TrimSpace(f.src[ls:start])) == 0 && end < len(f.src) && f.src[end] == '\n' {
+		return edit{ls, end + 1, ""}
+	}
+	return edit{start, end, ""}
 }
 
 // lineStart returns the offset of the start of the line holding off, so
@@ -459,7 +479,7 @@ func findHoist(f *file) []site {
 					summary: fmt.Sprintf("moved %q above %q", oneLine(f.text(next)), oneLine(f.text(call))),
 					edits: []edit{
 						{at, at, f.text(next) + "\n"},
-						{f.off(next.Pos()), f.off(next.End()), ""},
+						f.deleteStmt(next),
 					},
 				})
 			}
@@ -507,7 +527,7 @@ func findEarly(f *file) []site {
 					summary: fmt.Sprintf("moved %q above %q", pair, oneLine(f.text(call))),
 					edits: []edit{
 						{at, at, pair + "\n"},
-						{f.off(a.Pos()), f.off(a.End()), rest},
+						f.replaceStmt(a, rest),
 					},
 				})
 				break
@@ -717,7 +737,7 @@ func findSecondCall(f *file) []site {
 					summary: fmt.Sprintf("dropped the transition to %s and ran its body in this state", f.text(a.Rhs[i])),
 					edits: []edit{
 						{f.off(a.Pos()), f.off(a.End()), rest},
-						{end, end, "\n" + string(body) + "\n"},
+						{end, end, "\n{\n" + strings.TrimSpace(string(body)) + "\n}\n"},
 					},
 				})
 			}

@@ -257,7 +257,7 @@ func firstLine(text string, pred func(string) bool) string {
 	for _, l := range strings.Split(text, "\n") {
 		l = strings.TrimSpace(l)
 		if l != "" && pred(l) {
-			return oneLine(l)
+			return clip(l, 160)
 		}
 	}
 	return ""
