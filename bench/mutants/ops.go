@@ -747,9 +747,10 @@ func findSecondCall(f *file) []site {
 	return out
 }
 
-// findCopyUpdate: an update through a field, a.f.M(...), a.f.x = v,
-// p := &a.f or l := a.f (an alias of a pointer field), becomes an update
-// of a local copy that is never written back.
+// findCopyUpdate: an update through a field, a.f.M(...) (as a statement or
+// as the right-hand side of an assignment), a.f.x = v, p := &a.f or
+// l := a.f (an alias of a pointer field), where a.f may also be a.f[i],
+// becomes an update of a local copy that is never written back.
 func findCopyUpdate(f *file) []site {
 	var out []site
 	const cp = "mutantCopy"
@@ -770,7 +771,24 @@ func findCopyUpdate(f *file) []site {
 					from = f.text(sel.X)
 					repl = fmt.Sprintf("{\n%s := %s\n%s.%s%s\n}", cp, from, cp, sel.Sel.Name, f.src[f.off(c.Lparen):f.off(c.End())])
 				case *ast.AssignStmt:
-					if len(x.Lhs) != 1 || len(x.Rhs) != 1 {
+					if len(x.Rhs) != 1 {
+						continue
+					}
+					if c, ok := x.Rhs[0].(*ast.CallExpr); ok {
+						// r, err := a.f.M(...): the call works on a copy.
+						sel, ok := c.Fun.(*ast.SelectorExpr)
+						if !ok || !isFieldOfIdent(sel.X) {
+							continue
+						}
+						from = f.text(sel.X)
+						var lhs []string
+						for _, l := range x.Lhs {
+							lhs = append(lhs, f.text(l))
+						}
+						repl = fmt.Sprintf("%s := %s\n%s %s %s.%s%s", cp, from, strings.Join(lhs, ", "), x.Tok, cp, sel.Sel.Name, f.src[f.off(c.Lparen):f.off(c.End())])
+						break
+					}
+					if len(x.Lhs) != 1 {
 						continue
 					}
 					if x.Tok == token.DEFINE {
@@ -824,8 +842,11 @@ func findCopyUpdate(f *file) []site {
 	return out
 }
 
-// isFieldOfIdent reports whether e is x.f with x an identifier.
+// isFieldOfIdent reports whether e is x.f or x.f[i] with x an identifier.
 func isFieldOfIdent(e ast.Expr) bool {
+	if ix, ok := e.(*ast.IndexExpr); ok {
+		e = ix.X
+	}
 	sel, ok := e.(*ast.SelectorExpr)
 	if !ok {
 		return false

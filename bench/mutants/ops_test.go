@@ -181,6 +181,10 @@ func (s *S) Resume() (rt.IOResult[int], error) {
 	cur := &s.cur
 	s.st.count(1)
 	s.st.n++
+	r, err := s.sub.Resume()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
 	return rt.Done(cur.n), nil
 }
 `, want: []string{
@@ -192,6 +196,10 @@ func (s *S) Resume() (rt.IOResult[int], error) {
 	cur := &mutantCopy
 	s.st.count(1)
 	s.st.n++
+	r, err := s.sub.Resume()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
 	return rt.Done(cur.n), nil
 }
 `,
@@ -205,6 +213,10 @@ func (s *S) Resume() (rt.IOResult[int], error) {
 		mutantCopy.count(1)
 	}
 	s.st.n++
+	r, err := s.sub.Resume()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
 	return rt.Done(cur.n), nil
 }
 `,
@@ -217,6 +229,25 @@ func (s *S) Resume() (rt.IOResult[int], error) {
 	{
 		mutantCopy := s.st
 		mutantCopy.n++
+	}
+	r, err := s.sub.Resume()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	return rt.Done(cur.n), nil
+}
+`,
+		`
+package p
+
+func (s *S) Resume() (rt.IOResult[int], error) {
+	cur := &s.cur
+	s.st.count(1)
+	s.st.n++
+	mutantCopy := s.sub
+	r, err := mutantCopy.Resume()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
 	}
 	return rt.Done(cur.n), nil
 }

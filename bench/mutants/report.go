@@ -11,6 +11,10 @@ import (
 // Counts is one row of the table.
 type Counts struct {
 	Sites, Compiled, Confirmed, Unobservable, Flagged int
+	// UnobservableFlagged counts the unobservable mutants the analyzer
+	// flags all the same (not false alarms: the mutation may well be a
+	// bug the harness cannot show).
+	UnobservableFlagged int
 }
 
 // Share is the flagged share of the confirmed mutants, in percent (100
@@ -46,6 +50,9 @@ func add(c *Counts, r Result) {
 			}
 		} else {
 			c.Unobservable++
+			if r.Flagged {
+				c.UnobservableFlagged++
+			}
 		}
 	}
 }
@@ -62,14 +69,14 @@ func Print(w io.Writer, rep *Report, cfg Config) bool {
 	}
 	fmt.Fprintf(w, "mutation test: targets %s, %d mutants, %s\n\n", strings.Join(names, ", "), len(rep.Results), rep.Elapsed.Round(1e9))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "operator\tsites\tcompiled\tconfirmed\tunobservable\tflagged\tshare\t")
+	fmt.Fprintln(tw, "operator\tsites\tcompiled\tunobservable\t(flagged)\tconfirmed\tflagged\tshare\t")
 	met := true
 	row := func(name string, c Counts) {
 		share := "-"
 		if c.Confirmed > 0 {
 			share = fmt.Sprintf("%.0f%%", c.Share())
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t\n", name, c.Sites, c.Compiled, c.Confirmed, c.Unobservable, c.Flagged, share)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t(%d)\t%d\t%d\t%s\t\n", name, c.Sites, c.Compiled, c.Unobservable, c.UnobservableFlagged, c.Confirmed, c.Flagged, share)
 	}
 	for _, op := range cfg.Operators {
 		c := per[op.Name]

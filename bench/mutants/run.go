@@ -73,7 +73,7 @@ type Result struct {
 	Compiled               bool
 	Confirmed              bool   // the dynamic check failed
 	Evidence               string // the first line of what it reported
-	Flagged                bool   // the analyzer reported a finding in the mutated function
+	Flagged                bool   // the analyzer reported a new finding in the mutated function
 	Flag                   string // that finding
 	Elsewhere              int    // findings outside the mutated function
 }
@@ -165,7 +165,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 					}
 					v := dynamic(ctx, root, t, cfg.Timeout)
 					res.Compiled, res.Confirmed, res.Evidence = v.compiled, v.compiled && v.failed, v.evidence
-					if res.Confirmed {
+					if res.Compiled {
 						fds, err := analyze(ctx, root, tool, t.Dir)
 						if err != nil {
 							os.WriteFile(path, orig, 0o644)
@@ -189,7 +189,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 						return nil, err
 					}
 					rep.Results = append(rep.Results, res)
-					logf("%-7s %-16s %-22s %-5s %s", t.Name, op.Name, m.Func, verdict(res), m.Summary)
+					logf("%-7s %-16s %-16s %-10s %s", t.Name, op.Name, m.Func, verdict(res), m.Summary)
 				}
 			}
 		}
@@ -202,6 +202,8 @@ func verdict(r Result) string {
 	switch {
 	case !r.Compiled:
 		return "nobld"
+	case !r.Confirmed && r.Flagged:
+		return "unobs+flag"
 	case !r.Confirmed:
 		return "unobs"
 	case r.Flagged:

@@ -15,7 +15,7 @@ const (
 // and a Scan. Its Done value is the Scan's sum.
 type Pipeline struct {
 	app  *Append
-	fl   *Flush
+	fl   Flush // driven in place
 	scan *Scan
 
 	state    pipeState
@@ -35,7 +35,7 @@ func NewPipeline(log, data rt.File, rec []byte, pages ...[]byte) *Pipeline {
 	}
 	return &Pipeline{
 		app:  NewAppend(log, 0, rec),
-		fl:   NewFlush(data, pages...),
+		fl:   *NewFlush(data, pages...),
 		scan: NewScan(data, len(pages[0]), end),
 	}
 }
