@@ -51,11 +51,19 @@ func OperatorByName(name string) (Operator, bool) {
 
 // Generate applies op to every site it finds in src (the file name is for
 // positions only) and returns one mutant per site whose edit produces a
-// well-formed file.
-func Generate(op Operator, filename string, src []byte) ([]Mutant, error) {
+// well-formed file. The field types that copy-update looks up are those
+// declared in src and in pkg (the package's other files, may be nil).
+func Generate(op Operator, filename string, src []byte, pkg ...[]byte) ([]Mutant, error) {
 	f, err := parseFile(filename, src)
 	if err != nil {
 		return nil, err
+	}
+	f.fields, f.structs = map[string][]ast.Expr{}, map[string]bool{}
+	f.declare(f.ast)
+	for _, other := range pkg {
+		if o, err := parseFile("other.go", other); err == nil {
+			f.declare(o.ast)
+		}
 	}
 	var out []Mutant
 	for _, s := range op.find(f) {
@@ -74,11 +82,85 @@ func Generate(op Operator, filename string, src []byte) ([]Mutant, error) {
 	return out, nil
 }
 
-// file is a parsed source file with its bytes.
+// file is a parsed source file with its bytes, and what its package
+// declares.
 type file struct {
 	fset *token.FileSet
 	ast  *ast.File
 	src  []byte
+
+	fields  map[string][]ast.Expr // field name -> its types, over the package's struct types
+	structs map[string]bool       // the package's struct type names
+}
+
+// declare records the struct types of af and their fields.
+func (f *file) declare(af *ast.File) {
+	ast.Inspect(af, func(n ast.Node) bool {
+		ts, ok := n.(*ast.TypeSpec)
+		if !ok {
+			return true
+		}
+		st, ok := ts.Type.(*ast.StructType)
+		if !ok {
+			return true
+		}
+		f.structs[ts.Name.Name] = true
+		for _, fl := range st.Fields.List {
+			for _, name := range fl.Names {
+				f.fields[name.Name] = append(f.fields[name.Name], fl.Type)
+			}
+		}
+		return true
+	})
+}
+
+// valueField reports whether some struct of the package has a field of
+// that name holding a struct of the package by value (indexed: a slice or
+// array of them), so that copying it copies the state.
+func (f *file) valueField(name string, indexed bool) bool {
+	for _, t := range f.fields[name] {
+		if indexed {
+			at, ok := t.(*ast.ArrayType)
+			if !ok {
+				continue
+			}
+			t = at.Elt
+		}
+		if id, ok := t.(*ast.Ident); ok && f.structs[id.Name] {
+			return true
+		}
+	}
+	return false
+}
+
+// pointerField reports whether some struct of the package has a field of
+// that name holding a pointer to a struct of the package.
+func (f *file) pointerField(name string) bool {
+	for _, t := range f.fields[name] {
+		if st, ok := t.(*ast.StarExpr); ok {
+			if id, ok := st.X.(*ast.Ident); ok && f.structs[id.Name] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// copyable reports whether e is x.f or x.f[i], x an identifier, and f a
+// value field of a struct type of the package.
+func (f *file) copyable(e ast.Expr) bool {
+	indexed := false
+	if ix, ok := e.(*ast.IndexExpr); ok {
+		e, indexed = ix.X, true
+	}
+	sel, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	if _, ok := sel.X.(*ast.Ident); !ok {
+		return false
+	}
+	return f.valueField(sel.Sel.Name, indexed)
 }
 
 func parseFile(filename string, src []byte) (*file, error) {
@@ -750,7 +832,10 @@ func findSecondCall(f *file) []site {
 // findCopyUpdate: an update through a field, a.f.M(...) (as a statement or
 // as the right-hand side of an assignment), a.f.x = v, p := &a.f or
 // l := a.f (an alias of a pointer field), where a.f may also be a.f[i],
-// becomes an update of a local copy that is never written back.
+// becomes an update of a local copy that is never written back. Only
+// fields that hold a struct of the package by value (or, for the alias, a
+// pointer to one) qualify: copying a pointer or an interface copies
+// nothing.
 func findCopyUpdate(f *file) []site {
 	var out []site
 	const cp = "mutantCopy"
@@ -765,7 +850,7 @@ func findCopyUpdate(f *file) []site {
 						continue
 					}
 					sel, ok := c.Fun.(*ast.SelectorExpr)
-					if !ok || !isFieldOfIdent(sel.X) {
+					if !ok || !f.copyable(sel.X) {
 						continue
 					}
 					from = f.text(sel.X)
@@ -777,7 +862,7 @@ func findCopyUpdate(f *file) []site {
 					if c, ok := x.Rhs[0].(*ast.CallExpr); ok {
 						// r, err := a.f.M(...): the call works on a copy.
 						sel, ok := c.Fun.(*ast.SelectorExpr)
-						if !ok || !isFieldOfIdent(sel.X) {
+						if !ok || !f.copyable(sel.X) {
 							continue
 						}
 						from = f.text(sel.X)
@@ -798,13 +883,13 @@ func findCopyUpdate(f *file) []site {
 						}
 						switch r := x.Rhs[0].(type) {
 						case *ast.UnaryExpr: // p := &a.f
-							if r.Op != token.AND || !isFieldOfIdent(r.X) {
+							if r.Op != token.AND || !f.copyable(r.X) {
 								continue
 							}
 							from = f.text(r.X)
 							repl = fmt.Sprintf("%s := %s\n%s := &%s", cp, from, id.Name, cp)
 						case *ast.SelectorExpr: // l := a.f
-							if _, ok := r.X.(*ast.Ident); !ok || !isRecv(fd, r.X.(*ast.Ident).Name) {
+							if _, ok := r.X.(*ast.Ident); !ok || !isRecv(fd, r.X.(*ast.Ident).Name) || !f.pointerField(r.Sel.Name) {
 								continue
 							}
 							from = f.text(r)
@@ -815,14 +900,14 @@ func findCopyUpdate(f *file) []site {
 						break
 					}
 					sel, ok := x.Lhs[0].(*ast.SelectorExpr)
-					if !ok || !isFieldOfIdent(sel.X) {
+					if !ok || !f.copyable(sel.X) {
 						continue
 					}
 					from = f.text(sel.X)
 					repl = fmt.Sprintf("{\n%s := %s\n%s.%s %s %s\n}", cp, from, cp, sel.Sel.Name, x.Tok, f.text(x.Rhs[0]))
 				case *ast.IncDecStmt:
 					sel, ok := x.X.(*ast.SelectorExpr)
-					if !ok || !isFieldOfIdent(sel.X) {
+					if !ok || !f.copyable(sel.X) {
 						continue
 					}
 					from = f.text(sel.X)
@@ -840,19 +925,6 @@ func findCopyUpdate(f *file) []site {
 		})
 	}
 	return out
-}
-
-// isFieldOfIdent reports whether e is x.f or x.f[i] with x an identifier.
-func isFieldOfIdent(e ast.Expr) bool {
-	if ix, ok := e.(*ast.IndexExpr); ok {
-		e = ix.X
-	}
-	sel, ok := e.(*ast.SelectorExpr)
-	if !ok {
-		return false
-	}
-	_, ok = sel.X.(*ast.Ident)
-	return ok
 }
 
 func isRecv(fd *ast.FuncDecl, name string) bool {

@@ -177,10 +177,26 @@ func (s *S) Resume() (rt.IOResult[int], error) {
 	}},
 	{op: "copy-update", src: `package p
 
+type S struct {
+	cur  cursor
+	st   stats
+	sub  sub
+	next *S
+	log  *Log
+}
+
+type cursor struct{ n int }
+type stats struct{ n int }
+type sub struct{ state int }
+type Log struct{ n int }
+
 func (s *S) Resume() (rt.IOResult[int], error) {
 	cur := &s.cur
 	s.st.count(1)
 	s.st.n++
+	s.next.st.n++
+	l := s.log
+	l.n++
 	r, err := s.sub.Resume()
 	if err != nil || r.IsIO() {
 		return rt.Forward[int](r, err)
@@ -191,11 +207,27 @@ func (s *S) Resume() (rt.IOResult[int], error) {
 		`
 package p
 
+type S struct {
+	cur  cursor
+	st   stats
+	sub  sub
+	next *S
+	log  *Log
+}
+
+type cursor struct{ n int }
+type stats struct{ n int }
+type sub struct{ state int }
+type Log struct{ n int }
+
 func (s *S) Resume() (rt.IOResult[int], error) {
 	mutantCopy := s.cur
 	cur := &mutantCopy
 	s.st.count(1)
 	s.st.n++
+	s.next.st.n++
+	l := s.log
+	l.n++
 	r, err := s.sub.Resume()
 	if err != nil || r.IsIO() {
 		return rt.Forward[int](r, err)
@@ -205,6 +237,19 @@ func (s *S) Resume() (rt.IOResult[int], error) {
 `,
 		`
 package p
+
+type S struct {
+	cur  cursor
+	st   stats
+	sub  sub
+	next *S
+	log  *Log
+}
+
+type cursor struct{ n int }
+type stats struct{ n int }
+type sub struct{ state int }
+type Log struct{ n int }
 
 func (s *S) Resume() (rt.IOResult[int], error) {
 	cur := &s.cur
@@ -213,6 +258,9 @@ func (s *S) Resume() (rt.IOResult[int], error) {
 		mutantCopy.count(1)
 	}
 	s.st.n++
+	s.next.st.n++
+	l := s.log
+	l.n++
 	r, err := s.sub.Resume()
 	if err != nil || r.IsIO() {
 		return rt.Forward[int](r, err)
@@ -222,6 +270,19 @@ func (s *S) Resume() (rt.IOResult[int], error) {
 `,
 		`
 package p
+
+type S struct {
+	cur  cursor
+	st   stats
+	sub  sub
+	next *S
+	log  *Log
+}
+
+type cursor struct{ n int }
+type stats struct{ n int }
+type sub struct{ state int }
+type Log struct{ n int }
 
 func (s *S) Resume() (rt.IOResult[int], error) {
 	cur := &s.cur
@@ -230,6 +291,9 @@ func (s *S) Resume() (rt.IOResult[int], error) {
 		mutantCopy := s.st
 		mutantCopy.n++
 	}
+	s.next.st.n++
+	l := s.log
+	l.n++
 	r, err := s.sub.Resume()
 	if err != nil || r.IsIO() {
 		return rt.Forward[int](r, err)
@@ -240,10 +304,57 @@ func (s *S) Resume() (rt.IOResult[int], error) {
 		`
 package p
 
+type S struct {
+	cur  cursor
+	st   stats
+	sub  sub
+	next *S
+	log  *Log
+}
+
+type cursor struct{ n int }
+type stats struct{ n int }
+type sub struct{ state int }
+type Log struct{ n int }
+
 func (s *S) Resume() (rt.IOResult[int], error) {
 	cur := &s.cur
 	s.st.count(1)
 	s.st.n++
+	s.next.st.n++
+	mutantCopy := *s.log
+	l := &mutantCopy
+	l.n++
+	r, err := s.sub.Resume()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	return rt.Done(cur.n), nil
+}
+`,
+		`
+package p
+
+type S struct {
+	cur  cursor
+	st   stats
+	sub  sub
+	next *S
+	log  *Log
+}
+
+type cursor struct{ n int }
+type stats struct{ n int }
+type sub struct{ state int }
+type Log struct{ n int }
+
+func (s *S) Resume() (rt.IOResult[int], error) {
+	cur := &s.cur
+	s.st.count(1)
+	s.st.n++
+	s.next.st.n++
+	l := s.log
+	l.n++
 	mutantCopy := s.sub
 	r, err := mutantCopy.Resume()
 	if err != nil || r.IsIO() {

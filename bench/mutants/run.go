@@ -150,7 +150,17 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				if err != nil {
 					return nil, err
 				}
-				muts, err := Generate(op, name, orig)
+				var others [][]byte
+				for _, o := range files {
+					if o != name {
+						b, err := os.ReadFile(filepath.Join(dir, o))
+						if err != nil {
+							return nil, err
+						}
+						others = append(others, b)
+					}
+				}
+				muts, err := Generate(op, name, orig, others...)
 				if err != nil {
 					return nil, err
 				}
