@@ -26,8 +26,8 @@ func (c Counts) Share() float64 {
 	return 100 * float64(c.Flagged) / float64(c.Confirmed)
 }
 
-// Tally counts the results per operator, in the order of ops.
-func Tally(rep *Report, ops []Operator) (map[string]Counts, Counts) {
+// Tally counts the results per operator, and in all.
+func Tally(rep *Report) (map[string]Counts, Counts) {
 	per := map[string]Counts{}
 	var total Counts
 	for _, r := range rep.Results {
@@ -62,7 +62,7 @@ func add(c *Counts, r Result) {
 // returns whether the target is met: every confirmed mutant flagged at 95%
 // per operator, and no finding on the unmutated code.
 func Print(w io.Writer, rep *Report, cfg Config) bool {
-	per, total := Tally(rep, cfg.Operators)
+	per, total := Tally(rep)
 	var names []string
 	for _, t := range cfg.Targets {
 		names = append(names, t.Name)

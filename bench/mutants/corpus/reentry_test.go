@@ -51,3 +51,10 @@ func TestReentryPipeline(t *testing.T) {
 		return reentrytest.Run[int]{Op: p.Resume, Snapshot: p.State}, nil
 	})
 }
+
+func TestReentryMirror(t *testing.T) {
+	reentrytest.CheckWith(t, opts, func(env reentrytest.Env) (reentrytest.Run[int64], error) {
+		m := NewMirror(0, []byte("record"), open(env, "a"), open(env, "b"), open(env, "c"))
+		return reentrytest.Run[int64]{Op: m.Resume, Snapshot: m.State}, nil
+	})
+}
