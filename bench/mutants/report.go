@@ -1,6 +1,7 @@
 package mutants
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -59,8 +60,7 @@ func add(c *Counts, r Result) {
 
 // Print writes the report as text: the table per operator, the findings on
 // the unmutated code, and the confirmed mutants the analyzer missed. It
-// returns whether the target is met: every confirmed mutant flagged at 95%
-// per operator, and no finding on the unmutated code.
+// returns Met.
 func Print(w io.Writer, rep *Report, cfg Config) bool {
 	per, total := Tally(rep)
 	var names []string
@@ -115,4 +115,48 @@ func Print(w io.Writer, rep *Report, cfg Config) bool {
 		fmt.Fprintln(w, "  none")
 	}
 	return met
+}
+
+// Met reports whether the target is met: at least 95% of the confirmed
+// mutants flagged, for every operator, and no finding on the unmutated
+// code.
+func Met(rep *Report, cfg Config) bool {
+	per, _ := Tally(rep)
+	for _, op := range cfg.Operators {
+		if per[op.Name].Share() < 95 {
+			return false
+		}
+	}
+	for _, fds := range rep.Unmutated {
+		if len(fds) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// WriteJSON writes the report as one JSON object: the counts per operator,
+// the total, the findings on the unmutated code and every result.
+func WriteJSON(w io.Writer, rep *Report, cfg Config) error {
+	per, total := Tally(rep)
+	type row struct {
+		Operator string
+		Counts
+		Share float64
+	}
+	var rows []row
+	for _, op := range cfg.Operators {
+		c := per[op.Name]
+		rows = append(rows, row{op.Name, c, c.Share()})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		Operators []row
+		Total     row
+		Unmutated map[string][]string
+		Results   []Result
+		Met       bool
+		Seconds   float64
+	}{rows, row{"total", total, total.Share()}, rep.Unmutated, rep.Results, Met(rep, cfg), rep.Elapsed.Seconds()})
 }

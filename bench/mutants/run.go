@@ -200,6 +200,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 					}
 					rep.Results = append(rep.Results, res)
 					logf("%-7s %-16s %-16s %-10s %s", t.Name, op.Name, m.Func, verdict(res), m.Summary)
+					if res.Confirmed {
+						logf("%44s dynamic: %s", "", res.Evidence)
+					}
 				}
 			}
 		}
@@ -261,6 +264,16 @@ func dynamic(ctx context.Context, root string, t Target, timeout time.Duration) 
 	})
 	if ev == "" {
 		ev = firstLine(text, func(string) bool { return true })
+	}
+	if strings.Contains(ev, "behaves differently") {
+		// CheckWith's summary; the first difference is on the next line.
+		lines := strings.Split(text, "\n")
+		for i, l := range lines {
+			if strings.Contains(l, "behaves differently") && i+1 < len(lines) {
+				ev = clip(strings.TrimSpace(lines[i+1]), 160)
+				break
+			}
+		}
 	}
 	return dynVerdict{compiled: true, failed: true, evidence: ev}
 }

@@ -5,7 +5,7 @@
 // analyzer's findings on the unmutated code, and the confirmed mutants it
 // missed.
 //
-//	go run ./bench/cmd/mutants [-operators a,b] [-targets kvlog,corpus] [-max N] [-v]
+//	go run ./bench/cmd/mutants [-operators a,b] [-targets kvlog,corpus] [-max N] [-v] [-json]
 //
 // Run it from the repository root (or pass -repo). It exits 1 if a
 // confirmed mutant is missed or the unmutated code has a finding.
@@ -30,6 +30,7 @@ func main() {
 	timeout := flag.Duration("timeout", 2*time.Minute, "timeout of one harness run")
 	verbose := flag.Bool("v", false, "print a line per mutant as it is judged")
 	list := flag.Bool("list", false, "list the operators and targets and exit")
+	asJSON := flag.Bool("json", false, "print the report as JSON (every verdict, the counts, the unmutated findings)")
 	flag.Parse()
 
 	if *list {
@@ -69,7 +70,15 @@ func main() {
 	if err != nil {
 		fatalf("%v", err)
 	}
-	if !mutants.Print(os.Stdout, rep, cfg) {
+	met := mutants.Met(rep, cfg)
+	if *asJSON {
+		if err := mutants.WriteJSON(os.Stdout, rep, cfg); err != nil {
+			fatalf("%v", err)
+		}
+	} else {
+		mutants.Print(os.Stdout, rep, cfg)
+	}
+	if !met {
 		os.Exit(1)
 	}
 }
