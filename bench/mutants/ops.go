@@ -518,13 +518,6 @@ func findHoist(f *file) []site {
 	for _, fd := range f.resumables() {
 		tags := f.stateTags(fd)
 		pos := stmtPositions(fd.Body)
-		var owners = map[*ast.IfStmt]bool{}
-		ast.Inspect(fd.Body, func(n ast.Node) bool {
-			if x, ok := n.(*ast.IfStmt); ok {
-				owners[x] = true
-			}
-			return true
-		})
 		blockVisit(fd.Body, func(list []ast.Stmt, owner ast.Node) {
 			for i, s := range list {
 				ifs, ok := isPropagate(s)

@@ -260,7 +260,7 @@ func dynamic(ctx context.Context, root string, t Target, timeout time.Duration) 
 		return dynVerdict{evidence: firstLine(text, func(string) bool { return true })}
 	}
 	ev := firstLine(text, func(l string) bool {
-		return strings.Contains(l, "reentrytest:") || strings.HasPrefix(l, "panic:") || strings.Contains(l, "\t") && strings.Contains(l, " vs ") || strings.Contains(l, "test timed out")
+		return strings.Contains(l, "reentrytest:") || strings.HasPrefix(l, "panic:") || strings.Contains(l, "test timed out")
 	})
 	if ev == "" {
 		ev = firstLine(text, func(string) bool { return true })
