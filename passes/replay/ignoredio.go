@@ -108,6 +108,13 @@ func (a *analysis) useOfResult(v ssa.Value) resultUse {
 					use = useInspected
 					continue
 				}
+				// Forwarded only where the function exits with an error
+				// (if err != nil { return Forward(r, err) }): the IO of r
+				// is still dropped on every other path.
+				if a.isConstructor(r) && a.onlyErrorExits(r) {
+					use = useInspected
+					continue
+				}
 				return true // passed to another function
 			case *ssa.Store:
 				if cell, ok := r.Addr.(*ssa.Alloc); ok && r.Val == v {
@@ -146,4 +153,33 @@ func (a *analysis) useOfResult(v ssa.Value) resultUse {
 		return useHandled
 	}
 	return use
+}
+
+// onlyErrorExits reports whether every use of call's results is a return
+// that is an error exit.
+func (a *analysis) onlyErrorExits(call *ssa.Call) bool {
+	var visit func(v ssa.Value, depth int) bool
+	visit = func(v ssa.Value, depth int) bool {
+		refs := v.Referrers()
+		if refs == nil || len(*refs) == 0 || depth > 2 {
+			return false
+		}
+		for _, r := range *refs {
+			switch r := r.(type) {
+			case *ssa.DebugRef:
+			case *ssa.Extract:
+				if !visit(r, depth+1) {
+					return false
+				}
+			case *ssa.Return:
+				if !a.errExits[r] {
+					return false
+				}
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	return visit(call, 0)
 }

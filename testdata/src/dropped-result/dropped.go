@@ -82,3 +82,14 @@ func (s *Op) Close() (rt.IOResult[int], error) {
 	}
 	return rt.Done(s.root), nil
 }
+
+// Half-tested: the result is forwarded only on the error path, so when it
+// is IO the function carries on as if it were done.
+func (s *Op) HalfBuggy() (rt.IOResult[int], error) {
+	r, err := s.tree.Next() // want `the IO of s\.tree\.Next is never propagated`
+	if err != nil {
+		return rt.Forward[int](r, err)
+	}
+	s.root = r.Value()
+	return rt.Done(s.root), nil
+}
