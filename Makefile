@@ -2,7 +2,7 @@
 GO ?= go
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build test test-short test-race lint demo bench install golangci-lint gopls
+.PHONY: all build test test-short test-race lint demo bench install golangci-lint gopls quality sim-long
 
 all: build test
 
@@ -44,6 +44,21 @@ bench:
 
 $(addprefix bench-,$(BENCHMARKS)): bench-%:
 	$(BENCH) $*
+
+# How good the analyzer is on code it was not written against
+# (docs/quality.md, docs/mutation.md): the generalization corpus (every label
+# confirmed dynamically, then recall and precision per class), and mutation
+# testing against reentrytest's ground truth. Minutes, not part of `make test`.
+quality:
+	$(GO) test -count=1 ./quality/...
+	$(GO) run ./quality/cmd/quality
+	$(GO) run ./bench/cmd/mutants
+
+# The long simulation runs of the examples: 10,000 seeds each of the
+# engine's and kvlog's crash simulations (about two minutes each).
+SEEDS ?= 10000
+sim-long:
+	ENGINE_SEEDS=$(SEEDS) KVLOG_SEEDS=$(SEEDS) $(GO) test -count=1 -timeout 60m -run 'TestSim$$|TestCrashSim$$' ./examples/engine ./examples/kvlog
 
 # Install the reentrycheck command into $(go env GOBIN) (or GOPATH/bin).
 install:

@@ -774,6 +774,7 @@ type loop struct {
 	body   []bool          // by block index
 	size   int             // blocks in the body
 	locs   map[string]bool // state locations the loop's condition tests
+	tested map[string]bool // every persistent location the condition tests
 	local  bool            // the header carries a local around the back edge
 	mask   bitset          // lazily: the non-immune facts in the body
 }
@@ -796,7 +797,7 @@ func (a *analysis) findLoops() {
 		if len(latches) == 0 {
 			continue
 		}
-		l := &loop{header: h, body: make([]bool, n), locs: map[string]bool{}}
+		l := &loop{header: h, body: make([]bool, n), locs: map[string]bool{}, tested: map[string]bool{}}
 		l.body[h.Index] = true
 		l.size = 1
 		stack := append([]*ssa.BasicBlock(nil), latches...)
@@ -818,6 +819,7 @@ func (a *analysis) findLoops() {
 					if a.state[t.path] {
 						l.locs[t.path] = true
 					}
+					l.tested[t.path] = true
 				}
 				break
 			}

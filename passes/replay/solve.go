@@ -251,6 +251,8 @@ func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 	l := a.loopOf[b]
 	for loc := range l.locs {
 		e.pending.andNot(a.m.commitByLoc[loc])
+	}
+	for loc := range l.tested {
 		// The iteration advanced the cursor the loop's condition tests, on
 		// every path through it: re-entry resumes at the next iteration,
 		// so nothing this iteration did is replayed.
@@ -268,7 +270,7 @@ func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 // transfer applies block b to st, in place.
 func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
 	if l := a.loopOf[b]; l != nil {
-		for loc := range l.locs {
+		for loc := range l.tested {
 			delete(st.advanced, loc) // a new iteration starts
 		}
 	}
@@ -326,6 +328,13 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock) {
 			if canSelect(w, a.armSet(b, f.state)) && !a.masked(st, b) {
 				st.pending.add(id)
 			}
+			return
+		}
+		// A write of the struct holding the cursor a loop's condition tests
+		// (cur.advance(rec) for `for cur.off < end`) advances the loop: it
+		// is the iteration's progress, not a replayed mutation.
+		if loc := a.cursorUnder(b, f.eff.Loc.Path); loc != "" {
+			st.advanced[loc] = true
 			return
 		}
 		if a.coveredByReset(st, f.eff) || a.masked(st, b) {
@@ -698,6 +707,23 @@ func (a *analysis) sameValue(x, y ssa.Value) bool {
 		return lx.Root.Persistent() && lx.Root == ly.Root && lx.Path == ly.Path && !lx.Collapsed
 	}
 	return false
+}
+
+// cursorUnder returns the state location a loop containing b tests that
+// lies inside path (a call that mutates s.cur advances for s.cur.off < n),
+// or "".
+func (a *analysis) cursorUnder(b *ssa.BasicBlock, path string) string {
+	if path == "" {
+		return ""
+	}
+	for _, l := range a.loopsOf[b.Index] {
+		for loc := range l.tested {
+			if loc != path && hasPrefixPath(loc, path) {
+				return loc
+			}
+		}
+	}
+	return ""
 }
 
 // advancesLoop reports whether b lies in a loop whose condition tests loc.

@@ -636,3 +636,43 @@ func (p *BadGate) Read(id int64) (rt.IOResult[int], error) {
 	}
 	return rt.Done(len(p.buf)), nil
 }
+
+// The loop's cursor is advanced by a helper that writes the struct holding
+// it: re-entry resumes at the next record, as with an inline advance.
+type recCursor struct{ off, n int }
+
+func (c *recCursor) advance(size int) {
+	c.off += size
+	c.n++
+}
+
+type RecScan struct {
+	cur  recCursor
+	end  int
+	read *rt.Completion
+	log  []int
+}
+
+func (s *RecScan) Resume() (rt.IOResult[int], error) {
+	for s.cur.off < s.end {
+		if s.read != nil && !s.read.Finished() {
+			return rt.Wait[int](s.read), nil
+		}
+		s.cur.advance(8)
+		s.read = rt.NewCompletion()
+	}
+	return rt.Done(s.cur.n), nil
+}
+
+// The flagged twin: the iteration logs before the yield and advances
+// nothing the loop tests, so re-entry logs the same record again.
+func (s *RecScan) ResumeBuggy() (rt.IOResult[int], error) {
+	for s.cur.off < s.end {
+		s.log = append(s.log, s.cur.off) // want `appends to s\.log before the yield`
+		if s.read != nil && !s.read.Finished() {
+			return rt.Wait[int](s.read), nil
+		}
+		s.cur.advance(8)
+	}
+	return rt.Done(s.cur.n), nil
+}
