@@ -310,10 +310,11 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 				// A helper's recorded writes become this function's own when
 				// they go through its parameters (setState called by advance);
 				// a helper whose writes overflowed makes this one's overflow.
-				if c.HelperOverflow(&call.Call) {
+				sets, overflow := c.HelperWrites(&call.Call)
+				if overflow {
 					out.Sets, out.SetsOverflow = nil, true
 				}
-				for _, m := range c.HelperSets(&call.Call) {
+				for _, m := range sets {
 					if m.Loc.Root.Kind != persist.Param {
 						continue
 					}

@@ -783,29 +783,6 @@ func (c *Classifier) closureWrites(instr ssa.Instruction, mc *ssa.MakeClosure) [
 	return out
 }
 
-// HelperOverflow reports whether a callee of the call has more recorded
-// writes than its summary keeps (SetsOverflow) and the call passes it
-// persistent state: the caller cannot know which of its locations the
-// callee set, so its own recorded writes overflow too.
-func (c *Classifier) HelperOverflow(call *ssa.CallCommon) bool {
-	sums, _ := c.Oracle.Callees(c.Fn, call)
-	over := false
-	for _, sum := range sums {
-		if sum != nil && sum.SetsOverflow {
-			over = true
-		}
-	}
-	if !over {
-		return false
-	}
-	for _, a := range callArgs(call) {
-		if c.Tracer.Of(a).Root.Persistent() {
-			return true
-		}
-	}
-	return false
-}
-
 // MappedSet is a helper's recorded write seen from its caller.
 type MappedSet struct {
 	Loc   persist.Loc
@@ -815,11 +792,33 @@ type MappedSet struct {
 
 // HelperSets maps the Sets of a call's callees onto the caller's locations.
 func (c *Classifier) HelperSets(call *ssa.CallCommon) []MappedSet {
+	sets, _ := c.HelperWrites(call)
+	return sets
+}
+
+// HelperWrites maps the Sets of a call's callees onto the caller's
+// locations, and reports overflow: a callee has more recorded writes than
+// its summary keeps (SetsOverflow) and the call passes it persistent state,
+// so the caller cannot know which of its locations the callee set and its
+// own recorded writes overflow too.
+func (c *Classifier) HelperWrites(call *ssa.CallCommon) ([]MappedSet, bool) {
 	sums, _ := c.Oracle.Callees(c.Fn, call)
+	if len(sums) == 0 {
+		return nil, false
+	}
 	args := callArgs(call)
 	var out []MappedSet
+	overflow := false
 	for _, sum := range sums {
-		if sum == nil || sum.SetsOverflow {
+		if sum == nil {
+			continue
+		}
+		if sum.SetsOverflow {
+			for _, a := range args {
+				if c.Tracer.Of(a).Root.Persistent() {
+					overflow = true
+				}
+			}
 			continue
 		}
 		for _, set := range sum.Sets {
@@ -846,5 +845,5 @@ func (c *Classifier) HelperSets(call *ssa.CallCommon) []MappedSet {
 			out = append(out, m)
 		}
 	}
-	return out
+	return out, overflow
 }
