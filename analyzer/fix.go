@@ -72,7 +72,7 @@ func (r *reporter) moveBelowCheck(pos, yieldPos token.Pos) *analysis.SuggestedFi
 		}
 	}
 	tf := r.pass.Fset.File(pos)
-	content, err := r.pass.ReadFile(tf.Name())
+	content, err := r.fileContent(tf.Name())
 	if err != nil {
 		return nil
 	}
@@ -108,6 +108,23 @@ func (r *reporter) stmtAt(pos token.Pos) ast.Stmt {
 		return nil
 	}
 	return r.index(file).simpleStmt(pos)
+}
+
+// fileContent returns a file's bytes, read once per file however many
+// fixes it gets.
+func (r *reporter) fileContent(name string) ([]byte, error) {
+	if b, ok := r.contents[name]; ok {
+		return b, nil
+	}
+	b, err := r.pass.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	if r.contents == nil {
+		r.contents = map[string][]byte{}
+	}
+	r.contents[name] = b
+	return b, nil
 }
 
 // index returns the statement index of a file, built on first use.

@@ -37,11 +37,12 @@ type ignoreDirective struct {
 
 // reporter collects diagnostics, applies ignore directives and reports.
 type reporter struct {
-	pass    *analysis.Pass
-	cfg     *config.Config
-	diags   []diag
-	ignores []*ignoreDirective
-	indexes map[*ast.File]*stmtIndex // statement indexes, by file, built on first use
+	pass     *analysis.Pass
+	cfg      *config.Config
+	diags    []diag
+	ignores  []*ignoreDirective
+	indexes  map[*ast.File]*stmtIndex // statement indexes, by file, built on first use
+	contents map[string][]byte        // file contents, by name, read on first use
 	// ignoreAt finds the ignore directive of a line (built on first use).
 	ignoreAt map[ignoreKey]*ignoreDirective
 }

@@ -49,45 +49,57 @@ func (s vset) equal(t vset) bool {
 	return true
 }
 
+// union, inter and minus work on sorted, duplicate-free key lists by
+// merging them: linear, and no allocation beyond the result.
 func union(keysA, keysB []string) []string {
-	m := map[string]bool{}
-	for _, k := range keysA {
-		m[k] = true
+	out := make([]string, 0, len(keysA)+len(keysB))
+	i, j := 0, 0
+	for i < len(keysA) && j < len(keysB) {
+		switch {
+		case keysA[i] < keysB[j]:
+			out = append(out, keysA[i])
+			i++
+		case keysA[i] > keysB[j]:
+			out = append(out, keysB[j])
+			j++
+		default:
+			out = append(out, keysA[i])
+			i, j = i+1, j+1
+		}
 	}
-	for _, k := range keysB {
-		m[k] = true
-	}
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	out = append(out, keysA[i:]...)
+	return append(out, keysB[j:]...)
 }
 
 func inter(keysA, keysB []string) []string {
-	m := map[string]bool{}
-	for _, k := range keysB {
-		m[k] = true
-	}
 	var out []string
-	for _, k := range keysA {
-		if m[k] {
-			out = append(out, k)
+	i, j := 0, 0
+	for i < len(keysA) && j < len(keysB) {
+		switch {
+		case keysA[i] < keysB[j]:
+			i++
+		case keysA[i] > keysB[j]:
+			j++
+		default:
+			out = append(out, keysA[i])
+			i, j = i+1, j+1
 		}
 	}
 	return out
 }
 
 func minus(keysA, keysB []string) []string {
-	m := map[string]bool{}
-	for _, k := range keysB {
-		m[k] = true
-	}
 	var out []string
-	for _, k := range keysA {
-		if !m[k] {
-			out = append(out, k)
+	i, j := 0, 0
+	for i < len(keysA) {
+		switch {
+		case j >= len(keysB) || keysA[i] < keysB[j]:
+			out = append(out, keysA[i])
+			i++
+		case keysA[i] > keysB[j]:
+			j++
+		default:
+			i, j = i+1, j+1
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -64,4 +65,42 @@ func TestCanSelectShapes(t *testing.T) {
 	assert.False(t, canSelect(wval{kind: wChoice, key: "0\x001"}, arm))
 	assert.True(t, canSelect(wval{kind: wChoice, key: "0\x002"}, arm))
 	assert.False(t, canSelect(wval{kind: wTyp, key: "type:*b"}, newSet(false, "type:*a")))
+}
+
+// The sorted-merge set operations agree with a map model.
+func TestKeyListOperations(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		gen := rapid.SliceOfDistinct(rapid.SampledFrom([]string{"a", "b", "c", "d", "e", "nil", "0", "1"}), rapid.ID[string])
+		a, b := gen.Draw(t, "a"), gen.Draw(t, "b")
+		sort.Strings(a)
+		sort.Strings(b)
+		in := func(xs []string) map[string]bool {
+			m := map[string]bool{}
+			for _, x := range xs {
+				m[x] = true
+			}
+			return m
+		}
+		ma, mb := in(a), in(b)
+		check := func(name string, got []string, want func(k string) bool) {
+			if !sort.StringsAreSorted(got) {
+				t.Fatalf("%s(%v, %v) = %v: not sorted", name, a, b, got)
+			}
+			seen := map[string]bool{}
+			for _, k := range got {
+				if seen[k] || !want(k) {
+					t.Fatalf("%s(%v, %v) = %v: %q", name, a, b, got, k)
+				}
+				seen[k] = true
+			}
+			for k := range in(append(append([]string{}, a...), b...)) {
+				if want(k) && !seen[k] {
+					t.Fatalf("%s(%v, %v) = %v: missing %q", name, a, b, got, k)
+				}
+			}
+		}
+		check("union", union(a, b), func(k string) bool { return ma[k] || mb[k] })
+		check("inter", inter(a, b), func(k string) bool { return ma[k] && mb[k] })
+		check("minus", minus(a, b), func(k string) bool { return ma[k] && !mb[k] })
+	})
 }
