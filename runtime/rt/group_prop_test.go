@@ -200,7 +200,7 @@ func TestPropGroupTreesSequential(t *testing.T) {
 					actions = append(actions, func() { l.c.Complete(1); l.modelFinishLeaf(nil) })
 					names = append(names, fmt.Sprintf("complete %d", l.id))
 					err := fmt.Errorf("leaf %d failed", l.id)
-					actions = append(actions, func() { l.c.Error(err); l.modelFinishLeaf(err) })
+					actions = append(actions, func() { l.c.Fail(err); l.modelFinishLeaf(err) })
 					names = append(names, fmt.Sprintf("fail %d", l.id))
 				}
 			}
@@ -265,7 +265,7 @@ func TestPropGroupTreesConcurrent(t *testing.T) {
 			case 0:
 				l.c.Complete(1)
 			case 1:
-				l.c.Error(fmt.Errorf("leaf %d failed early", l.id))
+				l.c.Fail(fmt.Errorf("leaf %d failed early", l.id))
 			}
 		}
 		for _, g := range tr.groups {
@@ -278,7 +278,7 @@ func TestPropGroupTreesConcurrent(t *testing.T) {
 			l := l
 			if rapid.Bool().Draw(t, fmt.Sprintf("fails%d", l.id)) {
 				err := fmt.Errorf("leaf %d failed", l.id)
-				plans[w] = append(plans[w], func() { l.c.Error(err) })
+				plans[w] = append(plans[w], func() { l.c.Fail(err) })
 			} else {
 				plans[w] = append(plans[w], func() { l.c.Complete(1) })
 			}

@@ -66,7 +66,9 @@ type Transition[T any] interface {
 //
 // Step loops on Continue, returns IO on TransitionIO, and on Finish checks
 // that the transition finalized itself, marks the machine finished and
-// returns Done. An error from the transition propagates and leaves the
+// returns Done; a transition that finishes without finalizing makes Step
+// return ErrNotFinalized, then and on every later Step, without stepping
+// the transition again. An error from the transition propagates and leaves the
 // machine unfinished and unfinalized; the owner decides between Finalize (the
 // abort path) and discarding it. Stepping a finished (or finalized, for
 // example abandoned) machine returns ErrMachineFinished: a finished machine
@@ -78,6 +80,7 @@ type Transition[T any] interface {
 type Machine[T any] struct {
 	t        Transition[T]
 	finished bool
+	misuse   error // sticky: ErrNotFinalized
 }
 
 // NewMachine returns a machine driving t.
@@ -87,6 +90,9 @@ func NewMachine[T any](t Transition[T]) *Machine[T] {
 
 // Step advances the machine until it needs I/O, finishes or fails.
 func (m *Machine[T]) Step() (IOResult[T], error) {
+	if m.misuse != nil {
+		return IOResult[T]{}, m.misuse
+	}
 	if m.finished || m.t.IsFinalized() {
 		return IOResult[T]{}, ErrMachineFinished
 	}
@@ -105,6 +111,7 @@ func (m *Machine[T]) Step() (IOResult[T], error) {
 		}
 		if r.finished {
 			if !m.t.IsFinalized() {
+				m.misuse = ErrNotFinalized
 				return IOResult[T]{}, ErrNotFinalized
 			}
 			m.finished = true
