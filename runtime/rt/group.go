@@ -262,3 +262,53 @@ func (gs *groupState) abort(err error) {
 		}
 	}
 }
+
+// GroupOnce memoizes one group build in an operation's persistent state:
+// keep it in a field, next to the list of children. The first Build creates
+// a group with the callback, adds the children, builds it and keeps its
+// completion; every later Build, on any re-entry, returns that same
+// completion and ignores its arguments. So the group is linked once and its
+// callback runs once per GroupOnce, never once per re-entry (rebuilding a
+// group over the same pending children is B24 and fails with
+// ErrLinkedTwice). Reset clears the memo; clear it together with the list of
+// children.
+//
+// The callback follows Group's rules: it runs exactly once, inside the first
+// Build if every child had already finished by then, otherwise inside the
+// completion step of the last child to finish. The zero value is ready. A
+// GroupOnce belongs to one operation and is not safe for concurrent use.
+type GroupOnce struct {
+	c *Completion
+}
+
+// Build returns the memoized group completion, building it on the first
+// call (see GroupOnce). If adding a child fails (a nil child, or one that
+// another group has linked), nothing is memoized and Build returns that
+// error: the unbuilt group claims nothing, so the children stay free.
+//
+//reentrycheck:idempotent
+func (o *GroupOnce) Build(cb func(err error), children ...*Completion) (*Completion, error) {
+	if o.c != nil {
+		return o.c, nil
+	}
+	g := NewGroup(cb)
+	for _, c := range children {
+		if err := g.Add(c); err != nil {
+			return nil, err
+		}
+	}
+	o.c = g.Build()
+	return o.c, nil
+}
+
+// Completion returns the memoized group completion, or nil before the first
+// Build and after Reset.
+func (o *GroupOnce) Completion() *Completion { return o.c }
+
+// Built reports whether a group completion is memoized.
+func (o *GroupOnce) Built() bool { return o.c != nil }
+
+// Reset forgets the memoized group, so that the next Build builds a new one
+// (for the next batch of children). It does not touch the old group, which
+// finishes as it would have.
+func (o *GroupOnce) Reset() { o.c = nil }

@@ -1,7 +1,6 @@
 package rt
 
-// TransitionResult is the result of one step of a Transition (model.md §4):
-// Continue (made progress, step again at once; not a yield), Finish(v)
+// TransitionResult is the result of one step of a Transition: Continue (made progress, step again at once; not a yield), Finish(v)
 // (finished with v) or IO(c) (needs I/O; the only yielding variant). The zero
 // value is Continue.
 //
@@ -34,6 +33,29 @@ func TransitionIO[T any](c *Completion) TransitionResult[T] {
 		panic("rt.TransitionIO: nil completion (use rt.YieldCompletion() for an explicit yield)")
 	}
 	return TransitionResult[T]{c: c}
+}
+
+// ForwardTransition propagates a callee's result out of Transition.Step:
+// it is Forward for transitions. It returns (zero, err) if err is non-nil,
+// and otherwise TransitionIO of r's completion, the same object. It is meant
+// for the exit of the idiom
+//
+//	r, err := s.tree.Insert(key)
+//	if err != nil || r.IsIO() {
+//		// Re-entrancy: ...
+//		return rt.ForwardTransition[int](r, err)
+//	}
+//
+// and, unlike Forward, it panics if r is Done and err is nil: that is a
+// forgotten IsIO check, and r's value would be lost.
+func ForwardTransition[T, U any](r IOResult[U], err error) (TransitionResult[T], error) {
+	if err != nil {
+		return TransitionResult[T]{}, err
+	}
+	if r.c == nil {
+		panic("rt.ForwardTransition: the result is Done (check IsIO before forwarding; use Get)")
+	}
+	return TransitionResult[T]{c: r.c}, nil
 }
 
 // IsIO reports whether r yields on a completion.
@@ -97,9 +119,9 @@ func (m *Machine[T]) Step() (IOResult[T], error) {
 		return IOResult[T]{}, ErrMachineFinished
 	}
 	for {
-		// Re-calling Step after Continue is the machine's contract
-		// (model.md §4): Continue means the transition committed its
-		// progress in its own state, so the call is not repeated work.
+		// Re-calling Step after Continue is the machine's contract:
+		// Continue means the transition committed its progress in its
+		// own state, so the call is not repeated work.
 		r, err := m.t.Step()
 		if err != nil {
 			return IOResult[T]{}, err
