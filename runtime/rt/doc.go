@@ -1,6 +1,6 @@
 // Package rt is the core of reentrycheck's bundled async I/O runtime: a Go
 // re-implementation of the cooperative I/O model of Turso's storage engine
-// (docs/runtime.md; the specification is model.md).
+// (docs/runtime.md; the model is specified in docs/model.md).
 //
 // Storage code does not block and does not start goroutines per operation.
 // Every operation that may need I/O is a resumable function returning
@@ -22,7 +22,7 @@
 //     Stepper (the statement-style three-way driver).
 //
 // The types declare themselves to the reentrycheck analyzer through the
-// //reentrycheck: directives of contract.md (ioresult, done, completion,
+// //reentrycheck: directives of docs/contract.md (ioresult, done, completion,
 // idempotent); the analyzer has no special knowledge of this package.
 //
 // Backends live in sibling packages (memio, osio, sim), as does the dynamic

@@ -122,7 +122,7 @@ func ExampleForward() {
 
 // pager memoizes page reads: ReadPage returns the page at once, with the
 // read completion if the read has not finished yet, and never submits the
-// same read twice (model.md §9, shape 4).
+// same read twice (callee-side memoization, docs/runtime.md §5).
 type pager struct {
 	file  rt.File
 	pages map[int64]*pageRef
@@ -189,7 +189,7 @@ func (s *pageCopy) Step() (rt.IOResult[string], error) {
 	}
 }
 
-// The two-level read-page shape (bugs.md §2.1): IO from the re-pollable
+// The two-level read-page shape (docs/runtime.md §5): IO from the re-pollable
 // ReadPage means "call again" (do not advance); Done with a pending read
 // means "the read was submitted" (advance, then yield on the read).
 func Example_readPage() {
@@ -201,7 +201,7 @@ func Example_readPage() {
 }
 
 // flusher writes pages and waits for all of them through one group, built
-// once and memoized in its state (model.md §9, shape 7).
+// once and memoized in its state (docs/runtime.md §4).
 type flusher struct {
 	file  rt.File
 	pages [][]byte

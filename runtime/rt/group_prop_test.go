@@ -12,7 +12,7 @@ import (
 
 // pnode is one node of a random completion tree: a leaf write completion or
 // a group of nodes. It carries the real objects and a reference model of
-// model.md §3 (as specified for the Go group in §3.5) to compare against.
+// the group semantics of docs/runtime.md §4 to compare against.
 type pnode struct {
 	id       int
 	leaf     bool
