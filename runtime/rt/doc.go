@@ -11,15 +11,21 @@
 // The package provides:
 //
 //   - results: IOResult, Done, Wait (yield on a completion), Yield (explicit
-//     yield), Forward (propagation), Map, ReturnAndRestore;
+//     yield), Forward (propagation), Map, ReturnAndRestore, and the checked
+//     accessors Get and MustValue;
 //   - completions: Completion, a one-shot, concurrency-safe result cell with
-//     a kind-specific callback, and the typed errors it carries;
-//   - groups: Group, fan-in of many completions into one;
-//   - state machines: Transition, TransitionResult, Machine;
+//     a kind-specific callback (Complete, Fail, Abort; one submission per
+//     completion, MarkSubmitted), NewEvent for sources that user code
+//     finishes, and the typed errors they carry;
+//   - groups: Group, fan-in of many completions into one, and GroupOnce, a
+//     group build memoized in an operation's state;
+//   - state machines: Transition, TransitionResult, ForwardTransition,
+//     Machine;
 //   - the File and IO interfaces that backends implement, with ready helpers
 //     (WaitFor, DrainAll, AbortAll, WriteVFanIn);
 //   - drivers: Block and BlockWith (run to completion), Run (a machine) and
-//     Stepper (the statement-style three-way driver).
+//     Stepper (the statement-style three-way driver, with a context and
+//     abandonment).
 //
 // The types declare themselves to the reentrycheck analyzer through the
 // //reentrycheck: directives of docs/contract.md (ioresult, done, completion,
