@@ -223,6 +223,9 @@ func (s *Stepper[T]) fail(err error) (StepOutcome, error) {
 // Pending returns the stored pending completion, or nil. After the
 // operation has been given up it still returns the completion that was
 // pending then, so that its owner can wait for it before reusing buffers.
+// It submits nothing.
+//
+//reentrycheck:idempotent
 func (s *Stepper[T]) Pending() *Completion { return s.pending }
 
 // Result returns the value op finished with (zero until StepDone).

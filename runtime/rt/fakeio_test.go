@@ -139,6 +139,9 @@ func (ff *fakeFile) ReadAt(c *Completion, off int64) (*Completion, error) {
 	if c == nil || c.Kind() != KindRead {
 		return nil, errors.New("fakeio: ReadAt needs a read completion")
 	}
+	if c.Submitted() {
+		return nil, ErrSubmittedTwice
+	}
 	buf := c.Buffer()
 	ff.mu.Lock()
 	n := 0
@@ -152,6 +155,9 @@ func (ff *fakeFile) ReadAt(c *Completion, off int64) (*Completion, error) {
 func (ff *fakeFile) WriteAt(buf []byte, off int64, c *Completion) (*Completion, error) {
 	if c == nil {
 		return nil, ErrNilCompletion
+	}
+	if c.Submitted() {
+		return nil, ErrSubmittedTwice // before moving any byte
 	}
 	ff.io.mu.Lock()
 	failing := ff.io.failSubmit != nil

@@ -302,7 +302,9 @@ func (o *GroupOnce) Build(cb func(err error), children ...*Completion) (*Complet
 }
 
 // Completion returns the memoized group completion, or nil before the first
-// Build and after Reset.
+// Build and after Reset. It submits nothing.
+//
+//reentrycheck:idempotent
 func (o *GroupOnce) Completion() *Completion { return o.c }
 
 // Built reports whether a group completion is memoized.
