@@ -2,29 +2,41 @@ package memio
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/reentrycheck/reentrycheck/runtime/rt"
 )
 
-// DeferringIO is the in-memory backend that defers every completion to the
-// next Step (Turso's MemoryYieldIO, model.md §7.1). It is a separate type
-// from IO, not an option, so that a test says which one it runs on.
+// DeferringIO is the in-memory backend that defers completions to the next
+// Step (Turso's MemoryYieldIO; docs/model.md §7 Test backends). It is a
+// separate type from IO, not an option, so that a test says which one it
+// runs on.
 //
 // Bytes move eagerly, exactly as with IO: a write is in the store, and a
 // read has filled its buffer, when the submit call returns. Only the
-// completion waits: every ReadAt, WriteAt, WriteV, Sync and Truncate
-// returns an unfinished completion, so code under test takes its yield
-// path on every I/O. Step takes the whole pending queue first and then
-// finishes each entry in submission order; completions that callbacks
-// submit during a Step wait for the following Step.
+// completion waits: with the default policy (DeferAll) every ReadAt,
+// WriteAt, WriteV, Sync and Truncate returns an unfinished completion, so
+// code under test takes its yield path on every I/O. A Policy
+// (NewDeferringWith, SetPolicy) defers only some operations and finishes the
+// rest inline: the k-th one (DeferNth), some kinds (DeferKinds), some paths
+// (DeferPaths), or any predicate. Step takes the whole pending queue first
+// and then finishes each entry in submission order; completions that
+// callbacks submit during a Step wait for the following Step.
+//
+// Schedule hands the backend an event completion (rt.NewEvent) to finish at
+// the next Step, so a test can deliver a timer or a network event at a
+// chosen point of the schedule.
 //
 // Submission errors are as for IO. A DeferringIO is safe for concurrent
-// use; callbacks run on the goroutine that calls Step.
+// use; deferred callbacks run on the goroutine that calls Step, inline ones
+// inside the submit call.
 type DeferringIO struct {
 	store *Store
 
 	mu      sync.Mutex
+	policy  Policy // nil: DeferAll
+	seq     int    // operations submitted so far
 	pending []outcome
 	steps   int
 }
@@ -38,14 +50,72 @@ func NewDeferring() *DeferringIO { return NewDeferringOn(NewStore()) }
 // NewDeferringOn returns a deferring backend over store.
 func NewDeferringOn(store *Store) *DeferringIO { return &DeferringIO{store: store} }
 
+// NewDeferringWith returns a backend over store (a fresh one if nil) that
+// defers the operations p selects and finishes the others inline. A nil p
+// is DeferAll.
+func NewDeferringWith(store *Store, p Policy) *DeferringIO {
+	if store == nil {
+		store = NewStore()
+	}
+	return &DeferringIO{store: store, policy: p}
+}
+
+// SetPolicy replaces the deferral policy for the operations submitted from
+// now on (nil: DeferAll). Operations already queued stay queued. Submission
+// numbers keep counting from where they are.
+func (d *DeferringIO) SetPolicy(p Policy) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.policy = p
+}
+
+// Submissions returns how many operations have been submitted (the Seq of the
+// last one).
+func (d *DeferringIO) Submissions() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.seq
+}
+
+// Schedule finishes the event completion c (rt.NewEvent) at the next Step,
+// with n bytes or, if err is non-nil, with err, in order with the
+// operations queued before it. It claims c (rt.Completion.MarkSubmitted):
+// scheduling it twice, or scheduling anything but an unclaimed event
+// completion, returns an error and changes nothing. Schedule does not count
+// as a submission for the Policy.
+func (d *DeferringIO) Schedule(c *rt.Completion, n int, err error) error {
+	switch {
+	case c == nil:
+		return &rt.IOError{Op: "schedule", Err: rt.ErrNilCompletion}
+	case c.Kind() != rt.KindEvent:
+		return &rt.IOError{Op: "schedule", Err: errors.New("completion of kind " + c.Kind().String() + ", want event")}
+	}
+	if cerr := c.MarkSubmitted(); cerr != nil {
+		return &rt.IOError{Op: "schedule", Err: cerr}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.pending = append(d.pending, outcome{c: c, n: n, err: err, op: Op{Kind: rt.KindEvent}})
+	return nil
+}
+
 // Store returns the backend's byte store.
 func (d *DeferringIO) Store() *Store { return d.store }
 
-// deliverOutcome queues the completion for the next Step.
+// deliverOutcome numbers the operation and, as the policy decides, queues
+// its completion for the next Step or finishes it now (outside the lock:
+// the callback may submit).
 func (d *DeferringIO) deliverOutcome(o outcome) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.pending = append(d.pending, o)
+	d.seq++
+	o.op.Seq = d.seq
+	if d.policy == nil || d.policy(o.op) {
+		d.pending = append(d.pending, o)
+		d.mu.Unlock()
+		return
+	}
+	d.mu.Unlock()
+	o.deliver()
 }
 
 // Open opens path; see rt.OpenFlag for the modes.

@@ -27,3 +27,20 @@ func ExampleDeferringIO() {
 	// callback: wrote 4 bytes, err = <nil>
 	// after Step: finished = true
 }
+
+// A policy defers only some operations: here only the second submission
+// waits for a Step, so code under test yields at exactly that I/O.
+func ExampleDeferNth() {
+	io := memio.NewDeferringWith(nil, memio.DeferNth(2))
+	f, _ := io.Open("db", rt.OpenCreate)
+	for i := range 3 {
+		c, _ := f.WriteAt([]byte{'a' + byte(i)}, int64(i), rt.NewWrite(nil))
+		fmt.Printf("write %d finished=%v\n", i+1, c.Finished())
+	}
+	fmt.Println("pending:", io.Pending())
+	// Output:
+	// write 1 finished=true
+	// write 2 finished=false
+	// write 3 finished=true
+	// pending: 1
+}

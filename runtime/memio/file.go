@@ -14,6 +14,7 @@ type outcome struct {
 	c   *rt.Completion
 	n   int
 	err error
+	op  Op // what was submitted, for a deferral Policy
 }
 
 // deliver finishes the completion with the outcome. The completion runs its
@@ -21,7 +22,7 @@ type outcome struct {
 // does to a success.
 func (o outcome) deliver() {
 	if o.err != nil {
-		o.c.Error(o.err)
+		o.c.Fail(o.err)
 		return
 	}
 	o.c.Complete(o.n)
@@ -50,7 +51,8 @@ var errClosed = fs.ErrClosed
 
 // check rejects a submission before anything happens: a closed handle, a
 // write to a read-only handle, a missing completion, or a completion of the
-// wrong kind. These are submission errors: the completion never runs.
+// wrong kind. These are submission errors: the completion never runs, and
+// it is not claimed.
 func (f *file) check(op string, c *rt.Completion, kind rt.Kind) error {
 	if f.closed.Load() {
 		return &rt.IOError{Op: op, Path: f.path, Err: errClosed}
@@ -67,6 +69,16 @@ func (f *file) check(op string, c *rt.Completion, kind rt.Kind) error {
 	return nil
 }
 
+// claim takes the completion's one submission (rt.Completion.MarkSubmitted)
+// after every other check has passed, so that a rejected call leaves the
+// completion unclaimed and a second submission moves no bytes.
+func (f *file) claim(op string, c *rt.Completion) error {
+	if err := c.MarkSubmitted(); err != nil {
+		return &rt.IOError{Op: op, Path: f.path, Err: err}
+	}
+	return nil
+}
+
 // ReadAt copies up to len(c.Buffer()) bytes at off into the read
 // completion's buffer. A read that crosses the end of the file completes
 // with the number of bytes copied (rt.File's contract): the read callback
@@ -79,8 +91,11 @@ func (f *file) ReadAt(c *rt.Completion, off int64) (*rt.Completion, error) {
 	if off < 0 {
 		return nil, &rt.IOError{Op: "read", Path: f.path, Err: fs.ErrInvalid}
 	}
+	if err := f.claim("read", c); err != nil {
+		return nil, err
+	}
 	n := f.node.readAt(c.Buffer(), off)
-	f.to.deliverOutcome(outcome{c: c, n: n})
+	f.to.deliverOutcome(outcome{c: c, n: n, op: Op{Kind: rt.KindRead, Path: f.path, Off: off, Len: len(c.Buffer())}})
 	return c, nil
 }
 
@@ -93,8 +108,11 @@ func (f *file) WriteAt(buf []byte, off int64, c *rt.Completion) (*rt.Completion,
 	if off < 0 {
 		return nil, &rt.IOError{Op: "write", Path: f.path, Err: fs.ErrInvalid}
 	}
+	if err := f.claim("write", c); err != nil {
+		return nil, err
+	}
 	n := f.node.writeAt(buf, off)
-	f.to.deliverOutcome(outcome{c: c, n: n})
+	f.to.deliverOutcome(outcome{c: c, n: n, op: Op{Kind: rt.KindWrite, Path: f.path, Off: off, Len: len(buf)}})
 	return c, nil
 }
 
@@ -107,11 +125,14 @@ func (f *file) WriteV(bufs [][]byte, off int64, c *rt.Completion) (*rt.Completio
 	if off < 0 {
 		return nil, &rt.IOError{Op: "writev", Path: f.path, Err: fs.ErrInvalid}
 	}
+	if err := f.claim("writev", c); err != nil {
+		return nil, err
+	}
 	total := 0
 	for _, b := range bufs {
 		total += f.node.writeAt(b, off+int64(total))
 	}
-	f.to.deliverOutcome(outcome{c: c, n: total})
+	f.to.deliverOutcome(outcome{c: c, n: total, op: Op{Kind: rt.KindWrite, Path: f.path, Off: off, Len: total}})
 	return c, nil
 }
 
@@ -120,7 +141,10 @@ func (f *file) Sync(c *rt.Completion) (*rt.Completion, error) {
 	if err := f.check("sync", c, rt.KindSync); err != nil {
 		return nil, err
 	}
-	f.to.deliverOutcome(outcome{c: c})
+	if err := f.claim("sync", c); err != nil {
+		return nil, err
+	}
+	f.to.deliverOutcome(outcome{c: c, op: Op{Kind: rt.KindSync, Path: f.path}})
 	return c, nil
 }
 
@@ -132,8 +156,11 @@ func (f *file) Truncate(size int64, c *rt.Completion) (*rt.Completion, error) {
 	if size < 0 {
 		return nil, &rt.IOError{Op: "truncate", Path: f.path, Err: fs.ErrInvalid}
 	}
+	if err := f.claim("truncate", c); err != nil {
+		return nil, err
+	}
 	f.node.truncate(size)
-	f.to.deliverOutcome(outcome{c: c})
+	f.to.deliverOutcome(outcome{c: c, op: Op{Kind: rt.KindTruncate, Path: f.path, Off: size}})
 	return c, nil
 }
 

@@ -9,12 +9,12 @@
 //
 // Errors keep the OS error: every failure is an *rt.IOError whose Err is
 // the error from package os, so errors.Is(err, fs.ErrNotExist) and
-// errors.As(err, new(*fs.PathError)) see through it. The two channels of
-// model.md §5.3:
+// errors.As(err, new(*fs.PathError)) see through it. Failures arrive through
+// one of two channels:
 //
 //   - submission errors, returned by the submit call, the completion never
 //     runs: a closed handle, a nil completion, a completion of the wrong
-//     kind;
+//     kind, a completion already submitted (rt.ErrSubmittedTwice);
 //   - completion errors: a failing system call finishes the completion with
 //     the wrapped error, after its callback ran with that error. A write
 //     that transfers fewer bytes without an OS error fails with

@@ -75,8 +75,9 @@ func (o *IO) Cancel(cs []*rt.Completion) { rt.AbortAll(cs) }
 
 // File is an open *os.File as an rt.File.
 //
-// The two failure channels: a closed handle, a nil completion or one of the
-// wrong kind is a submission error (the completion never runs); a failing
+// The two failure channels: a closed handle, a nil completion, one of the
+// wrong kind or one already submitted (rt.ErrSubmittedTwice) is a
+// submission error (the completion never runs); a failing
 // system call finishes the completion with an *rt.IOError wrapping the OS
 // error, after running its callback with that error. A write that transfers
 // fewer bytes than asked without an OS error fails with
@@ -94,7 +95,8 @@ var _ rt.File = (*File)(nil)
 // OS returns the underlying *os.File.
 func (f *File) OS() *os.File { return f.f }
 
-// check rejects a submission before the system call.
+// check rejects a submission before the system call and then claims the
+// completion's one submission (rt.Completion.MarkSubmitted).
 func (f *File) check(op string, c *rt.Completion, kind rt.Kind) error {
 	switch {
 	case f.closed.Load():
@@ -104,12 +106,16 @@ func (f *File) check(op string, c *rt.Completion, kind rt.Kind) error {
 	case c.Kind() != kind:
 		return &rt.IOError{Op: op, Path: f.path, Err: errors.New("completion of kind " + c.Kind().String() + ", want " + kind.String())}
 	}
+	// The claim comes last, so that a call refused above leaves c free.
+	if err := c.MarkSubmitted(); err != nil {
+		return &rt.IOError{Op: op, Path: f.path, Err: err}
+	}
 	return nil
 }
 
 // fail finishes c with the OS error wrapped as an *rt.IOError.
 func (f *File) fail(op string, c *rt.Completion, err error) {
-	c.Error(&rt.IOError{Op: op, Path: f.path, Err: err})
+	c.Fail(&rt.IOError{Op: op, Path: f.path, Err: err})
 }
 
 // ReadAt reads len(c.Buffer()) bytes at off. End of file is not an error:
@@ -163,7 +169,7 @@ func (f *File) finishWrite(c *rt.Completion, off int64, want, n int, err error) 
 	case err != nil:
 		f.fail("write", c, err)
 	case n != want:
-		c.Error(&rt.ShortWriteError{Offset: off, Expected: want, Actual: n})
+		c.Fail(&rt.ShortWriteError{Offset: off, Expected: want, Actual: n})
 	default:
 		c.Complete(n)
 	}

@@ -238,3 +238,45 @@ func (w *writeThenRead) Resume() (rt.IOResult[[]byte], error) {
 		}
 	}
 }
+
+// The same completion submitted twice: the second call fails with
+// rt.ErrSubmittedTwice and performs no system call.
+func TestSubmittedTwice(t *testing.T) {
+	o := New()
+	f, err := o.Open(filepath.Join(t.TempDir(), "twice"), rt.OpenCreate)
+	require.NoError(t, err)
+	defer f.Close()
+	w := rt.NewWrite(nil)
+	_, err = f.WriteAt([]byte("abcd"), 0, w)
+	require.NoError(t, err)
+	_, err = f.WriteAt([]byte("zz"), 0, w)
+	require.ErrorIs(t, err, rt.ErrSubmittedTwice)
+	_, err = f.WriteV([][]byte{[]byte("zz")}, 0, w)
+	require.ErrorIs(t, err, rt.ErrSubmittedTwice)
+
+	var seen []string
+	r := rt.NewRead(make([]byte, 2), func(buf []byte, _ int, err error) error {
+		seen = append(seen, string(buf))
+		return err
+	})
+	_, err = f.ReadAt(r, 0)
+	require.NoError(t, err)
+	_, err = f.ReadAt(r, 2)
+	require.ErrorIs(t, err, rt.ErrSubmittedTwice)
+	assert.Equal(t, []string{"ab"}, seen)
+	assert.Equal(t, "ab", string(r.Buffer()))
+
+	s := rt.NewSync(nil)
+	_, err = f.Sync(s)
+	require.NoError(t, err)
+	_, err = f.Sync(s)
+	require.ErrorIs(t, err, rt.ErrSubmittedTwice)
+	tr := rt.NewTruncate(nil)
+	_, err = f.Truncate(4, tr)
+	require.NoError(t, err)
+	_, err = f.Truncate(1, tr)
+	require.ErrorIs(t, err, rt.ErrSubmittedTwice)
+	size, err := f.Size()
+	require.NoError(t, err)
+	assert.EqualValues(t, 4, size)
+}

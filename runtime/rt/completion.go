@@ -9,7 +9,7 @@ import (
 // Kind is the kind of I/O a Completion stands for.
 type Kind uint8
 
-// The completion kinds (model.md §2.1).
+// The completion kinds (docs/model.md §2 Completion).
 const (
 	KindUnknown  Kind = iota // zero value; use a constructor instead
 	KindRead                 // NewRead
@@ -18,9 +18,10 @@ const (
 	KindTruncate             // NewTruncate
 	KindGroup                // Group.Build
 	KindYield                // YieldCompletion, the explicit-yield sentinel
+	KindEvent                // NewEvent: finished by user code, never submitted
 )
 
-var kindNames = [...]string{"unknown", "read", "write", "sync", "truncate", "group", "yield"}
+var kindNames = [...]string{"unknown", "read", "write", "sync", "truncate", "group", "yield", "event"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -36,18 +37,26 @@ func (*noCopy) Lock()   {}
 func (*noCopy) Unlock() {}
 
 // Completion is a shared, one-shot, concurrency-safe result cell for one
-// I/O operation (model.md §2). It is always used through a pointer and is
-// never copied.
+// I/O operation (docs/model.md §2 Completion). It is always used through a
+// pointer and is never copied.
 //
-// A completion finishes exactly once, through the first of Complete, Error
+// A completion finishes exactly once, through the first of Complete, Fail
 // or Abort; later calls are no-ops. Finishing runs the kind-specific callback,
 // stores the outcome, publishes Finished (after the callback has returned),
 // closes the Done channel and then notifies the parent group, if any. A
 // callback may run on any goroutine and must not take a lock that the
-// submitter may hold (synchronous backends run it inside the submit call). A
-// callback must not finish its own completion (that deadlocks, as nested
-// sync.Once.Do does). A callback that panics still finishes its completion,
-// with a *CallbackPanicError, before the panic goes on.
+// submitter may hold (synchronous backends run it inside the submit call).
+//
+// A callback must not Complete or Fail a completion that is finishing
+// further up its own call chain (its own completion, or a sibling whose
+// callback led to this one): those wait for the finish in progress, which
+// deadlocks, as nested sync.Once.Do does. Abort never waits and may be
+// called on anything from anywhere. A callback that panics still finishes
+// its completion, with a *CallbackPanicError, before the panic goes on.
+//
+// A completion is submitted to a backend at most once: every backend claims
+// it with MarkSubmitted in its submit path, and a second submission fails
+// with ErrSubmittedTwice.
 //
 //reentrycheck:completion
 type Completion struct {
@@ -59,17 +68,17 @@ type Completion struct {
 	group  *groupState                              // KindGroup: the fan-in state
 
 	once       sync.Once
+	submitted  atomic.Bool // claimed by a backend's submit path (MarkSubmitted)
 	completing atomic.Bool // set when the completion step starts
 	finished   atomic.Bool
 	kind       Kind
 	n          int   // written inside once, read after finished
 	err        error // written inside once, read after finished
 
-	mu      sync.Mutex    // guards the fields below
-	sealed  bool          // finished: can no longer be linked to a group
-	claimed bool          // added to a group while pending
-	parent  *groupState   // group this completion is linked to (set by Build)
-	done    chan struct{} // lazily made; closed when finished
+	mu     sync.Mutex    // guards the fields below
+	sealed bool          // finished: can no longer be linked to a group
+	parent *groupState   // group this completion is linked to (set by Build)
+	done   chan struct{} // lazily made; closed when finished
 }
 
 // closedChan is the Done channel of completions that finished before anybody
@@ -121,11 +130,31 @@ func NewTruncate(cb func(n int, err error)) *Completion {
 	return &Completion{kind: KindTruncate, cb: cb}
 }
 
+// NewEvent returns a completion for an I/O source that user code finishes
+// itself: a timer, a network event, a message from another goroutine. No
+// backend accepts it for submission (it has its own kind); the source
+// finishes it with Complete, Fail or Abort. cb is as for NewWrite.
+//
+// Waiting on it works like waiting on any completion: IO.Wait (WaitFor)
+// steps the backend while the backend has work pending and otherwise blocks
+// on Done() or the context, so a source on another goroutine
+// (time.AfterFunc, a reader goroutine) wakes the driver. A source that has
+// to be driven from the driver's own goroutine must be handed to the
+// backend, which then finishes it in a Step: memio.DeferringIO.Schedule,
+// sim.IO.After. Otherwise nothing finishes it and the wait lasts until the
+// context is cancelled.
+//
+//reentrycheck:idempotent
+func NewEvent(cb func(n int, err error)) *Completion {
+	return &Completion{kind: KindEvent, cb: cb}
+}
+
 // YieldCompletion returns the explicit-yield sentinel: a shared completion
 // that is finished and succeeded from birth, carries no I/O, and on which
 // every mutator (Complete, Error, Abort) is a no-op. Yielding on it means
-// "let others run, then call me again" (model.md §2.6). Drivers must tell it
-// apart from finished I/O with IsExplicitYield, or they spin (B25).
+// "let others run, then call me again". Drivers must tell it apart from
+// finished I/O with IsExplicitYield, or they spin (B25, a livelock on a
+// yield treated as finished I/O).
 // Calling it submits nothing.
 //
 //reentrycheck:idempotent
@@ -142,12 +171,13 @@ func (c *Completion) Complete(n int) {
 	c.finish(n, nil)
 }
 
-// Error reports failure with err (a nil err is recorded as an error, never
-// as success). It is one-shot like Complete. On a pending group completion
-// it records err as the group's error (unless a child failed first) and
-// aborts every linked child, so that the group finishes through the normal
-// path once all of them have finished.
-func (c *Completion) Error(err error) {
+// Fail reports failure with err (a nil err is recorded as an error, never
+// as success). It is one-shot like Complete, and like Complete it waits for
+// a finish that is already in progress. On a pending group completion it
+// records err as the group's error (unless a child failed first) and aborts
+// every linked child, so that the group finishes through the normal path
+// once all of them have finished.
+func (c *Completion) Fail(err error) {
 	if c.kind == KindYield {
 		return
 	}
@@ -161,10 +191,54 @@ func (c *Completion) Error(err error) {
 	c.finish(0, err)
 }
 
-// Abort is Error(ErrAborted).
-func (c *Completion) Abort() { c.Error(ErrAborted) }
+// Error is Fail.
+//
+// Deprecated: use Fail. Error is a setter, not the error interface's
+// method; the name invites reading c.Error(err) as a query.
+func (c *Completion) Error(err error) { c.Fail(err) }
 
-// finish runs the completion step once (model.md §2.3).
+// Abort is Fail(ErrAborted), except that it never waits: on a completion
+// that is already finishing (on any goroutine, including further up the
+// caller's own call chain) it returns at once and does nothing, since the
+// finish in progress wins anyway. So callbacks may abort each other freely:
+// a's callback aborting b while b's aborts a does not deadlock. After
+// Abort returns the completion has finished or is finishing; wait on Done()
+// or through the backend to observe the outcome.
+func (c *Completion) Abort() {
+	if c.kind != KindGroup && c.completing.Load() {
+		return
+	}
+	c.Fail(ErrAborted)
+}
+
+// MarkSubmitted claims c for a submission. Backends call it in every submit
+// path, after validating the call and before any effect: it returns
+// ErrSubmittedTwice if c was already submitted (to this backend or any
+// other), and an error for a group completion or the sentinel, which are
+// never submitted. Backends that finish event completions for the user
+// (memio.DeferringIO.Schedule, sim.IO.After) claim them the same way. A
+// submission that fails validation before the claim
+// leaves c unclaimed, so the caller may submit it again.
+func (c *Completion) MarkSubmitted() error {
+	switch c.kind {
+	case KindGroup, KindYield:
+		return errNotSubmittable
+	}
+	if !c.submitted.CompareAndSwap(false, true) {
+		return ErrSubmittedTwice
+	}
+	return nil
+}
+
+// unmarkSubmitted releases the claim of a submission that failed before
+// anything was submitted (WriteVFanIn).
+func (c *Completion) unmarkSubmitted() { c.submitted.Store(false) }
+
+// Submitted reports whether a backend has claimed c (MarkSubmitted).
+func (c *Completion) Submitted() bool { return c.submitted.Load() }
+
+// finish runs the completion step once (docs/model.md §2 Completion: the
+// callback, then the outcome, then the finished flag, then the parent).
 func (c *Completion) finish(n int, err error) {
 	if c.finished.Load() {
 		// Fast path, and what lets a group callback (which runs inside

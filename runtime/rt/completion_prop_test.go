@@ -10,9 +10,9 @@ import (
 	"pgregory.net/rapid"
 )
 
-// finishCall is one call of Complete, Error or Abort.
+// finishCall is one call of Complete, Fail or Abort.
 type finishCall struct {
-	op  int // 0 Complete, 1 Error, 2 Abort
+	op  int // 0 Complete, 1 Fail, 2 Abort
 	n   int
 	err error
 }
@@ -22,7 +22,7 @@ func (f finishCall) apply(c *Completion) {
 	case 0:
 		c.Complete(f.n)
 	case 1:
-		c.Error(f.err)
+		c.Fail(f.err)
 	default:
 		c.Abort()
 	}
@@ -124,8 +124,10 @@ func TestPropCompletionSequential(t *testing.T) {
 
 // TestPropCompletionConcurrent: the same calls from several goroutines at
 // once. Exactly one wins: the callback runs once, the stored outcome is one
-// of the calls' outcomes and matches what the callback saw, and every caller
-// returns only after the completion has finished.
+// of the calls' outcomes and matches what the callback saw, every Complete
+// and Fail returns only after the completion has finished, and every Abort
+// returns only after the completion has at least started finishing (Abort
+// never waits for a finish in progress).
 func TestPropCompletionConcurrent(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		calls := drawCalls(t)
@@ -141,7 +143,11 @@ func TestPropCompletionConcurrent(t *testing.T) {
 				defer wg.Done()
 				<-start
 				call.apply(c)
-				if !c.Finished() {
+				if call.op == 2 {
+					if !c.completing.Load() {
+						early.Store(true)
+					}
+				} else if !c.Finished() {
 					early.Store(true)
 				}
 			}()

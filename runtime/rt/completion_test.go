@@ -71,7 +71,7 @@ func TestCompleteRunsCallbackOnceAndPublishesAfterIt(t *testing.T) {
 	}
 	// Idempotent: later calls change nothing.
 	c.Complete(9)
-	c.Error(errors.New("late"))
+	c.Fail(errors.New("late"))
 	c.Abort()
 	assert.Equal(t, 1, calls)
 	assert.True(t, c.Succeeded())
@@ -85,7 +85,7 @@ func TestErrorRunsCallbackWithTheError(t *testing.T) {
 		var gotN = -1
 		var gotErr error
 		c := mk(func(n int, err error) { gotN, gotErr = n, err })
-		c.Error(boom)
+		c.Fail(boom)
 		assert.Equal(t, 0, gotN)
 		assert.Same(t, boom, gotErr)
 		assert.True(t, c.Failed())
@@ -110,7 +110,7 @@ func TestAbortIsErrorAborted(t *testing.T) {
 
 func TestErrorNilIsNeverSuccess(t *testing.T) {
 	c := NewWrite(nil)
-	c.Error(nil)
+	c.Fail(nil)
 	assert.True(t, c.Failed())
 	assert.Error(t, c.Err())
 }
@@ -180,7 +180,7 @@ func TestSentinel(t *testing.T) {
 	assert.Nil(t, y.Buffer())
 	// Every mutator is a no-op, never a panic.
 	y.Complete(3)
-	y.Error(errors.New("x"))
+	y.Fail(errors.New("x"))
 	y.Abort()
 	assert.True(t, y.Succeeded())
 	assert.Zero(t, y.N())
@@ -229,7 +229,7 @@ func TestConcurrentCompletersCallbackRunsOnce(t *testing.T) {
 				case 0:
 					c.Complete(i)
 				case 1:
-					c.Error(errors.New("e"))
+					c.Fail(errors.New("e"))
 				default:
 					c.Abort()
 				}
@@ -250,7 +250,7 @@ func TestErrorsAsTypedErrors(t *testing.T) {
 	under := errors.New("EIO")
 	ioErr := &IOError{Op: "read", Path: "/db", Err: under}
 	c := NewWrite(nil)
-	c.Error(ioErr)
+	c.Fail(ioErr)
 	var got *IOError
 	require.ErrorAs(t, c.Err(), &got)
 	assert.ErrorIs(t, c.Err(), under, "the OS error is wrapped, not flattened")

@@ -298,7 +298,7 @@ func TestStepperChecksStoredErrorBeforeReexecuting(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, StepIO, out)
 	boom := errors.New("boom")
-	c.Error(boom)
+	c.Fail(boom)
 	out, err = s.Step()
 	assert.Equal(t, StepError, out)
 	assert.Same(t, boom, err)

@@ -8,13 +8,14 @@ import (
 // Sentinel errors. Compare them with errors.Is.
 var (
 	// ErrAborted is the outcome of Completion.Abort, of IO.Cancel and of
-	// simulator faults (model.md §2.7).
+	// simulator faults.
 	ErrAborted = errors.New("rt: I/O aborted")
 
 	// ErrLinkedTwice reports that a pending completion was added to a
-	// second group (or twice to the same group). A completion belongs to at
-	// most one group for its lifetime (model.md §3.2, link-once); the usual
-	// cause is rebuilding a group on re-entry instead of memoizing it (B24).
+	// second group (or twice to the same group). A completion is linked to
+	// at most one group for its lifetime, at that group's Build; the usual
+	// cause is rebuilding a group on re-entry instead of memoizing it (B24;
+	// GroupOnce memoizes).
 	ErrLinkedTwice = errors.New("rt: completion can only be linked to one group")
 
 	// ErrGroupBuilt reports an Add after Build.
@@ -29,8 +30,18 @@ var (
 	ErrMachineFinished = errors.New("rt: state machine already finished")
 
 	// ErrNotFinalized is returned by Machine.Step when a transition returns
-	// Finish without having finalized itself first (model.md §4).
+	// Finish without having finalized itself first. It is sticky: later
+	// Steps return it again without stepping the transition.
 	ErrNotFinalized = errors.New("rt: transition returned Finish before finalizing itself")
+
+	// ErrSubmittedTwice reports a completion submitted to a backend a
+	// second time (Completion.MarkSubmitted). A completion stands for one
+	// operation; submit a new one.
+	ErrSubmittedTwice = errors.New("rt: completion already submitted")
+
+	// ErrAbandoned is the error of a Stepper whose operation was given up
+	// with Stepper.Abandon.
+	ErrAbandoned = errors.New("rt: operation abandoned")
 
 	// ErrChecksumNotEnabled reports a checksum operation on a store that has
 	// checksums disabled.
@@ -40,9 +51,13 @@ var (
 	// without error before the completion had finished.
 	errWaitReturnedEarly = errors.New("rt: IO.Wait returned before the completion finished (backend bug)")
 
-	// errNilError is stored when Completion.Error is called with a nil error,
+	// errNotSubmittable is MarkSubmitted's error for completions that no
+	// backend submits.
+	errNotSubmittable = errors.New("rt: group and explicit-yield completions are never submitted to a backend")
+
+	// errNilError is stored when Completion.Fail is called with a nil error,
 	// so that a failure is never silently turned into a success.
-	errNilError = errors.New("rt: Completion.Error called with a nil error")
+	errNilError = errors.New("rt: Completion.Fail called with a nil error")
 )
 
 // IOError is an error reported by a backend. It wraps the operating-system

@@ -122,7 +122,7 @@ func ExampleForward() {
 
 // pager memoizes page reads: ReadPage returns the page at once, with the
 // read completion if the read has not finished yet, and never submits the
-// same read twice (model.md §9, shape 4).
+// same read twice (callee-side memoization, docs/runtime.md §5).
 type pager struct {
 	file  rt.File
 	pages map[int64]*pageRef
@@ -189,7 +189,7 @@ func (s *pageCopy) Step() (rt.IOResult[string], error) {
 	}
 }
 
-// The two-level read-page shape (bugs.md §2.1): IO from the re-pollable
+// The two-level read-page shape (docs/runtime.md §5): IO from the re-pollable
 // ReadPage means "call again" (do not advance); Done with a pending read
 // means "the read was submitted" (advance, then yield on the read).
 func Example_readPage() {
@@ -201,12 +201,12 @@ func Example_readPage() {
 }
 
 // flusher writes pages and waits for all of them through one group, built
-// once and memoized in its state (model.md §9, shape 7).
+// once and memoized in its state (docs/runtime.md §4).
 type flusher struct {
 	file  rt.File
 	pages [][]byte
 	state int // flushSubmit or flushWait
-	group *rt.Completion
+	group rt.GroupOnce
 }
 
 const (
@@ -217,39 +217,41 @@ const (
 func (f *flusher) Flush(ctx context.Context, io rt.IO) (rt.IOResult[int], error) {
 	switch f.state {
 	case flushSubmit:
-		g := rt.NewGroup(nil)
+		cs := make([]*rt.Completion, 0, len(f.pages))
 		for i, p := range f.pages {
 			c, err := f.file.WriteAt(p, int64(i*len(p)), rt.NewWrite(nil))
-			if err == nil {
-				err = g.Add(c)
-			}
 			if err != nil {
-				// Submission failed after earlier submissions: cancel
-				// and drain them before the buffers may be reused.
-				g.Cancel()
-				_ = io.Drain(ctx, g.Completions())
+				// Submission failed after earlier submissions: wait for
+				// those before the buffers may be reused (aborting them
+				// would not stop an asynchronous backend).
+				_ = io.Drain(ctx, cs)
 				return rt.IOResult[int]{}, err
 			}
+			cs = append(cs, c)
 		}
-		f.group, f.state = g.Build(), flushWait
+		if _, err := f.group.Build(nil, cs...); err != nil {
+			return rt.IOResult[int]{}, err
+		}
+		f.state = flushWait
 		fallthrough
 	default:
-		if !f.group.Finished() {
+		gc := f.group.Completion()
+		if !gc.Finished() {
 			// Re-entrancy: the group was built once and memoized in
 			// f.group, and the state moved to flushWait; re-entry waits
 			// on the same group instead of submitting and building again
 			// (B24).
-			return rt.Wait[int](f.group), nil
+			return rt.Wait[int](gc), nil
 		}
-		if err := f.group.Err(); err != nil {
+		if err := gc.Err(); err != nil {
 			return rt.IOResult[int]{}, err
 		}
 		return rt.Done(len(f.pages)), nil
 	}
 }
 
-// A memoized group build: submit every write, add it to a group, build the
-// group once, store it, and yield on it only if it has not finished.
+// A memoized group build: submit every write, build the group over them
+// once (GroupOnce), and yield on it only if it has not finished.
 func ExampleGroup() {
 	io, f := newDB(nil)
 	fl := &flusher{file: f, pages: [][]byte{[]byte("aa"), []byte("bb"), []byte("cc")}}

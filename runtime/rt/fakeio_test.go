@@ -9,7 +9,7 @@ import (
 
 // fakeIO is a tiny in-memory backend for this package's tests and
 // benchmarks. Bytes move eagerly at submission; in deferred mode every
-// completion runs in the next Step (like MemoryYieldIO, model.md §7.1),
+// completion runs in the next Step (like Turso's MemoryYieldIO),
 // otherwise inline inside the submit call (like MemoryIO).
 type fakeIO struct {
 	mu       sync.Mutex
@@ -74,6 +74,10 @@ func (f *fakeIO) submit(c *Completion, n int) (*Completion, error) {
 		f.mu.Unlock()
 		return nil, err
 	}
+	if err := c.MarkSubmitted(); err != nil {
+		f.mu.Unlock()
+		return nil, err
+	}
 	var err error
 	if f.failComplete != nil {
 		err, f.failComplete = f.failComplete, nil
@@ -90,7 +94,7 @@ func (f *fakeIO) submit(c *Completion, n int) (*Completion, error) {
 
 func finishOp(op fakeOp) {
 	if op.err != nil {
-		op.c.Error(op.err)
+		op.c.Fail(op.err)
 	} else {
 		op.c.Complete(op.n)
 	}
@@ -135,6 +139,9 @@ func (ff *fakeFile) ReadAt(c *Completion, off int64) (*Completion, error) {
 	if c == nil || c.Kind() != KindRead {
 		return nil, errors.New("fakeio: ReadAt needs a read completion")
 	}
+	if c.Submitted() {
+		return nil, ErrSubmittedTwice
+	}
 	buf := c.Buffer()
 	ff.mu.Lock()
 	n := 0
@@ -148,6 +155,9 @@ func (ff *fakeFile) ReadAt(c *Completion, off int64) (*Completion, error) {
 func (ff *fakeFile) WriteAt(buf []byte, off int64, c *Completion) (*Completion, error) {
 	if c == nil {
 		return nil, ErrNilCompletion
+	}
+	if c.Submitted() {
+		return nil, ErrSubmittedTwice // before moving any byte
 	}
 	ff.io.mu.Lock()
 	failing := ff.io.failSubmit != nil

@@ -5,14 +5,15 @@ import (
 	"sync/atomic"
 )
 
-// Group fans N completions into one (Turso's CompletionGroup, model.md §3).
+// Group fans N completions into one (Turso's CompletionGroup; docs/model.md
+// §3 Groups).
 //
 // Add the children, then call Build once to get the group's own completion
 // (KindGroup). The group waits for every linked child and finishes with the
 // first error any child reported, or with success; its callback runs once,
 // before the group completion is published as finished.
 //
-// The Go group meets model.md §3.5:
+// Unlike Turso's group, this one:
 //
 //   - Atomic link-or-report: for each child, Build decides under the child's
 //     lock between "linked" (the child will notify the group when it
@@ -39,16 +40,22 @@ import (
 //   - Error or Abort on a pending group completion records the error and
 //     aborts every linked child; the group then finishes through the normal
 //     path. Complete on a group completion is a no-op.
-//   - Link-once: adding a pending completion that already belongs to a group
-//     (this one included) returns ErrLinkedTwice; nothing panics. Finished
-//     completions and the explicit-yield sentinel are never linked, so they
-//     may be added anywhere; they are accounted for at Build.
+//   - Link-once, at Build: adding a pending completion that a built group
+//     has linked, or adding it twice to this group, returns ErrLinkedTwice;
+//     nothing panics. Add claims nothing, so an unbuilt group that is
+//     dropped leaves its children free. Finished completions and the
+//     explicit-yield sentinel are never linked, so they may be added
+//     anywhere; they are accounted for at Build.
+//   - The callback runs exactly once per group: inside Build if every child
+//     had already finished, otherwise inside the completion step of the last
+//     child to finish (on that child's goroutine).
 //   - Build is memoized: calling it again returns the same completion. Add
 //     after Build returns ErrGroupBuilt.
 type Group struct {
 	mu       sync.Mutex
 	cb       func(err error)
 	children []*Completion
+	added    map[*Completion]struct{} // pending children added, for the duplicate check; nil after Build
 	built    *Completion
 }
 
@@ -70,9 +77,12 @@ func NewGroup(cb func(err error)) *Group {
 }
 
 // Add records c as a child. It returns ErrNilCompletion for nil,
-// ErrGroupBuilt after Build, and ErrLinkedTwice if c is pending and already
-// belongs to a group. Children that have already finished and the
-// explicit-yield sentinel are always accepted and never linked.
+// ErrGroupBuilt after Build, and ErrLinkedTwice if c is pending and is
+// already linked to a built group or was already added to this one. Adding
+// claims nothing: the link is made at Build, so a child added to a group
+// that is dropped unbuilt may join another group. Children that have already
+// finished and the explicit-yield sentinel are always accepted and never
+// linked.
 func (g *Group) Add(c *Completion) error {
 	if c == nil {
 		return ErrNilCompletion
@@ -84,14 +94,20 @@ func (g *Group) Add(c *Completion) error {
 	}
 	if c.kind != KindYield {
 		c.mu.Lock()
-		if !c.sealed {
-			if c.claimed {
-				c.mu.Unlock()
+		pending, linked := !c.sealed, !c.sealed && c.parent != nil
+		c.mu.Unlock()
+		if linked {
+			return ErrLinkedTwice
+		}
+		if pending {
+			if _, dup := g.added[c]; dup {
 				return ErrLinkedTwice
 			}
-			c.claimed = true
+			if g.added == nil {
+				g.added = make(map[*Completion]struct{})
+			}
+			g.added[c] = struct{}{}
 		}
-		c.mu.Unlock()
 	}
 	g.children = append(g.children, c)
 	return nil
@@ -100,7 +116,15 @@ func (g *Group) Add(c *Completion) error {
 // Build returns the group's own completion (KindGroup). The first call links
 // the pending children; later calls return the same completion. If every
 // child has already finished (or there are none) the group finishes inside
-// Build, its callback included.
+// Build: the group callback runs inside Build, on the caller's goroutine.
+// So a callback's bookkeeping runs once per group, not once per operation:
+// an operation that builds a new group over the same children on every
+// re-entry runs it again each time. Memoize the group (GroupOnce).
+//
+// A pending child that another group linked after it was added here (two
+// unbuilt groups sharing a child, the other built first) is not linked a
+// second time: this group records ErrLinkedTwice as its error and does not
+// wait for that child.
 func (g *Group) Build() *Completion {
 	g.mu.Lock()
 	if g.built != nil {
@@ -118,13 +142,17 @@ func (g *Group) Build() *Completion {
 			continue
 		}
 		child.mu.Lock()
-		if child.sealed {
+		switch {
+		case child.sealed:
 			// Already finished: account for it now. child.err is
 			// stable once sealed.
 			if child.err != nil {
 				gs.record(child.err)
 			}
-		} else {
+		case child.parent != nil:
+			// Linked by another group since Add: link-once.
+			gs.record(ErrLinkedTwice)
+		default:
 			child.parent = gs
 			gs.pending.Add(1)
 			gs.mu.Lock()
@@ -133,6 +161,7 @@ func (g *Group) Build() *Completion {
 		}
 		child.mu.Unlock()
 	}
+	g.added = nil
 	g.mu.Unlock()
 	gs.release() // drop the build guard, outside g.mu: the callback may run here
 	return gc
@@ -233,3 +262,55 @@ func (gs *groupState) abort(err error) {
 		}
 	}
 }
+
+// GroupOnce memoizes one group build in an operation's persistent state:
+// keep it in a field, next to the list of children. The first Build creates
+// a group with the callback, adds the children, builds it and keeps its
+// completion; every later Build, on any re-entry, returns that same
+// completion and ignores its arguments. So the group is linked once and its
+// callback runs once per GroupOnce, never once per re-entry (rebuilding a
+// group over the same pending children is B24 and fails with
+// ErrLinkedTwice). Reset clears the memo; clear it together with the list of
+// children.
+//
+// The callback follows Group's rules: it runs exactly once, inside the first
+// Build if every child had already finished by then, otherwise inside the
+// completion step of the last child to finish. The zero value is ready. A
+// GroupOnce belongs to one operation and is not safe for concurrent use.
+type GroupOnce struct {
+	c *Completion
+}
+
+// Build returns the memoized group completion, building it on the first
+// call (see GroupOnce). If adding a child fails (a nil child, or one that
+// another group has linked), nothing is memoized and Build returns that
+// error: the unbuilt group claims nothing, so the children stay free.
+//
+//reentrycheck:idempotent
+func (o *GroupOnce) Build(cb func(err error), children ...*Completion) (*Completion, error) {
+	if o.c != nil {
+		return o.c, nil
+	}
+	g := NewGroup(cb)
+	for _, c := range children {
+		if err := g.Add(c); err != nil {
+			return nil, err
+		}
+	}
+	o.c = g.Build()
+	return o.c, nil
+}
+
+// Completion returns the memoized group completion, or nil before the first
+// Build and after Reset. It submits nothing.
+//
+//reentrycheck:idempotent
+func (o *GroupOnce) Completion() *Completion { return o.c }
+
+// Built reports whether a group completion is memoized.
+func (o *GroupOnce) Built() bool { return o.c != nil }
+
+// Reset forgets the memoized group, so that the next Build builds a new one
+// (for the next batch of children). It does not touch the old group, which
+// finishes as it would have.
+func (o *GroupOnce) Reset() { o.c = nil }

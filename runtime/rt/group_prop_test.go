@@ -12,7 +12,7 @@ import (
 
 // pnode is one node of a random completion tree: a leaf write completion or
 // a group of nodes. It carries the real objects and a reference model of
-// model.md §3 (as specified for the Go group in §3.5) to compare against.
+// the group semantics of docs/runtime.md §4 to compare against.
 type pnode struct {
 	id       int
 	leaf     bool
@@ -200,7 +200,7 @@ func TestPropGroupTreesSequential(t *testing.T) {
 					actions = append(actions, func() { l.c.Complete(1); l.modelFinishLeaf(nil) })
 					names = append(names, fmt.Sprintf("complete %d", l.id))
 					err := fmt.Errorf("leaf %d failed", l.id)
-					actions = append(actions, func() { l.c.Error(err); l.modelFinishLeaf(err) })
+					actions = append(actions, func() { l.c.Fail(err); l.modelFinishLeaf(err) })
 					names = append(names, fmt.Sprintf("fail %d", l.id))
 				}
 			}
@@ -265,7 +265,7 @@ func TestPropGroupTreesConcurrent(t *testing.T) {
 			case 0:
 				l.c.Complete(1)
 			case 1:
-				l.c.Error(fmt.Errorf("leaf %d failed early", l.id))
+				l.c.Fail(fmt.Errorf("leaf %d failed early", l.id))
 			}
 		}
 		for _, g := range tr.groups {
@@ -278,7 +278,7 @@ func TestPropGroupTreesConcurrent(t *testing.T) {
 			l := l
 			if rapid.Bool().Draw(t, fmt.Sprintf("fails%d", l.id)) {
 				err := fmt.Errorf("leaf %d failed", l.id)
-				plans[w] = append(plans[w], func() { l.c.Error(err) })
+				plans[w] = append(plans[w], func() { l.c.Fail(err) })
 			} else {
 				plans[w] = append(plans[w], func() { l.c.Complete(1) })
 			}

@@ -30,9 +30,11 @@ func (f OpenFlag) String() string {
 // Writable reports whether a file opened with f may be written.
 func (f OpenFlag) Writable() bool { return f == OpenReadWrite || f == OpenCreate }
 
-// File is one open file (model.md §5.1). The submit methods take a
-// completion and return it (or a submission error, in which case the
-// completion never runs). Depending on the backend, the completion finishes
+// File is one open file. The submit methods take a completion and return it
+// (or a submission error, in which case the completion never runs). A
+// completion is submitted at most once: every submit method claims it with
+// Completion.MarkSubmitted and fails with an error matching
+// ErrSubmittedTwice on a second submission. Depending on the backend, the completion finishes
 // inline inside the call, inside a later IO.Step, or on a backend goroutine.
 type File interface {
 	// ReadAt reads len(c.Buffer()) bytes at off into the read completion's
@@ -56,7 +58,7 @@ type File interface {
 	Close() error
 }
 
-// IO is a backend (model.md §5.2).
+// IO is a backend.
 type IO interface {
 	// Open opens (or creates) a file.
 	Open(path string, flag OpenFlag) (File, error)
@@ -153,27 +155,40 @@ func AbortAll(cs []*Completion) {
 
 // WriteVFanIn implements File.WriteV on top of f.WriteAt: it submits one
 // child write per buffer, back to back from off, and fans them into c
-// through a group. c finishes once every child has finished: with the total
-// number of bytes written, with a *ShortWriteError if a child wrote less than
-// its buffer, or with the first child error. A failing child therefore
-// still finishes c (unlike Turso's default pwritev).
+// through a group. c finishes once every submitted child has finished: with
+// the total number of bytes written, with a *ShortWriteError if the children
+// wrote less than the buffers hold, or with the first error. A failing child
+// therefore still finishes c (unlike Turso's default pwritev).
 //
-// If submitting child k fails, the children already submitted are aborted,
-// c is not finished, and WriteVFanIn returns (nil, err): the caller owns the
-// buffers until those children have finished (drain them through the
-// backend before reusing the buffers).
+// WriteVFanIn claims c (Completion.MarkSubmitted; a second submission of c
+// fails with ErrSubmittedTwice). If submitting the first child fails,
+// nothing is in flight: WriteVFanIn returns (nil, err), c stays unclaimed and
+// never runs. If submitting a later child fails, the children already
+// submitted are left running (aborting them would mark them finished while
+// an asynchronous backend may still read their buffers), nothing after them
+// is submitted, and WriteVFanIn returns (c, nil): c finishes with that
+// submission error once the submitted children have finished. Either way
+// the caller waits on c alone, and the buffers are free once c has finished
+// (or once WriteVFanIn has returned an error).
 func WriteVFanIn(f File, bufs [][]byte, off int64, c *Completion) (*Completion, error) {
 	if c == nil {
 		return nil, ErrNilCompletion
+	}
+	if err := c.MarkSubmitted(); err != nil {
+		return nil, err
 	}
 	want := 0
 	for _, b := range bufs {
 		want += len(b)
 	}
 	children := make([]*Completion, 0, len(bufs))
+	var subErr error // a later child's submission error, reported through c
 	g := NewGroup(func(err error) {
+		if subErr != nil {
+			err = subErr
+		}
 		if err != nil {
-			c.Error(err)
+			c.Fail(err)
 			return
 		}
 		total := 0
@@ -181,24 +196,25 @@ func WriteVFanIn(f File, bufs [][]byte, off int64, c *Completion) (*Completion, 
 			total += ch.N()
 		}
 		if total != want {
-			c.Error(&ShortWriteError{Offset: off, Expected: want, Actual: total})
+			c.Fail(&ShortWriteError{Offset: off, Expected: want, Actual: total})
 			return
 		}
 		c.Complete(total)
 	})
 	pos := off
 	for _, b := range bufs {
-		child := NewWrite(nil)
-		if err := g.Add(child); err != nil {
-			g.Cancel()
-			return nil, err
+		child, err := f.WriteAt(b, pos, NewWrite(nil))
+		if err != nil {
+			if len(children) == 0 {
+				c.unmarkSubmitted()
+				return nil, err
+			}
+			subErr = err
+			break
 		}
+		// A fresh completion in an unbuilt group: Add cannot fail.
+		_ = g.Add(child)
 		children = append(children, child)
-		if _, err := f.WriteAt(b, pos, child); err != nil {
-			child.Abort() // never submitted: finish it so nothing waits on it
-			g.Cancel()
-			return nil, err
-		}
 		pos += int64(len(b))
 	}
 	g.Build()

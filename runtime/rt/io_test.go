@@ -151,18 +151,6 @@ func TestWriteVFanIn(t *testing.T) {
 		require.ErrorAs(t, c.Err(), &sw)
 		assert.Equal(t, ShortWriteError{Offset: 8, Expected: 6, Actual: 3}, *sw)
 	})
-	t.Run("submission error aborts submitted children", func(t *testing.T) {
-		io := newFakeIO(true)
-		f, _ := io.Open("f", OpenCreate)
-		sub := &failSecond{File: f}
-		c := NewWrite(nil)
-		got, err := WriteVFanIn(sub, [][]byte{[]byte("a"), []byte("b")}, 0, c)
-		assert.EqualError(t, err, "second submission failed")
-		assert.Nil(t, got)
-		assert.False(t, c.Finished(), "the parent never runs on a submission error")
-		require.Len(t, sub.submitted, 1)
-		assert.ErrorIs(t, sub.submitted[0].Err(), ErrAborted)
-	})
 	t.Run("nil completion", func(t *testing.T) {
 		_, err := WriteVFanIn(shortFile{}, nil, 0, nil)
 		assert.ErrorIs(t, err, ErrNilCompletion)
@@ -175,18 +163,4 @@ type shortFile struct{ File }
 func (shortFile) WriteAt(buf []byte, _ int64, c *Completion) (*Completion, error) {
 	c.Complete(len(buf) / 2)
 	return c, nil
-}
-
-// failSecond fails the second WriteAt submission.
-type failSecond struct {
-	File
-	submitted []*Completion
-}
-
-func (f *failSecond) WriteAt(buf []byte, off int64, c *Completion) (*Completion, error) {
-	if len(f.submitted) == 1 {
-		return nil, errors.New("second submission failed")
-	}
-	f.submitted = append(f.submitted, c)
-	return f.File.WriteAt(buf, off, c)
 }

@@ -1,14 +1,15 @@
 package rt
 
-// IOResult is the resumable result (model.md §1): either Done(v), the
-// operation finished with v, or IO(c), not finished: wait until completion c
-// has finished, then call the same function again from its first statement.
+// IOResult is the resumable result (docs/model.md §1 IOResult): either
+// Done(v), the operation finished with v, or IO(c), not finished: wait until
+// completion c has finished, then call the same function again from its
+// first statement.
 //
 // Resumable functions return (IOResult[T], error); a non-nil error is an
 // error exit, never a yield. The zero value is Done(zero value of T): it
 // never yields, and the IO variant always carries a non-nil completion
 // (the explicit-yield sentinel where no I/O is pending), so "IO without a
-// completion" (B30) cannot be represented.
+// completion" (Turso's B30) cannot be represented.
 //
 //reentrycheck:ioresult
 type IOResult[T any] struct {
@@ -25,8 +26,9 @@ func Done[T any](v T) IOResult[T] {
 
 // Wait returns the IO variant that yields on c (Turso's io_yield_one!). c
 // usually comes from a submit call, a group, or the Done value of a
-// re-pollable call (model.md §9, shape 3). Wait panics on a nil completion:
-// use Yield for an explicit yield.
+// re-pollable call that reports a read it submitted (the two-level
+// read-page shape of docs/runtime.md). Wait panics on a nil completion: use
+// Yield for an explicit yield.
 func Wait[T any](c *Completion) IOResult[T] {
 	if c == nil {
 		panic("rt.Wait: nil completion (use rt.Yield for an explicit yield without pending I/O)")
@@ -48,7 +50,32 @@ func (r IOResult[T]) IsIO() bool { return r.c != nil }
 func (r IOResult[T]) IsDone() bool { return r.c == nil }
 
 // Value returns the Done value; the zero value of T for the IO variant.
+// Read it only after checking IsIO (or IsDone): reading an IO result as
+// Done fails silently. Get and MustValue are the checked accessors.
 func (r IOResult[T]) Value() T { return r.value }
+
+// Get returns the Done value and true, or the zero value and false for the
+// IO variant. It is the checked form of the propagation idiom: the value
+// and the test come from one call, so the test cannot be forgotten, and the
+// forwarding exit is reached only with an error or an IO result:
+//
+//	r, err := s.cur.Seek(key)
+//	found, ok := r.Get()
+//	if err != nil || !ok {
+//		// Re-entrancy: ...
+//		return rt.Forward[bool](r, err)
+//	}
+func (r IOResult[T]) Get() (T, bool) { return r.value, r.c == nil }
+
+// MustValue returns the Done value and panics on the IO variant: for code
+// that has established, by its own logic, that r is Done (a callee that
+// cannot yield here), so that a broken assumption fails loudly.
+func (r IOResult[T]) MustValue() T {
+	if r.c != nil {
+		panic("rt: MustValue of an IO result (" + r.c.String() + "); check IsIO or use Get")
+	}
+	return r.value
+}
 
 // Completion returns the completion to wait on; nil when r is Done.
 func (r IOResult[T]) Completion() *Completion { return r.c }
@@ -66,14 +93,19 @@ func (r IOResult[T]) String() string {
 // variant of IOResult[T] carrying r's completion, the same object, so that
 // the outermost driver waits on the innermost completion.
 //
-// If r is Done, Forward returns IOResult[T]{} (Done with the zero value):
-// it is meant only for the exits of the propagation idiom
+// If r is Done and err is nil, Forward returns IOResult[T]{} (Done with the
+// zero value; r's value is lost): it is meant only for the exits of the
+// propagation idiom, where that case cannot arise:
 //
 //	r, err := s.cur.Seek(key)
 //	if err != nil || r.IsIO() {
 //		return rt.Forward[bool](r, err) // Re-entrancy: ...
 //	}
 //	found := r.Value()
+//
+// The checked spelling takes the value with Get, so the forwarding exit is
+// reached only when it should be (see Get). ForwardTransition is the same
+// helper for a Transition's Step.
 func Forward[T, U any](r IOResult[U], err error) (IOResult[T], error) {
 	if err != nil {
 		return IOResult[T]{}, err
@@ -90,12 +122,11 @@ func Map[T, U any](r IOResult[T], f func(T) U) IOResult[U] {
 	return Done(f(r.value))
 }
 
-// ReturnAndRestore is Turso's return_and_restore_if_io! (model.md §1.4) in a
-// Go shape. It runs step on a working copy of the state in *slot and then:
+// ReturnAndRestore is Turso's return_and_restore_if_io! in a Go shape. It runs step on a working copy of the state in *slot and then:
 //
 //   - on IO or on error, writes the copy back into *slot: the state may
-//     have advanced in place, and forgetting to keep that progress is B14
-//     (class C5, "mutate the copy");
+//     have advanced in place, and forgetting to keep that progress is
+//     Turso's B14 (bug class C5 of docs/bugs.md, "mutate the copy");
 //   - on Done, writes nothing back: the caller sets the successor state
 //     itself, after ReturnAndRestore returns.
 //

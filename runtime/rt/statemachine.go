@@ -1,7 +1,6 @@
 package rt
 
-// TransitionResult is the result of one step of a Transition (model.md §4):
-// Continue (made progress, step again at once; not a yield), Finish(v)
+// TransitionResult is the result of one step of a Transition: Continue (made progress, step again at once; not a yield), Finish(v)
 // (finished with v) or IO(c) (needs I/O; the only yielding variant). The zero
 // value is Continue.
 //
@@ -36,6 +35,29 @@ func TransitionIO[T any](c *Completion) TransitionResult[T] {
 	return TransitionResult[T]{c: c}
 }
 
+// ForwardTransition propagates a callee's result out of Transition.Step:
+// it is Forward for transitions. It returns (zero, err) if err is non-nil,
+// and otherwise TransitionIO of r's completion, the same object. It is meant
+// for the exit of the idiom
+//
+//	r, err := s.tree.Insert(key)
+//	if err != nil || r.IsIO() {
+//		// Re-entrancy: ...
+//		return rt.ForwardTransition[int](r, err)
+//	}
+//
+// and, unlike Forward, it panics if r is Done and err is nil: that is a
+// forgotten IsIO check, and r's value would be lost.
+func ForwardTransition[T, U any](r IOResult[U], err error) (TransitionResult[T], error) {
+	if err != nil {
+		return TransitionResult[T]{}, err
+	}
+	if r.c == nil {
+		panic("rt.ForwardTransition: the result is Done (check IsIO before forwarding; use Get)")
+	}
+	return TransitionResult[T]{c: r.c}, nil
+}
+
 // IsIO reports whether r yields on a completion.
 func (r TransitionResult[T]) IsIO() bool { return r.c != nil }
 
@@ -66,7 +88,9 @@ type Transition[T any] interface {
 //
 // Step loops on Continue, returns IO on TransitionIO, and on Finish checks
 // that the transition finalized itself, marks the machine finished and
-// returns Done. An error from the transition propagates and leaves the
+// returns Done; a transition that finishes without finalizing makes Step
+// return ErrNotFinalized, then and on every later Step, without stepping
+// the transition again. An error from the transition propagates and leaves the
 // machine unfinished and unfinalized; the owner decides between Finalize (the
 // abort path) and discarding it. Stepping a finished (or finalized, for
 // example abandoned) machine returns ErrMachineFinished: a finished machine
@@ -78,6 +102,7 @@ type Transition[T any] interface {
 type Machine[T any] struct {
 	t        Transition[T]
 	finished bool
+	misuse   error // sticky: ErrNotFinalized
 }
 
 // NewMachine returns a machine driving t.
@@ -87,13 +112,16 @@ func NewMachine[T any](t Transition[T]) *Machine[T] {
 
 // Step advances the machine until it needs I/O, finishes or fails.
 func (m *Machine[T]) Step() (IOResult[T], error) {
+	if m.misuse != nil {
+		return IOResult[T]{}, m.misuse
+	}
 	if m.finished || m.t.IsFinalized() {
 		return IOResult[T]{}, ErrMachineFinished
 	}
 	for {
-		// Re-calling Step after Continue is the machine's contract
-		// (model.md §4): Continue means the transition committed its
-		// progress in its own state, so the call is not repeated work.
+		// Re-calling Step after Continue is the machine's contract:
+		// Continue means the transition committed its progress in its
+		// own state, so the call is not repeated work.
 		r, err := m.t.Step()
 		if err != nil {
 			return IOResult[T]{}, err
@@ -105,6 +133,7 @@ func (m *Machine[T]) Step() (IOResult[T], error) {
 		}
 		if r.finished {
 			if !m.t.IsFinalized() {
+				m.misuse = ErrNotFinalized
 				return IOResult[T]{}, ErrNotFinalized
 			}
 			m.finished = true

@@ -1,7 +1,7 @@
 // Package sim is the deterministic simulator for code written against rt:
 // a seeded backend with latency and fault injection, seeded yield
-// injection at state boundaries, and an abandonment sweep (model.md §7.2,
-// §7.4, §7.5).
+// injection at state boundaries, and an abandonment sweep (docs/model.md §7
+// Test backends).
 //
 // # Backend
 //
@@ -14,7 +14,7 @@
 //     ticks later; each Step advances one tick (or jumps to the next due
 //     tick) and finishes what is due, ordered by due tick, then submission.
 //     A queued operation moves its bytes at its Step.
-//   - Faults, on both channels of model.md §5.3: with probability
+//   - Faults, on both failure channels: with probability
 //     Config.SubmitFaults the submit call returns a *Fault and the
 //     completion never runs; with probability Config.CompletionFaults the
 //     operation is queued and finishes with a *Fault at its Step, moving no
@@ -24,6 +24,10 @@
 //     Turso's simulators (issue #2091: a failed fsync leaves durability
 //     undefined, and checking against it produced false positives).
 //     SetFaults switches injection off, e.g. while preparing files.
+//   - Each completion is submitted at most once: a second submission fails
+//     with rt.ErrSubmittedTwice before any dice are drawn.
+//   - Timers: After finishes an event completion (rt.NewEvent) when the
+//     simulated clock reaches its tick.
 //
 // # Yield injection
 //

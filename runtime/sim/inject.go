@@ -46,7 +46,7 @@ func (p Point) String() string { return fmt.Sprintf("%s#%d", p.Subsystem, p.Ordi
 //		return rt.Yield[T](), nil
 //	}
 //
-// Placement rules (model.md §7.4):
+// Placement rules (docs/model.md §7 Test backends):
 //   - prove that re-entry at the point is safe before adding the hook;
 //   - move the state into its resumable state before the hook, so the
 //     re-entry resumes there and does not redo earlier work;

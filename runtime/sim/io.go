@@ -44,7 +44,8 @@ type Config struct {
 	Store *memio.Store
 }
 
-// Channel says through which channel a fault was delivered (model.md §5.3).
+// Channel says through which channel a fault was delivered: the submit call
+// or the completion.
 type Channel uint8
 
 // The failure channels.
@@ -91,7 +92,7 @@ func (f *Fault) Unwrap() []error {
 type Event struct {
 	Tick int    // simulated time
 	Seq  int    // operation number, in submission order
-	Op   string // read, write, sync, truncate
+	Op   string // read, write, sync, truncate, timer
 	Path string
 	Off  int64
 	Len  int
@@ -109,12 +110,12 @@ type queued struct {
 	ev      Event
 	c       *rt.Completion
 	fault   bool
-	perform func() (*rt.Completion, error)
+	perform func() error
 }
 
 // IO is the deterministic simulator: an rt.IO over an in-memory store with
 // seeded latency and fault injection on both failure channels (Turso's
-// MemorySimIO, model.md §7.2). Open, Remove and Size never fail by
+// MemorySimIO; docs/model.md §7 Test backends). Open, Remove and Size never fail by
 // injection. It is safe for concurrent use, but a deterministic schedule
 // needs a deterministic caller (one goroutine).
 //
@@ -127,6 +128,10 @@ type queued struct {
 // The caller must keep a queued write's buffer unchanged until its
 // completion finishes: the simulator copies it at the Step, as a real
 // asynchronous backend may.
+//
+// A completion is submitted at most once: a second submission fails with
+// rt.ErrSubmittedTwice before any dice are drawn. After is a timer on the
+// simulated clock for event completions (rt.NewEvent).
 type IO struct {
 	inner *memio.IO
 	cfg   Config
@@ -198,8 +203,17 @@ func (s *IO) Remove(path string) error { return s.inner.Remove(path) }
 
 // submit decides the fate of one operation: submission fault, inline, or
 // queued (possibly with a completion fault). perform runs the operation on
-// the inner synchronous backend, which finishes c inline.
-func (s *IO) submit(ev Event, c *rt.Completion, faultable bool, perform func() (*rt.Completion, error)) (*rt.Completion, error) {
+// the inner synchronous backend and finishes c with its outcome; an error
+// it returns is one the inner backend refused the operation with.
+//
+// A completion already submitted is refused before any dice are drawn, so a
+// misuse does not shift the seeded schedule; the claim itself is taken only
+// once the submission is accepted, so a completion refused by an injected
+// submission fault may be submitted again.
+func (s *IO) submit(ev Event, c *rt.Completion, faultable bool, perform func() error) (*rt.Completion, error) {
+	if c.Submitted() {
+		return nil, &rt.IOError{Op: ev.Op, Path: ev.Path, Err: rt.ErrSubmittedTwice}
+	}
 	s.mu.Lock()
 	faultable = faultable && s.faults
 	ev.Tick, ev.Seq = s.now, s.seq
@@ -210,19 +224,73 @@ func (s *IO) submit(ev Event, c *rt.Completion, faultable bool, perform func() (
 		s.mu.Unlock()
 		return nil, &Fault{Channel: SubmitChannel, Op: ev.Op, Path: ev.Path, Off: ev.Off}
 	}
+	if err := c.MarkSubmitted(); err != nil {
+		// Lost a race with a concurrent submission of the same completion.
+		s.mu.Unlock()
+		return nil, &rt.IOError{Op: ev.Op, Path: ev.Path, Err: err}
+	}
 	fault := faultable && s.rng.Float64() < s.cfg.CompletionFaults
 	if !fault && s.rng.Float64() >= s.cfg.Latency {
 		ev.What = "inline"
 		s.trace = append(s.trace, ev)
 		s.mu.Unlock()
-		return perform() // callbacks run outside the lock: they may submit
+		// Callbacks run outside the lock: they may submit.
+		if err := perform(); err != nil {
+			c.Fail(err)
+		}
+		return c, nil
 	}
-	q := &queued{seq: ev.Seq, due: s.now + 1 + s.rng.IntN(s.cfg.MaxDelay), ev: ev, c: c, fault: fault, perform: perform}
-	ev.What = fmt.Sprintf("queued(due=%d)", q.due)
-	s.trace = append(s.trace, ev)
-	s.queue = append(s.queue, q)
+	s.enqueue(&queued{seq: ev.Seq, due: s.now + 1 + s.rng.IntN(s.cfg.MaxDelay), ev: ev, c: c, fault: fault, perform: perform})
 	s.mu.Unlock()
 	return c, nil
+}
+
+// enqueue queues q and traces it; s.mu is held.
+func (s *IO) enqueue(q *queued) {
+	q.ev.What = fmt.Sprintf("queued(due=%d)", q.due)
+	s.trace = append(s.trace, q.ev)
+	s.queue = append(s.queue, q)
+}
+
+// After is a timer on the simulated clock: it finishes the event completion
+// c (rt.NewEvent) successfully at the Step that brings the time to at least
+// Now()+ticks (ticks below 1 count as 1), in order with the operations due
+// then. It claims c (rt.Completion.MarkSubmitted), so a second After on the
+// same completion fails; anything but an event completion is refused. It
+// draws nothing from the generator and is never faulted. A timer aborted
+// before it fires is skipped, like a cancelled operation.
+func (s *IO) After(ticks int, c *rt.Completion) error {
+	switch {
+	case c == nil:
+		return &rt.IOError{Op: "timer", Err: rt.ErrNilCompletion}
+	case c.Kind() != rt.KindEvent:
+		return &rt.IOError{Op: "timer", Err: errors.New("completion of kind " + c.Kind().String() + ", want event")}
+	}
+	if err := c.MarkSubmitted(); err != nil {
+		return &rt.IOError{Op: "timer", Err: err}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ev := Event{Tick: s.now, Seq: s.seq, Op: "timer", Off: int64(max(ticks, 1))}
+	s.seq++
+	s.enqueue(&queued{seq: ev.Seq, due: s.now + max(ticks, 1), ev: ev, c: c, perform: func() error {
+		c.Complete(0)
+		return nil
+	}})
+	return nil
+}
+
+// relay finishes c with the outcome of the inner operation's completion p.
+func relay(c, p *rt.Completion, err error) error {
+	if err != nil {
+		return err
+	}
+	if perr := p.Err(); perr != nil {
+		c.Fail(perr)
+	} else {
+		c.Complete(p.N())
+	}
+	return nil
 }
 
 // Step advances simulated time by one tick, or straight to the next due
@@ -279,10 +347,10 @@ func (s *IO) Step(ctx context.Context) error {
 		switch {
 		case q.c.Finished():
 		case q.fault:
-			q.c.Error(&Fault{Channel: CompletionChannel, Op: q.ev.Op, Path: q.ev.Path, Off: q.ev.Off})
+			q.c.Fail(&Fault{Channel: CompletionChannel, Op: q.ev.Op, Path: q.ev.Path, Off: q.ev.Off})
 		default:
-			if _, err := q.perform(); err != nil {
-				q.c.Error(err) // e.g. the handle was closed while the operation was queued
+			if err := q.perform(); err != nil {
+				q.c.Fail(err) // e.g. the handle was closed while the operation was queued
 			}
 		}
 	}
@@ -339,21 +407,37 @@ func (f *file) ReadAt(c *rt.Completion, off int64) (*rt.Completion, error) {
 	if err := f.check("read", c, rt.KindRead); err != nil {
 		return nil, err
 	}
+	if off < 0 {
+		return nil, &rt.IOError{Op: "read", Path: f.path, Err: fs.ErrInvalid}
+	}
 	ev := Event{Op: "read", Path: f.path, Off: off, Len: len(c.Buffer())}
-	return f.sim.submit(ev, c, true, func() (*rt.Completion, error) { return f.inner.ReadAt(c, off) })
+	return f.sim.submit(ev, c, true, func() error {
+		// The inner backend reads into c's buffer through a completion of
+		// its own (c is claimed by this submission); c's callback runs
+		// when relay finishes c.
+		p, err := f.inner.ReadAt(rt.NewRead(c.Buffer(), nil), off)
+		return relay(c, p, err)
+	})
 }
 
 func (f *file) WriteAt(buf []byte, off int64, c *rt.Completion) (*rt.Completion, error) {
 	if err := f.check("write", c, rt.KindWrite); err != nil {
 		return nil, err
 	}
+	if off < 0 {
+		return nil, &rt.IOError{Op: "write", Path: f.path, Err: fs.ErrInvalid}
+	}
 	ev := Event{Op: "write", Path: f.path, Off: off, Len: len(buf)}
-	return f.sim.submit(ev, c, true, func() (*rt.Completion, error) { return f.inner.WriteAt(buf, off, c) })
+	return f.sim.submit(ev, c, true, func() error {
+		p, err := f.inner.WriteAt(buf, off, rt.NewWrite(nil))
+		return relay(c, p, err)
+	})
 }
 
 // WriteV fans child writes into c through a group (rt.WriteVFanIn): each
 // child gets its own latency and faults, and a failing child still
-// finishes c with its error.
+// finishes c with its error. A submission fault on a later child finishes
+// c with that fault once the children already submitted have finished.
 func (f *file) WriteV(bufs [][]byte, off int64, c *rt.Completion) (*rt.Completion, error) {
 	if err := f.check("writev", c, rt.KindWrite); err != nil {
 		return nil, err
@@ -366,15 +450,24 @@ func (f *file) Sync(c *rt.Completion) (*rt.Completion, error) {
 		return nil, err
 	}
 	ev := Event{Op: "sync", Path: f.path}
-	return f.sim.submit(ev, c, f.sim.cfg.FaultSyncs, func() (*rt.Completion, error) { return f.inner.Sync(c) })
+	return f.sim.submit(ev, c, f.sim.cfg.FaultSyncs, func() error {
+		p, err := f.inner.Sync(rt.NewSync(nil))
+		return relay(c, p, err)
+	})
 }
 
 func (f *file) Truncate(size int64, c *rt.Completion) (*rt.Completion, error) {
 	if err := f.check("truncate", c, rt.KindTruncate); err != nil {
 		return nil, err
 	}
+	if size < 0 {
+		return nil, &rt.IOError{Op: "truncate", Path: f.path, Err: fs.ErrInvalid}
+	}
 	ev := Event{Op: "truncate", Path: f.path, Off: size}
-	return f.sim.submit(ev, c, true, func() (*rt.Completion, error) { return f.inner.Truncate(size, c) })
+	return f.sim.submit(ev, c, true, func() error {
+		p, err := f.inner.Truncate(size, rt.NewTruncate(nil))
+		return relay(c, p, err)
+	})
 }
 
 // Size returns the current size; queued writes do not count until their

@@ -56,8 +56,8 @@ func (r SweepResult) Err() error {
 	return errors.Join(errs...)
 }
 
-// Sweep abandons an operation at every I/O boundary (model.md §7.5, the
-// regression harness of Turso's B38). For N = 1, 2, ... it builds a fresh
+// Sweep abandons an operation at every I/O boundary (docs/model.md §7 Test
+// backends; the regression harness of Turso's B38). For N = 1, 2, ... it builds a fresh
 // case, runs the operation until it yields on its N-th real I/O (explicit
 // yields do not count), waits for that I/O to complete, abandons the
 // operation, and checks the invariants. It stops at the first N the
