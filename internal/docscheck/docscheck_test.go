@@ -11,27 +11,8 @@ import (
 // allowlist skips files whose citations their owners are fixing. Every entry
 // is temporary: it lists a file that still cites a page by a path that does
 // not resolve (a bare name in a Go comment, which should read docs/<name>).
-var allowlist = map[string]string{
-	// owned by the engine/runtime rewrite; remove when fixed
-	"runtime/memio/deferring.go":    "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/memio/doc.go":          "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/osio/doc.go":           "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/rt/completion.go":      "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/rt/doc.go":             "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/rt/driver.go":          "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/rt/errors.go":          "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/rt/example_test.go":    "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/rt/fakeio_test.go":     "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/rt/group.go":           "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/rt/group_prop_test.go": "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/rt/io.go":              "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/rt/result.go":          "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/rt/statemachine.go":    "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/sim/doc.go":            "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/sim/inject.go":         "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/sim/io.go":             "owned by the engine/runtime rewrite; remove when fixed",
-	"runtime/sim/sweep.go":          "owned by the engine/runtime rewrite; remove when fixed",
-}
+// It is empty: every file of the repository cites the repository's docs.
+var allowlist = map[string]string{}
 
 // repoRoot is the directory of the repository's go.mod, found upward from
 // the test's working directory.

@@ -130,6 +130,7 @@ func TestForwardTransition(t *testing.T) {
 	assert.Same(t, boom, err)
 	assert.False(t, r.IsIO(), "an error exit is never a yield")
 
+	//reentrycheck:ignore the discarded result is the point: the call must panic first
 	assert.Panics(t, func() { _, _ = ForwardTransition[string](Done(1), nil) },
 		"a forgotten IsIO check is loud")
 }
@@ -267,6 +268,7 @@ func TestStepperContextAndAbandon(t *testing.T) {
 	calls := 0
 	var a abandonCounter
 	s := NewStepperWith(func() (IOResult[int], error) {
+		//reentrycheck:ignore counts calls on purpose: the test asserts how often the stepper calls
 		calls++
 		// Re-entrancy: the op only counts its calls (test bookkeeping).
 		return Wait[int](pending), nil
@@ -343,12 +345,14 @@ func TestPropStepperGivesUpOnce(t *testing.T) {
 		var last *Completion
 		s := NewStepperWith(func() (IOResult[int], error) {
 			if ended {
+				//reentrycheck:ignore a test guard: reaching it fails the test
 				t.Fatal("op called after the operation ended")
 			}
 			k := 3 // the script has run out: Done
 			if i < len(script) {
 				k = script[i]
 			}
+			//reentrycheck:ignore the script index advances per call on purpose: each call plays the next scripted result
 			i++
 			switch k {
 			case 0:

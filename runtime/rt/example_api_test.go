@@ -26,7 +26,10 @@ type pageReader struct {
 }
 
 func (r *pageReader) Read(page int64) (rt.IOResult[byte], error) {
-	if r.read == nil || r.at != page {
+	if r.at != page {
+		r.read = nil // another page: the memoized read is not for it
+	}
+	if r.read == nil {
 		c, err := r.file.ReadAt(rt.NewRead(make([]byte, 1), nil), page)
 		if err != nil {
 			return rt.IOResult[byte]{}, err
