@@ -117,27 +117,27 @@ func (f FaultyIO) Open(path string, flag rt.OpenFlag) (rt.File, error) {
 type faultyFile struct{ rt.File }
 
 func (faultyFile) ReadAt(c *rt.Completion, _ int64) (*rt.Completion, error) {
-	c.Error(ErrFault)
+	c.Fail(ErrFault)
 	return c, nil
 }
 
 func (faultyFile) WriteAt(_ []byte, _ int64, c *rt.Completion) (*rt.Completion, error) {
-	c.Error(ErrFault)
+	c.Fail(ErrFault)
 	return c, nil
 }
 
 func (faultyFile) WriteV(_ [][]byte, _ int64, c *rt.Completion) (*rt.Completion, error) {
-	c.Error(ErrFault)
+	c.Fail(ErrFault)
 	return c, nil
 }
 
 func (faultyFile) Sync(c *rt.Completion) (*rt.Completion, error) {
-	c.Error(ErrFault)
+	c.Fail(ErrFault)
 	return c, nil
 }
 
 func (faultyFile) Truncate(_ int64, c *rt.Completion) (*rt.Completion, error) {
-	c.Error(ErrFault)
+	c.Fail(ErrFault)
 	return c, nil
 }
 
