@@ -49,10 +49,12 @@ $(addprefix bench-,$(BENCHMARKS)): bench-%:
 # (docs/quality.md, docs/mutation.md): the generalization corpus (every label
 # confirmed dynamically, then recall and precision per class), and mutation
 # testing against reentrytest's ground truth. Minutes, not part of `make test`.
+# It reports; the mutation command also exits 1 when its target (95% per
+# operator, no false alarm) is missed, which make notes and goes past.
 quality:
 	$(GO) test -count=1 ./quality/...
 	$(GO) run ./quality/cmd/quality
-	$(GO) run ./bench/cmd/mutants
+	-$(GO) run ./bench/cmd/mutants
 
 # The long simulation runs of the examples: 10,000 seeds each of the
 # engine's and kvlog's crash simulations (about two minutes each).
