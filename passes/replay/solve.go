@@ -360,6 +360,9 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock) {
 		if f.eff.Kind != effect.Clobber { // clobbering state writes transitioned above
 			a.transition(st, f.state, a.writeOf(f), b)
 		}
+		if f.eff.Kind == effect.Reset {
+			st.reset[path] = true // emptied (clear(s.seen)): what follows rebuilds it
+		}
 		st.pending.add(id)
 	case fCall:
 		if a.recordCalls {
@@ -481,7 +484,7 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 			}
 		}
 		if f.kind != fLock && f.kind != fTransition && f.kind != fDeferred {
-			p.Continued = calls != nil && !a.beforeAny(f.eff.Instr, calls)
+			p.Continued = calls != nil && !a.beforeAny(f.eff.Instr, calls) && !a.restartedWith(f.block, calls)
 			p.Masked = a.masked(st, f.block)
 			p.Forwarded = info.sources[f.eff.Instr]
 		}
@@ -724,6 +727,24 @@ func (a *analysis) cursorUnder(b *ssa.BasicBlock, path string) string {
 		}
 	}
 	return ""
+}
+
+// restartedWith reports whether b shares with one of calls a loop whose
+// progress is held in locals. Re-entry restarts such a loop from its first
+// iteration, so a call that dominated b in a later iteration is not the one
+// re-entry re-polls first: the earlier iterations, b included, run again.
+func (a *analysis) restartedWith(b *ssa.BasicBlock, calls []ssa.Instruction) bool {
+	for _, l := range a.loopsOf[b.Index] {
+		if !l.local {
+			continue
+		}
+		for _, c := range calls {
+			if l.contains(c.Block()) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // advancesLoop reports whether b lies in a loop whose condition tests loc.

@@ -106,3 +106,45 @@ func (s *Sum) Poll() (rt.IOResult[int], error) {
 		}
 	}
 }
+
+// A loop with a local index over an idempotent read: the read is no
+// repetition, but re-entry restarts the loop, so the count of the earlier
+// iterations runs again even though the read dominates it.
+type Dups struct {
+	cur   *rt.Cursor
+	pages int
+	dups  int
+	seen  map[int]bool
+}
+
+func (d *Dups) CountBuggy() (rt.IOResult[int], error) {
+	for i := 0; i < d.pages; i++ {
+		r, err := d.cur.Record()
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		d.dups++ // want `increments d\.dups before the yield`
+	}
+	return rt.Done(d.dups), nil
+}
+
+// The silent twin: the count and the set are reset on entry and rebuilt by
+// the restarted loop.
+func (d *Dups) Count() (rt.IOResult[int], error) {
+	if d.seen == nil {
+		d.seen = map[int]bool{}
+	}
+	clear(d.seen)
+	d.dups = 0
+	for i := 0; i < d.pages; i++ {
+		r, err := d.cur.Record()
+		if err != nil || r.IsIO() {
+			return rt.Forward[int](r, err)
+		}
+		if d.seen[r.Value()] {
+			d.dups++
+		}
+		d.seen[r.Value()] = true
+	}
+	return rt.Done(d.dups), nil
+}
