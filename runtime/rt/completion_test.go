@@ -231,10 +231,13 @@ func TestConcurrentCompletersCallbackRunsOnce(t *testing.T) {
 				case 1:
 					c.Fail(errors.New("e"))
 				default:
+					// Abort never waits: on a completion another
+					// completer is finishing it returns at once.
 					c.Abort()
+					return
 				}
-				// A second completer returns only after the first
-				// has finished (sync.Once semantics).
+				// A second Complete or Fail returns only after the first
+				// completer has finished (sync.Once semantics).
 				assert.True(t, c.Finished())
 			}(i)
 		}
