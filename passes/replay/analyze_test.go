@@ -400,3 +400,47 @@ func TestRebuilds(t *testing.T) {
 	}
 	assert.Equal(t, []finding{{rules.MutationBeforeYield.Name, "s.buf", line(t, rebuilds, "K1")}}, analyze(t, rebuilds, "S.Kept", nil))
 }
+
+// gateSource is an in-flight gate kept in a map, tested under extra keys
+// (k1, k2, ...) before the gate's own key.
+func gateSource(extra int) string {
+	var b strings.Builder
+	b.WriteString("\ntype G struct {\n\tf *File\n\tloading map[int]*Completion\n\tmisses int\n}\n\nfunc (g *G) Read(id int")
+	for i := 0; i < extra; i++ {
+		fmt.Fprintf(&b, ", k%d int", i)
+	}
+	b.WriteString(") (Result, error) {\n")
+	for i := 0; i < extra; i++ {
+		fmt.Fprintf(&b, "\tif _, ok := g.loading[k%d]; ok {\n\t\treturn Done(%d), nil\n\t}\n", i, i)
+	}
+	b.WriteString(`	c, ok := g.loading[id]
+	if !ok {
+		var err error
+		c, err = g.f.ReadAt(nil)
+		if err != nil {
+			return Result{}, err
+		}
+		g.loading[id] = c // G1
+		g.misses++
+	}
+	if !c.done {
+		return Wait(c), nil
+	}
+	return Done(g.misses), nil
+}
+`)
+	return b.String()
+}
+
+// A map entry is a keyed state location while a function tests it under a
+// bounded number of keys: the gate commits its arm. Past the bound the
+// entry is no state location (less precise, never quadratic), and the
+// insert is reported like any other mutation.
+func TestKeyedStateLocationsAreBounded(t *testing.T) {
+	assert.Empty(t, analyze(t, gateSource(3), "G.Read", nil), "a gate tested under a few keys commits its arm")
+	got := analyze(t, gateSource(20), "G.Read", nil)
+	assert.NotEmpty(t, got, "past the bound of keys the gate is no cut")
+	for _, f := range got {
+		assert.Equal(t, rules.MutationBeforeYield.Name, f.Rule, "%v", got)
+	}
+}

@@ -1,8 +1,9 @@
 package replay
 
 import (
-	"strconv"
 	"strings"
+
+	"golang.org/x/tools/go/ssa"
 )
 
 // masks holds the fact sets that the transfer function combines with the
@@ -23,7 +24,9 @@ type masks struct {
 	twins       []twin            // re-pollable calls with a looped twin
 
 	groups  map[string]*locGroups // state location -> facts grouped by the arm set of their block
-	survive map[string]bitset     // memo: (location, written value) -> facts that may still be selected
+	survive map[survKey]bitset    // memo: (location, written value) -> facts that may still be selected
+	admit   map[string]bitset     // memo: (location, value set) -> facts a dispatch edge admits
+	edges   map[[2]int]bitset     // memo per edge (pred, succ block index): its narrowing mask, nil for none
 }
 
 type twin struct{ call, looped int }
@@ -50,7 +53,8 @@ func (a *analysis) buildMasks() {
 		transByLoc: map[string]bitset{}, commitByLoc: map[string]bitset{}, restorable: map[string]bitset{},
 		locks: map[string]bitset{}, reads: map[string]bitset{},
 		byBlock: make([][]int, len(a.fn.Blocks)),
-		groups:  map[string]*locGroups{}, survive: map[string]bitset{},
+		groups:  map[string]*locGroups{}, survive: map[survKey]bitset{}, admit: map[string]bitset{},
+		edges: map[[2]int]bitset{},
 	}
 	add := func(into map[string]bitset, key string, id int) {
 		s, ok := into[key]
@@ -163,7 +167,7 @@ const maxArmGroups = 256
 // loc is written with w (memoized per location and value), or nil when the
 // write cuts nothing by arm.
 func (a *analysis) survivors(loc string, w wval) bitset {
-	key := loc + "\x01" + w.key + "\x01" + strconv.Itoa(int(w.kind)) + "\x01" + strconv.FormatInt(w.offset, 10)
+	key := survKey{loc, w}
 	if s, ok := a.m.survive[key]; ok {
 		return s
 	}
@@ -199,12 +203,35 @@ func (a *analysis) survivors(loc string, w wval) bitset {
 	return s
 }
 
+// survKey is a memo key of survivors: a location and a written value (a
+// comparable struct: no key is built per transition).
+type survKey struct {
+	loc string
+	w   wval
+}
+
+// edgeMask returns the mask a dispatch edge p->b keeps of the pending facts
+// (edgeTest, admits), or nil when the edge narrows nothing; computed once
+// per edge.
+func (a *analysis) edgeMask(p, b *ssa.BasicBlock) bitset {
+	k := [2]int{p.Index, b.Index}
+	if m, ok := a.m.edges[k]; ok {
+		return m
+	}
+	var m bitset
+	if loc, set, ok := a.edgeTest(p, b); ok {
+		m = a.admits(loc, set)
+	}
+	a.m.edges[k] = m
+	return m
+}
+
 // admits returns the facts whose block's arm set for loc shares a value
 // with set (memoized per location and set): what a dispatch edge that
 // constrains loc to set may still lead re-entry to.
 func (a *analysis) admits(loc string, set vset) bitset {
 	key := loc + "\x02" + set.key()
-	if s, ok := a.m.survive[key]; ok {
+	if s, ok := a.m.admit[key]; ok {
 		return s
 	}
 	gs := a.armGroups(loc)
@@ -226,7 +253,7 @@ func (a *analysis) admits(loc string, set vset) bitset {
 			s[i] = ^uint64(0)
 		}
 	}
-	a.m.survive[key] = s
+	a.m.admit[key] = s
 	return s
 }
 

@@ -144,6 +144,30 @@ func (a *analysis) isState(e effect.Effect) bool {
 	return false
 }
 
+// maxStateKeys bounds the keys recorded for one keyed state location. A
+// function that tests one map under more distinct keys is past what the
+// same-key check is for: its entries are then no state location at all
+// (less precise, never quadratic).
+const maxStateKeys = 16
+
+// addStateKey records a key a test of the map entry at path looks up.
+func (a *analysis) addStateKey(path string, key ssa.Value) {
+	keys, seen := a.stateKeys[path]
+	if seen && keys == nil {
+		return // overflowed
+	}
+	for _, k := range keys {
+		if k == key {
+			return
+		}
+	}
+	if len(keys) >= maxStateKeys {
+		a.stateKeys[path] = nil // keyed, but no key is trusted any more
+		return
+	}
+	a.stateKeys[path] = append(keys, key)
+}
+
 // sameKey reports whether key is one of the keys the tests of the map
 // entry at path look up (the same value, constant, parameter or load).
 func (a *analysis) sameKey(path string, key ssa.Value) bool {
@@ -624,7 +648,7 @@ func (a *analysis) findDispatch() {
 				for _, t := range ts {
 					tested[t.path] = true
 					if t.key != nil {
-						a.stateKeys[t.path] = append(a.stateKeys[t.path], t.key)
+						a.addStateKey(t.path, t.key)
 					}
 				}
 			}

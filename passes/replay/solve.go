@@ -131,14 +131,14 @@ func (a *analysis) solve() {
 				continue
 			}
 			back := a.isBackEdge(p, b)
-			loc, set, narrows := a.edgeTest(p, b)
-			if back || narrows {
+			narrow := a.edgeMask(p, b)
+			if back || narrow != nil {
 				edgeBuf.copyFrom(o)
 				if back {
 					a.backEdge(b, edgeBuf)
 				}
-				if narrows {
-					edgeBuf.pending.keepOnly(a.admits(loc, set), a.m.immune)
+				if narrow != nil {
+					edgeBuf.pending.keepOnly(narrow, a.m.immune)
 				}
 				o = edgeBuf
 			}
