@@ -41,30 +41,15 @@ func onOut[T any](opts reentrytest.Options, build func(out rt.File, inj sim.Inje
 	}
 }
 
+// openOut opens the output file the scheduler's tasks write.
+func openOut(io rt.IO, _ *memio.Store) (rt.File, error) { return io.Open("out", rt.OpenCreate) }
+
 func lockCheck(build func(out rt.File) (op[int], qtest.Locker)) func() qtest.Result {
-	return func() qtest.Result {
-		return qtest.LockAtYield(func(io rt.IO, _ *memio.Store) (func() (rt.IOResult[int], error), qtest.Locker, error) {
-			out, err := io.Open("out", rt.OpenCreate)
-			if err != nil {
-				return nil, nil, err
-			}
-			o, mu := build(out)
-			return o, mu, nil
-		})
-	}
+	return qtest.LockCheck(openOut, build)
 }
 
 func failCheck[T any](build func(out rt.File) (op[T], func() string)) func() qtest.Result {
-	return func() qtest.Result {
-		return qtest.FailedIO(func(io rt.IO, _ *memio.Store) (func() (rt.IOResult[T], error), func() string, error) {
-			out, err := io.Open("out", rt.OpenCreate)
-			if err != nil {
-				return nil, nil, err
-			}
-			o, claims := build(out)
-			return o, claims, nil
-		})
-	}
+	return qtest.FailCheck(openOut, build)
 }
 
 func TestLabels(t *testing.T) {

@@ -20,16 +20,7 @@ type files struct {
 }
 
 func onFiles[T any](opts reentrytest.Options, build func(fs files) (op[T], func() any)) func() qtest.Result {
-	return func() qtest.Result {
-		return qtest.Verify(opts, func(env reentrytest.Env) (reentrytest.Run[T], error) {
-			fs, err := open(env.IO, env.Store)
-			if err != nil {
-				return reentrytest.Run[T]{}, err
-			}
-			o, snap := build(fs)
-			return reentrytest.Run[T]{Op: o, Snapshot: snap}, nil
-		})
-	}
+	return qtest.OnFixture(open, opts, build)
 }
 
 func open(io rt.IO, store *memio.Store) (files, error) {
@@ -43,29 +34,11 @@ func open(io rt.IO, store *memio.Store) (files, error) {
 }
 
 func lockCheck(build func(fs files) (op[int64], qtest.Locker)) func() qtest.Result {
-	return func() qtest.Result {
-		return qtest.LockAtYield(func(io rt.IO, store *memio.Store) (func() (rt.IOResult[int64], error), qtest.Locker, error) {
-			fs, err := open(io, store)
-			if err != nil {
-				return nil, nil, err
-			}
-			o, mu := build(fs)
-			return o, mu, nil
-		})
-	}
+	return qtest.LockCheck(open, build)
 }
 
 func failCheck[T any](build func(fs files) (op[T], func() string)) func() qtest.Result {
-	return func() qtest.Result {
-		return qtest.FailedIO(func(io rt.IO, store *memio.Store) (func() (rt.IOResult[T], error), func() string, error) {
-			fs, err := open(io, store)
-			if err != nil {
-				return nil, nil, err
-			}
-			o, claims := build(fs)
-			return o, claims, nil
-		})
-	}
+	return qtest.FailCheck(open, build)
 }
 
 func frames() [][]byte { return [][]byte{[]byte("aaaa"), []byte("bbbb"), []byte("cccc")} }
