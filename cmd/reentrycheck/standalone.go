@@ -155,18 +155,10 @@ func (c *command) run(args []string, stdout io.Writer) int {
 // sees every loaded package and can.
 func unknownPackages(loaded map[string]bool) []string {
 	var errs []string
-	for _, l := range []struct {
-		flag    string
-		entries []string
-	}{
-		{"ioresult", config.Global.IOResult.Entries},
-		{"done", config.Global.Done.Entries},
-		{"completion", config.Global.Completion.Entries},
-		{"idempotent", config.Global.Idempotent.Entries},
-	} {
-		for _, e := range l.entries {
+	for _, d := range config.Global.Declarations() {
+		for _, e := range d.Entries {
 			if !namesLoadedPackage(e, loaded) {
-				errs = append(errs, fmt.Sprintf("-%s entry %q: its package is not among the analyzed packages or their dependencies", l.flag, e))
+				errs = append(errs, fmt.Sprintf("-%s entry %q: its package is not among the analyzed packages or their dependencies", d.Flag, e))
 			}
 		}
 	}

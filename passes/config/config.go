@@ -23,8 +23,10 @@ var (
 type Kind int
 
 const (
-	KindType Kind = iota // -ioresult, -completion
-	KindFunc             // -done, -idempotent
+	KindType     Kind = iota // -ioresult, -completion
+	KindFunc                 // -done, -idempotent
+	KindYieldErr             // -yielderr: an error variable, a constant or a type
+	KindConst                // -yieldvalue: a constant
 )
 
 // List is a flag.Value holding a comma-separated list; repeating the flag appends.
@@ -45,7 +47,28 @@ func (l *List) Set(s string) error {
 // Flags is the raw state of the command-line flags.
 type Flags struct {
 	IOResult, Done, Completion, Idempotent List
+	YieldErr, YieldValue                   List
 	Rules                                  string
+}
+
+// Declaration is one declaration flag with its raw entries.
+type Declaration struct {
+	Flag    string
+	Kind    Kind
+	Entries []string
+}
+
+// Declarations lists the declaration flags (every flag but -rules) in the
+// order they are documented.
+func (f *Flags) Declarations() []Declaration {
+	return []Declaration{
+		{"ioresult", KindType, f.IOResult.Entries},
+		{"done", KindFunc, f.Done.Entries},
+		{"completion", KindType, f.Completion.Entries},
+		{"idempotent", KindFunc, f.Idempotent.Entries},
+		{"yielderr", KindYieldErr, f.YieldErr.Entries},
+		{"yieldvalue", KindConst, f.YieldValue.Entries},
+	}
 }
 
 // Global is bound to the public analyzer's FlagSet by Register.
@@ -57,6 +80,8 @@ func Register(fs *flag.FlagSet) {
 	fs.Var(&Global.Done, "done", "comma-separated `importpath.Func` or importpath.Type.Method list of functions whose ioresult is always Done (like //reentrycheck:done)")
 	fs.Var(&Global.Completion, "completion", "comma-separated `importpath.Type` list of completion types (like //reentrycheck:completion)")
 	fs.Var(&Global.Idempotent, "idempotent", "comma-separated `importpath.Func` or importpath.Type.Method list of idempotent functions (like //reentrycheck:idempotent)")
+	fs.Var(&Global.YieldErr, "yielderr", "comma-separated `importpath.Name` list of errors that mean \"call me again\": a variable, a constant (syscall.EAGAIN) or an error type (like //reentrycheck:yielderr)")
+	fs.Var(&Global.YieldValue, "yieldvalue", "comma-separated `importpath.Name` list of status constants that mean \"call me again\" (like //reentrycheck:yieldvalue)")
 	var names []string
 	for _, r := range rules.All() {
 		if !r.Always {
@@ -69,6 +94,7 @@ func Register(fs *flag.FlagSet) {
 // Config is the validated configuration that passes consult.
 type Config struct {
 	ioresult, done, completion, idempotent map[string]bool
+	yieldErr, yieldValue                   map[string]bool
 	enabled                                map[string]bool
 
 	// Err is the first problem with the flags. The passes that build facts
@@ -91,6 +117,12 @@ func Parse(f *Flags) (*Config, error) {
 		return nil, err
 	}
 	if c.idempotent, err = entries("idempotent", f.Idempotent.Entries); err != nil {
+		return nil, err
+	}
+	if c.yieldErr, err = entries("yielderr", f.YieldErr.Entries); err != nil {
+		return nil, err
+	}
+	if c.yieldValue, err = entries("yieldvalue", f.YieldValue.Entries); err != nil {
 		return nil, err
 	}
 	known := map[string]bool{}
@@ -204,11 +236,25 @@ func (c *Config) Idempotent(fn *types.Func) bool {
 	return len(c.idempotent) > 0 && c.idempotent[QualifiedName(fn)]
 }
 
+// YieldErr reports whether the flags declare obj (a package-level variable,
+// constant or type name) a yield error.
+func (c *Config) YieldErr(obj types.Object) bool {
+	return len(c.yieldErr) > 0 && c.yieldErr[QualifiedName(obj)]
+}
+
+// YieldValue reports whether the flags declare k a yield status constant.
+func (c *Config) YieldValue(k *types.Const) bool {
+	return len(c.yieldValue) > 0 && c.yieldValue[QualifiedName(k)]
+}
+
+// HasYieldFlags reports whether -yielderr or -yieldvalue names anything.
+func (c *Config) HasYieldFlags() bool { return len(c.yieldErr)+len(c.yieldValue) > 0 }
+
 // Check verifies, for every entry whose package is pkg or one of its
 // (transitive) imports, that the entry names an object of the right kind.
 // Entries naming packages outside that closure cannot be checked here.
 func (c *Config) Check(pkg *types.Package) error {
-	if len(c.ioresult)+len(c.completion)+len(c.done)+len(c.idempotent) == 0 {
+	if len(c.ioresult)+len(c.completion)+len(c.done)+len(c.idempotent)+len(c.yieldErr)+len(c.yieldValue) == 0 {
 		return nil
 	}
 	seen := map[*types.Package]bool{}
@@ -237,7 +283,8 @@ func (c *Config) Check(pkg *types.Package) error {
 		name string
 		m    map[string]bool
 		kind Kind
-	}{{"ioresult", c.ioresult, KindType}, {"completion", c.completion, KindType}, {"done", c.done, KindFunc}, {"idempotent", c.idempotent, KindFunc}} {
+	}{{"ioresult", c.ioresult, KindType}, {"completion", c.completion, KindType}, {"done", c.done, KindFunc}, {"idempotent", c.idempotent, KindFunc},
+		{"yielderr", c.yieldErr, KindYieldErr}, {"yieldvalue", c.yieldValue, KindConst}} {
 		if err := check(x.name, x.m, x.kind); err != nil {
 			return err
 		}
@@ -270,6 +317,14 @@ func checkEntry(e string, kind Kind, byPath map[string]*types.Package) error {
 			if _, ok := obj.(*types.Func); !ok {
 				return fmt.Errorf("%s is not a function (name a method as Type.Method)", rest[0])
 			}
+		case len(rest) == 1 && kind == KindConst:
+			if _, ok := obj.(*types.Const); !ok {
+				return fmt.Errorf("%s is not a constant", rest[0])
+			}
+		case len(rest) == 1 && kind == KindYieldErr:
+			if err := yieldErrObject(obj); err != nil {
+				return err
+			}
 		case len(rest) == 2 && kind == KindFunc:
 			tn, ok := obj.(*types.TypeName)
 			if !ok {
@@ -280,14 +335,37 @@ func checkEntry(e string, kind Kind, byPath map[string]*types.Package) error {
 				return fmt.Errorf("type %s has no method %s", rest[0], rest[1])
 			}
 		default:
-			if kind == KindType {
+			switch kind {
+			case KindType:
 				return fmt.Errorf("want importpath.Type")
+			case KindYieldErr, KindConst:
+				return fmt.Errorf("want importpath.Name")
 			}
 			return fmt.Errorf("want importpath.Func or importpath.Type.Method")
 		}
 		return nil
 	}
 	return nil // its package is not visible from here
+}
+
+// yieldErrObject checks that obj can be a yield error: a variable or constant
+// whose type implements error, or a type whose values (or pointers to them)
+// do.
+func yieldErrObject(obj types.Object) error {
+	errType := types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
+	switch obj := obj.(type) {
+	case *types.Var, *types.Const:
+		if !types.Implements(obj.Type(), errType) {
+			return fmt.Errorf("%s is not an error (its type %s does not implement error)", obj.Name(), obj.Type())
+		}
+	case *types.TypeName:
+		if !types.Implements(obj.Type(), errType) && !types.Implements(types.NewPointer(obj.Type()), errType) {
+			return fmt.Errorf("type %s does not implement error", obj.Name())
+		}
+	default:
+		return fmt.Errorf("%s is not an error variable, constant or type", obj.Name())
+	}
+	return nil
 }
 
 // Analyzer parses and validates the flags once per package.

@@ -17,6 +17,8 @@
 //	          done: [example.com/rt.Done]            # like -done
 //	          completion: [example.com/rt.Completion] # like -completion
 //	          idempotent: [example.com/rt.Page.Read] # like -idempotent
+//	          yielderr: [example.com/net.ErrWouldBlock] # like -yielderr
+//	          yieldvalue: [example.com/dec.StatusMore]  # like -yieldvalue
 //	          rules: [default, blind-overwrite]      # like -rules
 //	          related: false                         # the plugin's own, see below
 //

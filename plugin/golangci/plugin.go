@@ -26,6 +26,8 @@ type Settings struct {
 	Done       []string `json:"done"`
 	Completion []string `json:"completion"`
 	Idempotent []string `json:"idempotent"`
+	YieldErr   []string `json:"yielderr"`
+	YieldValue []string `json:"yieldvalue"`
 	// Rules are -rules words, one per element ("default", "all", a rule
 	// name, or "-name"). Empty means "default".
 	Rules []string `json:"rules"`
@@ -51,6 +53,8 @@ func (s Settings) flagValues() [][2]string {
 		{"done", strings.Join(s.Done, ",")},
 		{"completion", strings.Join(s.Completion, ",")},
 		{"idempotent", strings.Join(s.Idempotent, ",")},
+		{"yielderr", strings.Join(s.YieldErr, ",")},
+		{"yieldvalue", strings.Join(s.YieldValue, ",")},
 		{"rules", s.rules()},
 	}
 }
@@ -64,7 +68,8 @@ func (s Settings) validate() error {
 	for _, x := range []struct {
 		list    *config.List
 		entries []string
-	}{{&f.IOResult, s.IOResult}, {&f.Done, s.Done}, {&f.Completion, s.Completion}, {&f.Idempotent, s.Idempotent}} {
+	}{{&f.IOResult, s.IOResult}, {&f.Done, s.Done}, {&f.Completion, s.Completion}, {&f.Idempotent, s.Idempotent},
+		{&f.YieldErr, s.YieldErr}, {&f.YieldValue, s.YieldValue}} {
 		if err := x.list.Set(strings.Join(x.entries, ",")); err != nil {
 			return err
 		}
