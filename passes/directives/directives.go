@@ -23,6 +23,8 @@ const (
 	Completion = "completion"
 	Done       = "done"
 	Idempotent = "idempotent"
+	YieldErr   = "yielderr"
+	YieldValue = "yieldvalue"
 	Ignore     = "ignore"
 )
 
@@ -30,6 +32,7 @@ const (
 // are exported and its encoding deterministic, as gob requires.
 type Declared struct {
 	IOResult, Completion, Done, Idempotent bool
+	YieldErr, YieldValue                   bool
 }
 
 // AFact marks Declared as an analysis fact.
@@ -40,7 +43,8 @@ func (d *Declared) String() string {
 	for _, p := range []struct {
 		on   bool
 		name string
-	}{{d.IOResult, IOResult}, {d.Completion, Completion}, {d.Done, Done}, {d.Idempotent, Idempotent}} {
+	}{{d.IOResult, IOResult}, {d.Completion, Completion}, {d.Done, Done}, {d.Idempotent, Idempotent},
+		{d.YieldErr, YieldErr}, {d.YieldValue, YieldValue}} {
 		if p.on {
 			parts = append(parts, p.name)
 		}
@@ -49,15 +53,20 @@ func (d *Declared) String() string {
 }
 
 // DeclaresIOResult is a package fact: the package declares an ioresult or
-// a completion type. Packages that neither declare nor import one cannot
-// contain code the rules apply to, and the reporting analyzer skips them.
-type DeclaresIOResult struct{ Types, Completions []string }
+// a completion type, or a yield error or status constant. Packages that
+// neither declare nor import one cannot contain code the rules apply to, and
+// the reporting analyzer skips them.
+type DeclaresIOResult struct{ Types, Completions, Yields []string }
 
 // AFact marks DeclaresIOResult as an analysis fact.
 func (*DeclaresIOResult) AFact() {}
 
 func (d *DeclaresIOResult) String() string {
-	return "declares " + strings.Join(d.Types, ",") + "; completions " + strings.Join(d.Completions, ",")
+	s := "declares " + strings.Join(d.Types, ",") + "; completions " + strings.Join(d.Completions, ",")
+	if len(d.Yields) > 0 {
+		s += "; yields " + strings.Join(d.Yields, ",")
+	}
+	return s
 }
 
 // Problem is a malformed or misplaced directive.
@@ -75,6 +84,9 @@ type Directives struct {
 	Problems    []Problem
 	ioTypes     []string // ioresult types declared in this package
 	completions []string // completion types declared in this package
+	yieldNames  []string // yield errors and status constants declared in this package
+
+	yields *YieldSet // built on first use
 }
 
 // Analyzer exports a Declared fact for every annotated declaration.
@@ -95,10 +107,11 @@ func run(pass *analysis.Pass) (any, error) {
 	for _, f := range pass.Files {
 		d.scanFile(f)
 	}
-	if len(d.ioTypes)+len(d.completions) > 0 {
+	if len(d.ioTypes)+len(d.completions)+len(d.yieldNames) > 0 {
 		sort.Strings(d.ioTypes)
 		sort.Strings(d.completions)
-		pass.ExportPackageFact(&DeclaresIOResult{Types: d.ioTypes, Completions: d.completions})
+		sort.Strings(d.yieldNames)
+		pass.ExportPackageFact(&DeclaresIOResult{Types: d.ioTypes, Completions: d.completions, Yields: d.yieldNames})
 	}
 	sort.Slice(d.Problems, func(i, j int) bool { return d.Problems[i].Pos < d.Problems[j].Pos })
 	return d, nil
@@ -120,6 +133,22 @@ func (d *Directives) scanFile(f *ast.File) {
 			switch name {
 			case IOResult, Completion, Done, Idempotent:
 				used[c] = true
+			case YieldErr:
+				used[c] = true
+				if !isType {
+					d.problem(c, "//reentrycheck:yielderr belongs on a package-level error variable or constant, or on a type that implements error")
+					continue
+				}
+				if err := yieldErrType(obj); err != nil {
+					d.problem(c, "//reentrycheck:yielderr: %v", err)
+					continue
+				}
+				d.exportYield(obj, func(f *Declared) { f.YieldErr = true })
+				continue
+			case YieldValue:
+				used[c] = true
+				d.problem(c, "//reentrycheck:yieldvalue belongs on a constant declaration")
+				continue
 			default:
 				continue // ignore is a line directive; unknown names are reported below
 			}
@@ -181,14 +210,7 @@ func (d *Directives) scanFile(f *ast.File) {
 					if doc == nil && len(decl.Specs) == 1 {
 						doc = decl.Doc
 					}
-					if doc != nil {
-						for _, c := range doc.List {
-							if name, ok := declName(c.Text); ok && name != Ignore {
-								used[c] = true
-								d.problem(c, "//reentrycheck:%s belongs on a type or function declaration, not a variable or constant", name)
-							}
-						}
-					}
+					d.attachValue(doc, spec, decl.Tok, used)
 				}
 			}
 		}
@@ -201,13 +223,88 @@ func (d *Directives) scanFile(f *ast.File) {
 			}
 			switch name {
 			case Ignore:
-			case IOResult, Completion, Done, Idempotent:
+			case IOResult, Completion, Done, Idempotent, YieldErr, YieldValue:
 				d.problem(c, "//reentrycheck:%s is not attached to a declaration: put it in the declaration's doc comment", name)
 			default:
-				d.problem(c, "unknown directive //reentrycheck:%s (known: ioresult, completion, done, idempotent, ignore)", name)
+				d.problem(c, "unknown directive //reentrycheck:%s (known: ioresult, completion, done, idempotent, yielderr, yieldvalue, ignore)", name)
 			}
 		}
 	}
+}
+
+// attachValue handles the directives on a variable or constant declaration:
+// yielderr on package-level error variables and constants, yieldvalue on
+// constants; any other declaration directive is misplaced there.
+func (d *Directives) attachValue(doc *ast.CommentGroup, spec *ast.ValueSpec, tok token.Token, used map[*ast.Comment]bool) {
+	if doc == nil {
+		return
+	}
+	for _, c := range doc.List {
+		name, ok := declName(c.Text)
+		if !ok || name == Ignore {
+			continue
+		}
+		used[c] = true
+		switch name {
+		case YieldErr, YieldValue:
+		case IOResult, Completion, Done, Idempotent:
+			d.problem(c, "//reentrycheck:%s belongs on a type or function declaration, not a variable or constant", name)
+			continue
+		default:
+			d.problem(c, "unknown directive //reentrycheck:%s (known: ioresult, completion, done, idempotent, yielderr, yieldvalue, ignore)", name)
+			continue
+		}
+		if name == YieldValue && tok != token.CONST {
+			d.problem(c, "//reentrycheck:yieldvalue belongs on a constant, not a variable: a status compared by value must not change")
+			continue
+		}
+		for _, id := range spec.Names {
+			obj := d.pass.TypesInfo.Defs[id]
+			if obj == nil || id.Name == "_" {
+				continue
+			}
+			switch name {
+			case YieldErr:
+				if !types.Implements(obj.Type(), errorInterface) {
+					d.problem(c, "//reentrycheck:yielderr: %s is not an error (its type is %s)", id.Name, obj.Type())
+					continue
+				}
+				d.exportYield(obj, func(f *Declared) { f.YieldErr = true })
+			case YieldValue:
+				if _, named := types.Unalias(obj.Type()).(*types.Named); !named {
+					d.problem(c, "//reentrycheck:yieldvalue: %s has no named type: give the status constants a type of their own, so that results of that type can be recognised", id.Name)
+					continue
+				}
+				d.exportYield(obj, func(f *Declared) { f.YieldValue = true })
+			}
+		}
+	}
+}
+
+var errorInterface = types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
+
+// yieldErrType checks that a type annotated yielderr implements error (by
+// value or by pointer).
+func yieldErrType(obj types.Object) error {
+	if obj == nil {
+		return nil
+	}
+	if types.Implements(obj.Type(), errorInterface) || types.Implements(types.NewPointer(obj.Type()), errorInterface) {
+		return nil
+	}
+	return fmt.Errorf("type %s does not implement error", obj.Name())
+}
+
+// exportYield records a yield declaration as a fact on obj.
+func (d *Directives) exportYield(obj types.Object, set func(*Declared)) {
+	if obj == nil {
+		return
+	}
+	fact := new(Declared)
+	d.pass.ImportObjectFact(obj, fact)
+	set(fact)
+	d.pass.ExportObjectFact(obj, fact)
+	d.yieldNames = append(d.yieldNames, obj.Name())
 }
 
 // declName returns the directive name of a //reentrycheck: comment.
@@ -334,10 +431,10 @@ func (d *Directives) ReturnsCompletion(sig *types.Signature) bool {
 // declares or sees an ioresult type. Packages that cannot are skipped by the
 // reporting analyzer.
 func (d *Directives) Relevant() bool {
-	if d.cfg.HasTypeFlags() {
+	if d.cfg.HasTypeFlags() || d.cfg.HasYieldFlags() {
 		return true
 	}
-	if len(d.ioTypes)+len(d.completions) > 0 {
+	if len(d.ioTypes)+len(d.completions)+len(d.yieldNames) > 0 {
 		return true
 	}
 	for _, pf := range d.pass.AllPackageFacts() {

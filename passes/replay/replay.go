@@ -8,6 +8,7 @@ import (
 	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 )
@@ -244,7 +245,7 @@ func (a *analysis) guardedBy(b *ssa.BasicBlock, info *yieldInfo) {
 		}
 		var branch *ssa.BasicBlock
 		for _, succ := range d.Succs {
-			if edgeDominates(d, succ, child) {
+			if ssax.EdgeDominates(d, succ, child) {
 				branch = succ
 			}
 		}
@@ -332,7 +333,7 @@ func (a *analysis) testedResult(cond ssa.Value) *ssa.Call {
 			cond = v.X
 			continue
 		case *ssa.Alloc: // a local the result was stored in (a method with a pointer receiver)
-			if st := onlyStore(v); st != nil {
+			if st := ssax.OnlyStore(v); st != nil {
 				cond = st.Val
 				continue
 			}
@@ -352,63 +353,6 @@ func deref(t types.Type) types.Type {
 		return p.Elem()
 	}
 	return t
-}
-
-// reachingStore returns the store into cell that a load of it reads when
-// that store is earlier in the load's own block (the `*t0 = x; rundefers;
-// return *t0` a return statement compiles to), or nil.
-func reachingStore(cell *ssa.Alloc, load *ssa.UnOp) *ssa.Store {
-	b := load.Block()
-	seenLoad := false
-	for i := len(b.Instrs) - 1; i >= 0; i-- {
-		in := b.Instrs[i]
-		if in == load {
-			seenLoad = true
-			continue
-		}
-		if !seenLoad {
-			continue
-		}
-		if st, ok := in.(*ssa.Store); ok && st.Addr == cell {
-			return st
-		}
-		switch in.(type) {
-		case *ssa.Call:
-			return nil // a call in between may write the cell
-		case *ssa.RunDefers:
-			if captured(cell) {
-				return nil // a deferred closure may rewrite the result
-			}
-		}
-	}
-	return nil
-}
-
-// captured reports whether a closure captures the cell.
-func captured(cell *ssa.Alloc) bool {
-	for _, r := range *cell.Referrers() {
-		if _, ok := r.(*ssa.MakeClosure); ok {
-			return true
-		}
-	}
-	return false
-}
-
-// onlyStore returns the single store into a local cell, or nil.
-func onlyStore(cell *ssa.Alloc) *ssa.Store {
-	var out *ssa.Store
-	if cell.Referrers() == nil {
-		return nil
-	}
-	for _, r := range *cell.Referrers() {
-		if st, ok := r.(*ssa.Store); ok && st.Addr == cell {
-			if out != nil {
-				return nil
-			}
-			out = st
-		}
-	}
-	return out
 }
 
 func isErrorType(t types.Type) bool {
@@ -452,7 +396,7 @@ func (a *analysis) ioSources(v ssa.Value, into map[ssa.Instruction]bool, depth i
 				// A result cell (named results, or any function with a
 				// defer): each return loads what its own path stored
 				// just before it, so only that store decides.
-				if st := reachingStore(cell, v); st != nil {
+				if st := ssax.ReachingStore(cell, v); st != nil {
 					return a.ioSources(st.Val, into, depth+1, seen)
 				}
 				may := false
@@ -546,7 +490,7 @@ func (a *analysis) nonNil(v ssa.Value, b *ssa.BasicBlock, depth int, seen map[ss
 			return true // a sentinel error variable
 		}
 		if cell, ok := v.X.(*ssa.Alloc); ok && v.Op == token.MUL {
-			if st := reachingStore(cell, v); st != nil {
+			if st := ssax.ReachingStore(cell, v); st != nil {
 				return a.nonNil(st.Val, st.Block(), depth+1, seen)
 			}
 		}
@@ -613,25 +557,12 @@ func guardedNonNil(v ssa.Value, b *ssa.BasicBlock) bool {
 			if bin.Op == token.EQL {
 				succ = d.Succs[1]
 			}
-			if edgeDominates(d, succ, b) {
+			if ssax.EdgeDominates(d, succ, b) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// edgeDominates reports whether every path to b passes the edge from->to.
-func edgeDominates(from, to, b *ssa.BasicBlock) bool {
-	if !to.Dominates(b) {
-		return false
-	}
-	for _, p := range to.Preds {
-		if p != from && !to.Dominates(p) {
-			return false
-		}
-	}
-	return true
 }
 
 // ---- dispatch points and state locations ----

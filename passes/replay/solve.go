@@ -7,6 +7,7 @@ import (
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 )
@@ -701,7 +702,7 @@ func (a *analysis) sameValue(x, y ssa.Value) bool {
 	if okx && oky && ax == ay {
 		// Loads of one local that is stored once (a parameter a closure
 		// captures lives in such a cell).
-		if cell, ok := ax.(*ssa.Alloc); ok && onlyStore(cell) != nil {
+		if cell, ok := ax.(*ssa.Alloc); ok && ssax.OnlyStore(cell) != nil {
 			return true
 		}
 	}

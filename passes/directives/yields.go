@@ -1,0 +1,207 @@
+package directives
+
+import (
+	"go/constant"
+	"go/token"
+	"go/types"
+)
+
+// YieldSet is every yield declared in the spellings existing Go code uses,
+// as far as one package can see: yield errors (a sentinel variable, an error
+// constant such as syscall.EAGAIN, an error type) and yield status
+// constants, from this package's directives, its dependencies' facts and
+// the -yielderr and -yieldvalue flags.
+type YieldSet struct {
+	errObjs  map[types.Object]bool            // yield error variables and constants
+	errTypes map[*types.TypeName]bool         // yield error types
+	errVals  map[*types.TypeName][]yieldConst // yield error constants, by their type
+	values   map[*types.TypeName][]yieldConst // yield status constants, by their type
+}
+
+type yieldConst struct {
+	obj *types.Const
+	val constant.Value
+}
+
+// Yields returns the yield declarations visible from the package.
+func (d *Directives) Yields() *YieldSet {
+	if d.yields != nil {
+		return d.yields
+	}
+	y := &YieldSet{
+		errObjs:  map[types.Object]bool{},
+		errTypes: map[*types.TypeName]bool{},
+		errVals:  map[*types.TypeName][]yieldConst{},
+		values:   map[*types.TypeName][]yieldConst{},
+	}
+	d.yields = y
+	if d.pass == nil {
+		return y
+	}
+	for _, of := range d.pass.AllObjectFacts() {
+		f, ok := of.Fact.(*Declared)
+		if !ok {
+			continue
+		}
+		if f.YieldErr {
+			y.addErr(of.Object)
+		}
+		if f.YieldValue {
+			if k, ok := of.Object.(*types.Const); ok {
+				y.addValue(k)
+			}
+		}
+	}
+	if d.cfg != nil && d.cfg.HasYieldFlags() {
+		for _, pkg := range importClosure(d.pass.Pkg) {
+			for _, name := range pkg.Scope().Names() {
+				obj := pkg.Scope().Lookup(name)
+				if d.cfg.YieldErr(obj) {
+					y.addErr(obj)
+				}
+				if k, ok := obj.(*types.Const); ok && d.cfg.YieldValue(k) {
+					y.addValue(k)
+				}
+			}
+		}
+	}
+	return y
+}
+
+// importClosure lists pkg and every package it imports, transitively.
+func importClosure(pkg *types.Package) []*types.Package {
+	seen := map[*types.Package]bool{}
+	var out []*types.Package
+	var walk func(p *types.Package)
+	walk = func(p *types.Package) {
+		if seen[p] {
+			return
+		}
+		seen[p] = true
+		out = append(out, p)
+		for _, q := range p.Imports() {
+			walk(q)
+		}
+	}
+	walk(pkg)
+	return out
+}
+
+func (y *YieldSet) addErr(obj types.Object) {
+	switch obj := obj.(type) {
+	case *types.TypeName:
+		y.errTypes[obj] = true
+	case *types.Const:
+		y.errObjs[obj] = true
+		if tn := namedOf(obj.Type(), false); tn != nil {
+			y.errVals[tn] = append(y.errVals[tn], yieldConst{obj, obj.Val()})
+		}
+	case *types.Var:
+		y.errObjs[obj] = true
+	}
+}
+
+func (y *YieldSet) addValue(k *types.Const) {
+	if tn := namedOf(k.Type(), false); tn != nil {
+		y.values[tn] = append(y.values[tn], yieldConst{k, k.Val()})
+	}
+}
+
+// Empty reports whether nothing is declared a yield error or value.
+func (y *YieldSet) Empty() bool {
+	return len(y.errObjs)+len(y.errTypes)+len(y.values) == 0
+}
+
+// HasErrors reports whether some error is declared a yield.
+func (y *YieldSet) HasErrors() bool { return len(y.errObjs)+len(y.errTypes) > 0 }
+
+// ErrObject returns the name of obj if it is a yield error variable or
+// constant, or "".
+func (y *YieldSet) ErrObject(obj types.Object) string {
+	if obj != nil && y.errObjs[obj] {
+		return obj.Name()
+	}
+	return ""
+}
+
+// ErrType returns the name of the yield error type t is (or points to),
+// or "".
+func (y *YieldSet) ErrType(t types.Type) string {
+	if tn := namedOf(t, true); tn != nil && y.errTypes[tn] {
+		return tn.Name()
+	}
+	return ""
+}
+
+// ErrConst returns the name of the yield error constant of type t with
+// value v, or "".
+func (y *YieldSet) ErrConst(t types.Type, v constant.Value) string {
+	return lookupConst(y.errVals, t, v)
+}
+
+// Value returns the name of the yield status constant of type t with value
+// v, or "".
+func (y *YieldSet) Value(t types.Type, v constant.Value) string {
+	return lookupConst(y.values, t, v)
+}
+
+// HasValues reports whether some constant of type t is a yield status.
+func (y *YieldSet) HasValues(t types.Type) bool {
+	tn := namedOf(t, false)
+	return tn != nil && len(y.values[tn]) > 0
+}
+
+// ErrorCarrier reports whether values of type t can carry a yield error:
+// the error interface, or a named type (an interface such as a package's
+// own Error, or a concrete error type) that can hold one.
+func (y *YieldSet) ErrorCarrier(t types.Type) bool {
+	if !y.HasErrors() {
+		return false
+	}
+	if types.Identical(t, types.Universe.Lookup("error").Type()) {
+		return true
+	}
+	if tn := namedOf(t, false); tn != nil {
+		if y.errTypes[tn] || len(y.errVals[tn]) > 0 {
+			return true
+		}
+		if iface, ok := tn.Type().Underlying().(*types.Interface); ok && types.Implements(tn.Type(), errorInterface) {
+			for et := range y.errTypes {
+				if types.Implements(et.Type(), iface) || types.Implements(types.NewPointer(et.Type()), iface) {
+					return true
+				}
+			}
+			for obj := range y.errObjs {
+				if types.Implements(obj.Type(), iface) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// Specific reports whether t is a carrier of yields narrower than the
+// error interface: a named error type or a status type. A call through an
+// interface or a function value whose result has such a type may yield
+// even though its callee is not known; one that returns a plain error is
+// taken not to.
+func (y *YieldSet) Specific(t types.Type) bool {
+	if types.Identical(t, types.Universe.Lookup("error").Type()) {
+		return false
+	}
+	return y.ErrorCarrier(t) || y.HasValues(t)
+}
+
+func lookupConst(m map[*types.TypeName][]yieldConst, t types.Type, v constant.Value) string {
+	tn := namedOf(t, false)
+	if tn == nil || v == nil {
+		return ""
+	}
+	for _, k := range m[tn] {
+		if constant.Compare(k.val, token.EQL, v) {
+			return k.obj.Name()
+		}
+	}
+	return ""
+}
