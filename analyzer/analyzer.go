@@ -17,6 +17,7 @@ import (
 	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"github.com/reentrycheck/reentrycheck/passes/ssabuild"
 	"github.com/reentrycheck/reentrycheck/passes/summary"
+	"github.com/reentrycheck/reentrycheck/passes/yields"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
@@ -124,7 +125,7 @@ func (r *reporter) analyzeFunc(fn *ssa.Function, o oracle) (err error) {
 	for _, f := range callbacks.Check(fn, o) {
 		r.finding(&f)
 	}
-	if !o.dirs.IsResumable(fn.Signature) {
+	if o.Yields().Func(fn) == yields.None {
 		return nil
 	}
 	for _, f := range replay.Analyze(fn, o) {

@@ -167,7 +167,14 @@ func (r *reporter) droppedResults(fn *ssa.Function, o oracle) {
 			}
 			idx := o.dirs.IOResultIndexes(sig)
 			if len(idx) == 0 {
-				continue
+				// The error and status spellings: only a callee known to
+				// yield counts; a dynamic call that may yield by its type
+				// alone is not reason enough to report a discarded error.
+				if i := o.Yields().CarrierOf(common); i >= 0 && o.Yields().Known(common) {
+					idx = []int{i}
+				} else {
+					continue
+				}
 			}
 			if fn := callee.Object(common); fn != nil && o.dirs.IsDone(fn) {
 				continue

@@ -25,7 +25,7 @@ func (a *analysis) findIgnoredIO() {
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			call, ok := instr.(*ssa.Call)
-			if !ok || propagated[call] || !a.o.IsResumable(call.Call.Signature()) || a.isConstructor(call) {
+			if !ok || propagated[call] || !a.o.Resumable(&call.Call) || a.isConstructor(call) {
 				continue
 			}
 			if fn := callee.Object(&call.Call); fn != nil && a.o.IsDone(fn) {

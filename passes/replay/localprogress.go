@@ -21,7 +21,7 @@ func (a *analysis) findFreshDrivers() {
 	for ret, info := range a.yields {
 		for src := range info.sources {
 			call, ok := src.(*ssa.Call)
-			if !ok || a.isConstructor(call) || !a.o.IsResumable(call.Call.Signature()) {
+			if !ok || a.isConstructor(call) || !a.o.Resumable(&call.Call) {
 				continue
 			}
 			recv := effect.Receiver(&call.Call)

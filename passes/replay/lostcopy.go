@@ -20,7 +20,7 @@ func (a *analysis) findLostCopies() {
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			call, ok := instr.(*ssa.Call)
-			if !ok || !a.o.IsResumable(call.Call.Signature()) {
+			if !ok || !a.o.Resumable(&call.Call) {
 				continue
 			}
 			if fn := callee.Object(&call.Call); fn != nil && (a.o.IsDone(fn) || a.o.IsIdempotent(fn)) {

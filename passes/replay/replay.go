@@ -10,6 +10,7 @@ import (
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
 	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"github.com/reentrycheck/reentrycheck/passes/rules"
+	"github.com/reentrycheck/reentrycheck/passes/yields"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -18,6 +19,9 @@ type Oracle interface {
 	effect.Oracle
 	IOResultIndexes(sig *types.Signature) []int
 	IsIOResult(t types.Type) bool
+	// Yields answers for the error and status spellings; nil when only
+	// the result-type spelling is declared.
+	Yields() *yields.Yields
 }
 
 // Finding is one problem found in a resumable function: the engine fills
@@ -58,10 +62,19 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 		return nil
 	}
 	resIdx := o.IOResultIndexes(fn.Signature)
+	spelling := yields.Result
+	y := o.Yields()
 	if len(resIdx) == 0 {
-		return nil
+		if y == nil {
+			return nil
+		}
+		if spelling = y.Func(fn); spelling == yields.None {
+			return nil
+		}
+		i, _ := y.Carrier(fn.Signature)
+		resIdx = []int{i}
 	}
-	a := &analysis{fn: fn, o: o, cls: effect.New(fn, o), resIdx: resIdx}
+	a := &analysis{fn: fn, o: o, cls: effect.New(fn, o), resIdx: resIdx, spelling: spelling, y: y}
 	if obj, ok := fn.Object().(*types.Func); ok && o.IsIdempotent(obj) {
 		a.idempotent = true
 	}
@@ -93,6 +106,11 @@ type analysis struct {
 	cls    *effect.Classifier
 	tr     *persist.Tracer
 	resIdx []int
+	// spelling is how the function yields; for the error and status
+	// spellings resIdx holds the one result that carries the yield and y
+	// decides what it may be.
+	spelling yields.Spelling
+	y        *yields.Yields
 
 	yields   map[*ssa.Return]*yieldInfo
 	errExits map[*ssa.Return]bool
@@ -198,6 +216,10 @@ func (a *analysis) findYields() {
 			errIdx = i
 		}
 	}
+	if a.spelling != yields.Result {
+		a.findSpelledYields(errIdx)
+		return
+	}
 	for _, b := range a.fn.Blocks {
 		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
 		if !ok {
@@ -221,6 +243,30 @@ func (a *analysis) findYields() {
 	}
 }
 
+// findSpelledYields finds the yield points of a function that yields in the
+// error or status spelling: the returns whose carrier may be the yield
+// value. In the error spelling a return whose error is certainly non-nil
+// and no yield is an error exit; in both, every other return ends the
+// caller's loop.
+func (a *analysis) findSpelledYields(errIdx int) {
+	carrier := a.resIdx[0]
+	for _, b := range a.fn.Blocks {
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !ok || carrier >= len(ret.Results) {
+			continue
+		}
+		info := &yieldInfo{sources: map[ssa.Instruction]bool{}}
+		if a.y.Trace(ret.Results[carrier], b, a.spelling, info.sources) {
+			a.guardedBy(b, info)
+			a.yields[ret] = info
+			continue
+		}
+		if errIdx >= 0 && errIdx < len(ret.Results) && a.nonNil(ret.Results[errIdx], b, 0, map[ssa.Value]bool{}) {
+			a.errExits[ret] = true
+		}
+	}
+}
+
 // readyDepth bounds how far up the dominator tree guardedBy looks for the
 // test of a callee's result.
 const readyDepth = 4
@@ -234,7 +280,7 @@ const readyDepth = 4
 // not dropped.
 func (a *analysis) guardedBy(b *ssa.BasicBlock, info *yieldInfo) {
 	for src := range info.sources {
-		if call, ok := src.(*ssa.Call); ok && !a.isConstructor(call) && a.o.IsResumable(call.Call.Signature()) {
+		if call, ok := src.(*ssa.Call); ok && !a.isConstructor(call) && a.o.Resumable(&call.Call) {
 			return // it forwards a call already
 		}
 	}
@@ -300,6 +346,12 @@ func usedUnder(call *ssa.Call, branch *ssa.BasicBlock) bool {
 // testedResult returns the re-pollable call whose ioresult cond tests
 // (r.IsReady(), !r.IsIO(), r.Pending), or nil.
 func (a *analysis) testedResult(cond ssa.Value) *ssa.Call {
+	if a.spelling != yields.Result {
+		if call := a.y.TestedCall(cond); call != nil && !a.isConstructor(call) {
+			return call
+		}
+		return nil
+	}
 	for depth := 0; depth < 6; depth++ {
 		switch v := cond.(type) {
 		case *ssa.UnOp:
@@ -308,7 +360,7 @@ func (a *analysis) testedResult(cond ssa.Value) *ssa.Call {
 				continue
 			}
 		case *ssa.Call:
-			if !a.isConstructor(v) && a.o.IsResumable(v.Call.Signature()) {
+			if !a.isConstructor(v) && a.o.Resumable(&v.Call) {
 				if fn := callee.Object(&v.Call); fn == nil || !a.o.IsDone(fn) {
 					return v // the re-pollable call whose result is tested
 				}

@@ -16,6 +16,7 @@ import (
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
 	"github.com/reentrycheck/reentrycheck/passes/ssabuild"
+	"github.com/reentrycheck/reentrycheck/passes/yields"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
@@ -92,6 +93,7 @@ func fromBits(b effect.Bits) []int {
 type Summaries struct {
 	pass     *analysis.Pass
 	dirs     *directives.Directives
+	yields   *yields.Yields
 	local    map[*ssa.Function]*effect.Summary
 	byObj    map[*types.Func]*ssa.Function
 	ext      map[*types.Func]*effect.Summary // facts and table, resolved once
@@ -110,7 +112,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:       "reentrychecksummary",
 	Doc:        "summarizes which parameters and globals each function mutates",
 	Run:        run,
-	Requires:   []*analysis.Analyzer{config.Analyzer, directives.Analyzer, ssabuild.Analyzer},
+	Requires:   []*analysis.Analyzer{config.Analyzer, directives.Analyzer, ssabuild.Analyzer, yields.Analyzer},
 	FactTypes:  []analysis.Fact{new(Mutates)},
 	ResultType: reflect.TypeFor[*Summaries](),
 }
@@ -119,6 +121,7 @@ func run(pass *analysis.Pass) (any, error) {
 	s := &Summaries{
 		pass:   pass,
 		dirs:   pass.ResultOf[directives.Analyzer].(*directives.Directives),
+		yields: pass.ResultOf[yields.Analyzer].(*yields.Yields),
 		local:  map[*ssa.Function]*effect.Summary{},
 		byObj:  map[*types.Func]*ssa.Function{},
 		ext:    map[*types.Func]*effect.Summary{},
@@ -407,7 +410,7 @@ func (s *Summaries) submitStyle(fn *ssa.Function) bool {
 				switch {
 				case s.dirs.ReturnsCompletion(sig) && (fn == nil || !s.dirs.IsIdempotent(fn)):
 					submitted[in] = true
-				case s.dirs.IsResumable(sig):
+				case s.yields.Call(&in.Call):
 					if fn == nil || in.Call.IsInvoke() || sig.Recv() != nil {
 						return false // drives another re-pollable call
 					}
@@ -617,8 +620,11 @@ func isStdPath(path string) bool {
 
 var stdPaths sync.Map
 
-// IsResumable implements effect.Oracle.
-func (s *Summaries) IsResumable(sig *types.Signature) bool { return s.dirs.IsResumable(sig) }
+// Resumable implements effect.Oracle.
+func (s *Summaries) Resumable(call *ssa.CallCommon) bool { return s.yields.Call(call) }
+
+// Yields returns the yields result the summaries were built with.
+func (s *Summaries) Yields() *yields.Yields { return s.yields }
 
 // ReturnsCompletion implements effect.Oracle.
 func (s *Summaries) ReturnsCompletion(sig *types.Signature) bool {

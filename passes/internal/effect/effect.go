@@ -192,7 +192,9 @@ type Oracle interface {
 	// Callees returns the summaries of the functions a call may reach
 	// (nil entries are skipped), and the static callee's object if any.
 	Callees(fn *ssa.Function, call *ssa.CallCommon) ([]*Summary, *types.Func)
-	IsResumable(sig *types.Signature) bool
+	// Resumable reports whether a call may yield (its callee is resumable
+	// in any spelling), which makes it a re-pollable call.
+	Resumable(call *ssa.CallCommon) bool
 	ReturnsCompletion(sig *types.Signature) bool
 	IsCompletion(t types.Type) bool
 	IsIdempotent(fn *types.Func) bool
@@ -539,7 +541,7 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 	sig := call.Signature()
 	sums, callee := c.Oracle.Callees(c.Fn, call)
 	idempotent := callee != nil && c.Oracle.IsIdempotent(callee)
-	if idempotent && (c.ForSummary || sig == nil || !c.Oracle.IsResumable(sig)) {
+	if idempotent && (c.ForSummary || sig == nil || !c.Oracle.Resumable(call)) {
 		return nil
 	}
 	var nameMemo string
@@ -549,7 +551,7 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 		}
 		return nameMemo
 	}
-	if sig != nil && c.Oracle.IsResumable(sig) {
+	if sig != nil && c.Oracle.Resumable(call) {
 		if c.ForSummary || (callee != nil && c.Oracle.IsDone(callee)) {
 			return nil
 		}

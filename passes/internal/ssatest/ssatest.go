@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
+	"github.com/reentrycheck/reentrycheck/passes/yields"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/ssa"
 )
@@ -333,8 +334,12 @@ func (o *Oracle) IsCompletion(t types.Type) bool {
 	return tn != nil && o.declared(tn, "completion")
 }
 
-// IsResumable implements effect.Oracle.
-func (o *Oracle) IsResumable(sig *types.Signature) bool { return len(o.IOResultIndexes(sig)) > 0 }
+// Resumable implements effect.Oracle: in tests, only the result-type
+// spelling is declared.
+func (o *Oracle) Resumable(call *ssa.CallCommon) bool { return len(o.IOResultIndexes(call.Signature())) > 0 }
+
+// Yields implements replay.Oracle: no yield errors or status constants.
+func (o *Oracle) Yields() *yields.Yields { return nil }
 
 // IOResultIndexes returns the positions of ioresult results of sig.
 func (o *Oracle) IOResultIndexes(sig *types.Signature) []int {
