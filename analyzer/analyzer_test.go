@@ -161,3 +161,8 @@ func TestUnknownCategoryIsAnError(t *testing.T) {
 func TestPollFutures(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "futures")
 }
+
+// Yields spelled as a sentinel error (//reentrycheck:yielderr).
+func TestYieldErr(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "yielderr")
+}

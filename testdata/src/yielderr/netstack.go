@@ -1,0 +1,183 @@
+// Package yielderr: a receive path in the style of a network stack, where
+// "not finished, call me again" is a sentinel error. The caller waits for
+// the endpoint to become readable and calls again from the top.
+package yielderr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrWouldBlock means no data is queued yet: wait for readability and call
+// again.
+//
+//reentrycheck:yielderr
+var ErrWouldBlock = errors.New("operation would block")
+
+// ErrClosed is an ordinary error: the caller stops.
+var ErrClosed = errors.New("endpoint closed")
+
+type queue struct{ buf []byte }
+
+// take removes up to n queued bytes, or would-blocks when none are queued.
+func (q *queue) take(n int) ([]byte, error) {
+	if len(q.buf) == 0 {
+		return nil, ErrWouldBlock
+	}
+	if n > len(q.buf) {
+		n = len(q.buf)
+	}
+	out := q.buf[:n]
+	q.buf = q.buf[n:]
+	return out, nil
+}
+
+// peek looks without consuming; it never blocks.
+func (q *queue) peek() []byte { return q.buf }
+
+type stats struct{ reads, bytes, errors, waits int }
+
+type Endpoint struct {
+	rcv    queue
+	closed bool
+	stats  stats
+	hdr    []byte // the header of the message being read, once taken
+	phase  int    // 0: reading the header, 1: reading the body
+	last   error
+}
+
+// ReadCounted counts a read before finding out whether it would block: a
+// would-block and the retry count it twice.
+func (e *Endpoint) ReadCounted(n int) ([]byte, error) {
+	e.stats.reads++ // want `increments e\.stats\.reads before the yield at netstack\.go:\d+`
+	b, err := e.rcv.take(n)
+	if err != nil {
+		return nil, err
+	}
+	e.stats.bytes += len(b)
+	return b, nil
+}
+
+// The silent twin: the statistics move only once the read has happened.
+func (e *Endpoint) Read(n int) ([]byte, error) {
+	if e.closed {
+		return nil, ErrClosed
+	}
+	b, err := e.rcv.take(n)
+	if err != nil {
+		return nil, err
+	}
+	e.stats.reads++
+	e.stats.bytes += len(b)
+	return b, nil
+}
+
+// ReadMessageBuggy takes a header and then a body: when the body would
+// block, the retry takes a second header out of the queue.
+func (e *Endpoint) ReadMessageBuggy() ([]byte, error) {
+	hdr, err := e.rcv.take(2) // want `calls e\.rcv\.take, which already returned Done, runs again when the yield at netstack\.go:\d+ re-enters`
+	if err != nil {
+		return nil, err
+	}
+	body, err := e.rcv.take(int(hdr[1]))
+	if err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+// The silent twin: the header is kept once taken, and the retry resumes at
+// the body.
+func (e *Endpoint) ReadMessage() ([]byte, error) {
+	switch e.phase {
+	case 0:
+		hdr, err := e.rcv.take(2)
+		if err != nil {
+			return nil, err
+		}
+		e.hdr, e.phase = hdr, 1
+		fallthrough
+	case 1:
+		body, err := e.rcv.take(int(e.hdr[1]))
+		if err != nil {
+			return nil, err
+		}
+		e.phase = 0
+		return body, nil
+	}
+	return nil, ErrClosed
+}
+
+// ReadChecked counts errors, but only real ones: under the guard the
+// return is an error exit, never a yield, so the count is not repeated by
+// a retry. The would-block is forwarded through errors.Is.
+func (e *Endpoint) ReadChecked(n int) ([]byte, error) {
+	b, err := e.rcv.take(n)
+	if err != nil && !errors.Is(err, ErrWouldBlock) {
+		e.stats.errors++
+		return nil, err
+	}
+	if errors.Is(err, ErrWouldBlock) {
+		return nil, err
+	}
+	return b, nil
+}
+
+// ReadCountingWaits counts would-blocks on the yield path itself: that
+// write runs once per yield, and re-entry repeats it only by yielding
+// again, which is what it counts.
+func (e *Endpoint) ReadCountingWaits(n int) ([]byte, error) {
+	b, err := e.rcv.take(n)
+	if errors.Is(err, ErrWouldBlock) {
+		e.stats.waits++
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	return b, err
+}
+
+// The silent twin: the error count skips the would-block, which is
+// returned wrapped (errors.Is sees through %w).
+func (e *Endpoint) ReadWrapped(n int) ([]byte, error) {
+	b, err := e.rcv.take(n)
+	if err == ErrWouldBlock {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	if err != nil {
+		e.stats.errors++
+		return nil, err
+	}
+	return b, nil
+}
+
+// Drain reads until the queue would block, and reports success: the
+// would-block of the last take is swallowed, but that is the loop's end
+// condition, not a lost yield, and Drain itself never yields.
+func (e *Endpoint) Drain() int {
+	n := 0
+	for {
+		b, err := e.rcv.take(64)
+		if err != nil {
+			return n
+		}
+		n += len(b)
+	}
+}
+
+// DiscardBuggy throws the result of a read that may would-block away: the
+// caller is told nothing about the retry it owes.
+func (e *Endpoint) DiscardBuggy() error {
+	e.rcv.take(1) // want `the result of take is discarded`
+	return nil
+}
+
+// The silent twin: the read's error is returned.
+func (e *Endpoint) Discard() error {
+	_, err := e.rcv.take(1)
+	return err
+}
+
+// Peek never yields: it is no resumable function, and its write is free.
+func (e *Endpoint) Peek() []byte {
+	e.stats.reads++
+	return e.rcv.peek()
+}
