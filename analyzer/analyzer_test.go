@@ -166,3 +166,9 @@ func TestPollFutures(t *testing.T) {
 func TestYieldErr(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "yielderr")
 }
+
+// Yields spelled as an error type, returned through a package's own error
+// interface.
+func TestYieldErrType(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "yielderrtype")
+}

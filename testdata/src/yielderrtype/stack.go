@@ -1,0 +1,102 @@
+// Package yielderrtype: a transport endpoint whose errors are values of a
+// package's own error interface, and "would block" is one of its types. A
+// caller waits on the endpoint's queue and calls again from the top.
+package yielderrtype
+
+// Error is the package's error interface.
+type Error interface {
+	error
+	IgnoreStats() bool
+}
+
+// ErrWouldBlock: no data yet, wait and call again.
+//
+//reentrycheck:yielderr
+type ErrWouldBlock struct{}
+
+func (*ErrWouldBlock) Error() string     { return "operation would block" }
+func (*ErrWouldBlock) IgnoreStats() bool { return true }
+
+// ErrClosedForReceive: the peer is gone; the caller stops.
+type ErrClosedForReceive struct{}
+
+func (*ErrClosedForReceive) Error() string     { return "closed for receive" }
+func (*ErrClosedForReceive) IgnoreStats() bool { return false }
+
+// Reader is what an endpoint reads from; calls through it may would-block.
+type Reader interface {
+	Read(p []byte) (int, Error)
+}
+
+type counters struct{ packets, dropped, retransmits uint64 }
+
+type Endpoint struct {
+	src     Reader
+	rcvNxt  uint32
+	stats   counters
+	segment []byte
+}
+
+// ReadSegmentBuggy advances the sequence number before the read that may
+// would-block: the retry advances it again and the peer's data is
+// mis-sequenced.
+func (e *Endpoint) ReadSegmentBuggy(p []byte) (int, Error) {
+	e.rcvNxt += uint32(len(p)) // want `increments e\.rcvNxt before the yield at stack\.go:\d+`
+	n, err := e.src.Read(p)
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// The silent twin: the sequence number moves after the data arrived.
+func (e *Endpoint) ReadSegment(p []byte) (int, Error) {
+	n, err := e.src.Read(p)
+	if err != nil {
+		return 0, err
+	}
+	e.rcvNxt += uint32(n)
+	return n, nil
+}
+
+// ReadCounting counts dropped packets on real errors only: the type switch
+// sends the would-block back, and under its default arm the return is an
+// error exit, not a yield.
+func (e *Endpoint) ReadCounting(p []byte) (int, Error) {
+	n, err := e.src.Read(p)
+	switch err.(type) {
+	case nil:
+		e.stats.packets++
+		return n, nil
+	case *ErrWouldBlock:
+		return 0, err
+	default:
+		e.stats.dropped++
+		return 0, err
+	}
+}
+
+// RetransmitBuggy counts a retransmission and then waits for the window:
+// the count is repeated by every retry.
+func (e *Endpoint) RetransmitBuggy(window int) Error {
+	e.stats.retransmits++ // want `increments e\.stats\.retransmits before the yield at stack\.go:\d+`
+	if window == 0 {
+		return &ErrWouldBlock{}
+	}
+	return nil
+}
+
+// The silent twin: the count moves only when the segment goes out.
+func (e *Endpoint) Retransmit(window int) Error {
+	if window == 0 {
+		return &ErrWouldBlock{}
+	}
+	e.stats.retransmits++
+	return nil
+}
+
+// Close is no resumable function: it returns only ErrClosedForReceive.
+func (e *Endpoint) Close() Error {
+	e.segment = nil
+	return &ErrClosedForReceive{}
+}
