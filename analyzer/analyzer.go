@@ -126,6 +126,9 @@ func (r *reporter) analyzeFunc(fn *ssa.Function, o oracle) (err error) {
 		r.finding(&f)
 	}
 	if o.Yields().Func(fn) == yields.None {
+		for _, f := range replay.Swallowed(fn, o) {
+			r.finding(&f)
+		}
 		return nil
 	}
 	for _, f := range replay.Analyze(fn, o) {

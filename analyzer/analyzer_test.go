@@ -172,3 +172,9 @@ func TestYieldErr(t *testing.T) {
 func TestYieldErrType(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "yielderrtype")
 }
+
+// Yields spelled as a status constant (//reentrycheck:yieldvalue), with
+// one-shot helpers decided by their callers.
+func TestYieldValue(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "yieldvalue")
+}

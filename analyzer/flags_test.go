@@ -32,6 +32,16 @@ func TestDeclarationFlags(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "flagged/use")
 }
 
+// -yielderr and -yieldvalue declare the yields of a library that cannot be
+// annotated; facts carry them into the packages that use it.
+func TestYieldFlags(t *testing.T) {
+	setFlags(t, map[string]string{
+		"yielderr":   "yieldflags/sock.EAGAIN",
+		"yieldvalue": "yieldflags/sock.Pending",
+	})
+	analysistest.Run(t, testdata(t), Analyzer, "yieldflags/use")
+}
+
 // Without the flags the same package is not resumable code at all.
 func TestWithoutFlagsNothingIsResumable(t *testing.T) {
 	setFlags(t, nil)
@@ -56,11 +66,19 @@ func TestBadFlagEntries(t *testing.T) {
 		{"done", "flagged/rt2.Result", `-done entry "flagged/rt2.Result": Result is not a function`},
 		{"idempotent", "flagged/rt2.Store.Missing", `type Store has no method Missing`},
 		{"rules", "mutation-before-yield,bogus", `-rules: unknown rule "bogus"`},
+		{"yielderr", "yieldflags/sock.Count", `-yielderr entry "yieldflags/sock.Count": Count is not an error`},
+		{"yielderr", "yieldflags/sock.Missing", `package yieldflags/sock has no declaration Missing`},
+		{"yieldvalue", "yieldflags/sock.EAGAIN", `-yieldvalue entry "yieldflags/sock.EAGAIN": EAGAIN is not a constant`},
+		{"yieldvalue", "yieldflags/sock.Conn.Poll", `-yieldvalue entry "yieldflags/sock.Conn.Poll": want importpath.Name`},
 	} {
 		t.Run(tc.flag+"="+tc.value, func(t *testing.T) {
 			setFlags(t, map[string]string{tc.flag: tc.value})
 			rec := &errT{T: t}
-			analysistest.Run(rec, testdata(t), Analyzer, "flagged/use")
+			pkg := "flagged/use"
+			if strings.HasPrefix(tc.flag, "yield") {
+				pkg = "yieldflags/use" // it imports the package the entries name
+			}
+			analysistest.Run(rec, testdata(t), Analyzer, pkg)
 			require.NotEmpty(t, rec.errs, "a bad entry must fail the analysis")
 			require.Contains(t, strings.Join(rec.errs, "\n"), tc.want)
 		})

@@ -6,6 +6,7 @@ import (
 	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/rules"
+	"github.com/reentrycheck/reentrycheck/passes/yields"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -29,6 +30,10 @@ func (a *analysis) findIgnoredIO() {
 				continue
 			}
 			if fn := callee.Object(&call.Call); fn != nil && a.o.IsDone(fn) {
+				continue
+			}
+			if a.spelling != yields.Result || a.y != nil && a.y.CarrierOf(&call.Call) >= 0 {
+				a.swallowedYield(call)
 				continue
 			}
 			results := a.ioresultValues(call)
@@ -56,6 +61,106 @@ func (a *analysis) findIgnoredIO() {
 				Effect: effect.Effect{Kind: effect.Repoll, Instr: call, Verb: effect.VerbCalls, Name: name}})
 		}
 	}
+}
+
+// swallowedYield reports, in the error and status spellings, a call known
+// to yield whose yield is looked at but reaches no yield of this function:
+// it is compared, tested or returned only at exits that are not yields, so
+// when the callee would block the function carries on, or reports success,
+// as if it had finished. A value stored, passed on or merged is handled
+// elsewhere.
+func (a *analysis) swallowedYield(call *ssa.Call) {
+	i := a.y.CarrierOf(&call.Call)
+	if i < 0 || !a.y.Known(&call.Call) {
+		return
+	}
+	var v ssa.Value = call
+	if _, ok := call.Type().(*types.Tuple); ok {
+		v = nil
+		for _, r := range *call.Referrers() {
+			if ex, ok := r.(*ssa.Extract); ok && ex.Index == i {
+				v = ex
+			}
+		}
+	}
+	if v == nil || v.Referrers() == nil {
+		return // discarded entirely: the analyzer's dropped-result check
+	}
+	if inCycle(call.Block()) {
+		return // a loop that waits and calls again handles the yield
+	}
+	inspected := false
+	for _, r := range *v.Referrers() {
+		switch r := r.(type) {
+		case *ssa.DebugRef:
+		case *ssa.BinOp, *ssa.TypeAssert:
+			inspected = true
+		case *ssa.Call:
+			if fn := r.Call.StaticCallee(); fn != nil && fn.Pkg != nil && fn.Pkg.Pkg.Path() == "errors" {
+				inspected = true
+				continue
+			}
+			return // passed to a function: handled there
+		case *ssa.Return:
+			if a.yields[r] != nil {
+				return
+			}
+		default:
+			return // stored, converted, merged: handled elsewhere
+		}
+	}
+	if !inspected {
+		return
+	}
+	if a.cls == nil { // Swallowed builds no classifier until it reports
+		a.cls = effect.New(a.fn, a.o)
+		a.tr = a.cls.Tracer
+	}
+	name := a.repollName(call)
+	a.findings = append(a.findings, Finding{Rule: rules.DroppedResult, Call: call, CallName: name, Swallowed: true,
+		Effect: effect.Effect{Kind: effect.Repoll, Instr: call, Verb: effect.VerbCalls, Name: name}})
+}
+
+// Swallowed reports the swallowed yields of a function that does not yield
+// itself but could (it has a result that can carry the yield): the very
+// mistake that made it stop yielding.
+func Swallowed(fn *ssa.Function, o Oracle) []Finding {
+	y := o.Yields()
+	if fn.Blocks == nil || y == nil || y.Set().Empty() {
+		return nil
+	}
+	_, sp := y.Carrier(fn.Signature)
+	if sp != yields.Error && sp != yields.Value {
+		return nil
+	}
+	a := &analysis{fn: fn, o: o, y: y, spelling: sp, yields: map[*ssa.Return]*yieldInfo{}}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if call, ok := instr.(*ssa.Call); ok && !a.isConstructor(call) {
+				a.swallowedYield(call)
+			}
+		}
+	}
+	return a.findings
+}
+
+// inCycle reports whether b can reach itself: it lies in a loop.
+func inCycle(b *ssa.BasicBlock) bool {
+	seen := make([]bool, len(b.Parent().Blocks))
+	stack := append([]*ssa.BasicBlock(nil), b.Succs...)
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x == b {
+			return true
+		}
+		if seen[x.Index] {
+			continue
+		}
+		seen[x.Index] = true
+		stack = append(stack, x.Succs...)
+	}
+	return false
 }
 
 // ioresultValues returns the SSA values holding the call's ioresult(s).

@@ -835,6 +835,29 @@ func (a *analysis) findLoops() {
 			}
 			x = x.Succs[0]
 		}
+		// A test that leaves the loop by a yield (if b.pos == len(b.in) {
+		// return statusMore }) tests a cursor of the loop too: it is what
+		// decides, on re-entry, where the loop resumes. An iteration that
+		// advanced it consumed its input, as one that advanced the
+		// header's cursor did.
+		for i, in := range l.body {
+			if !in {
+				continue
+			}
+			x := a.fn.Blocks[i]
+			ifi, ok := x.Instrs[len(x.Instrs)-1].(*ssa.If)
+			if !ok || !a.exitsByYield(x, l.body) {
+				continue
+			}
+			for _, t := range a.ifTests[ifi] {
+				if a.incrementedIn(t.path, l.body) {
+					if a.state[t.path] {
+						l.locs[t.path] = true
+					}
+					l.tested[t.path] = true
+				}
+			}
+		}
 		l.local = carriesLocal(h, l.body)
 		a.loopOf[h] = l
 		a.loops = append(a.loops, l)
@@ -1051,6 +1074,55 @@ func (a *analysis) localLoop(b *ssa.BasicBlock) *ssa.BasicBlock {
 		}
 	}
 	return nil
+}
+
+// incrementedIn reports whether the loop body advances the location by an
+// update that reads it (b.pos++, s.off += n): a cursor that moves, not a
+// slot overwritten with a new value.
+func (a *analysis) incrementedIn(path string, body []bool) bool {
+	for i, in := range body {
+		if !in {
+			continue
+		}
+		for _, instr := range a.fn.Blocks[i].Instrs {
+			st, ok := instr.(*ssa.Store)
+			if !ok || a.tr.Of(st.Addr).Path != path {
+				continue
+			}
+			if bin, ok := st.Val.(*ssa.BinOp); ok {
+				for _, op := range []ssa.Value{bin.X, bin.Y} {
+					if p, ok := loadPath(a.tr, op); ok && p == path {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// exitsByYield reports whether a successor of x leaves the loop body
+// straight into a yield point (a block ending in a return the analysis
+// found to be a yield, reached by straight-line blocks).
+func (a *analysis) exitsByYield(x *ssa.BasicBlock, body []bool) bool {
+	for _, s := range x.Succs {
+		if body[s.Index] {
+			continue
+		}
+		for y, steps := s, 0; y != nil && steps < 3; steps++ {
+			if ret, ok := y.Instrs[len(y.Instrs)-1].(*ssa.Return); ok {
+				if a.yields[ret] != nil {
+					return true
+				}
+				break
+			}
+			if len(y.Succs) != 1 {
+				break
+			}
+			y = y.Succs[0]
+		}
+	}
+	return false
 }
 
 func carriesLocal(h *ssa.BasicBlock, body []bool) bool {

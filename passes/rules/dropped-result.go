@@ -14,6 +14,9 @@ var DroppedResult = &Rule{
 		if f.Discarded {
 			return fmt.Sprintf("the result of %s is discarded: its IO is never waited on, so the operation is silently left unfinished; propagate it (return it when it is IO) or drive it to Done", f.CallName)
 		}
+		if f.Swallowed {
+			return fmt.Sprintf("the yield of %s is swallowed: its error or status is tested, but when it asks to be called again the function carries on, or reports success, as if it had finished; return it when it is the yield (if err != nil { return ..., err })", f.CallName)
+		}
 		return fmt.Sprintf("the IO of %s is never propagated: its result is tested or read, but when the call is not finished the function carries on as if it were; return it when it is IO (if err != nil || r.IsIO() { return ... })", f.CallName)
 	},
 }

@@ -117,6 +117,10 @@ type Finding struct {
 	// Discarded marks the case of dropped-result where the result is not
 	// even looked at.
 	Discarded bool
+	// Swallowed marks the case of dropped-result in the error and status
+	// spellings: the callee's yield error or status is tested but reaches
+	// no yield.
+	Swallowed bool
 }
 
 // Position returns where the finding is reported.

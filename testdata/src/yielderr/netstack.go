@@ -181,3 +181,29 @@ func (e *Endpoint) Peek() []byte {
 	e.stats.reads++
 	return e.rcv.peek()
 }
+
+// ReadOrEmptyBuggy turns a would-block into an empty, successful read: the
+// caller never learns it owes a retry, and the data that arrives later is
+// never read by this call.
+func (e *Endpoint) ReadOrEmptyBuggy(n int) ([]byte, error) {
+	if e.closed {
+		return nil, ErrClosed
+	}
+	b, err := e.rcv.take(n) // want `the yield of e\.rcv\.take is swallowed`
+	if err != nil && err != ErrWouldBlock {
+		return nil, err
+	}
+	return b, nil
+}
+
+// The silent twin: the would-block goes back to the caller.
+func (e *Endpoint) ReadOrError(n int) ([]byte, error) {
+	if e.closed {
+		return nil, ErrClosed
+	}
+	b, err := e.rcv.take(n)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
