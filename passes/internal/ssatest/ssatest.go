@@ -336,7 +336,9 @@ func (o *Oracle) IsCompletion(t types.Type) bool {
 
 // Resumable implements effect.Oracle: in tests, only the result-type
 // spelling is declared.
-func (o *Oracle) Resumable(call *ssa.CallCommon) bool { return len(o.IOResultIndexes(call.Signature())) > 0 }
+func (o *Oracle) Resumable(call *ssa.CallCommon) bool {
+	return len(o.IOResultIndexes(call.Signature())) > 0
+}
 
 // Yields implements replay.Oracle: no yield errors or status constants.
 func (o *Oracle) Yields() *yields.Yields { return nil }
