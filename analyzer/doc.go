@@ -40,8 +40,11 @@
 // and calls of functions marked //reentrycheck:idempotent.
 //
 // Directives: //reentrycheck:ioresult, //reentrycheck:done,
-// //reentrycheck:completion, //reentrycheck:idempotent on declarations, and
-// //reentrycheck:ignore REASON on or above a flagged line. The flags -ioresult,
-// -done, -completion and -idempotent declare the same for code that cannot be
-// annotated; -rules selects rules. See docs/rules.md for the catalogue.
+// //reentrycheck:completion, //reentrycheck:idempotent, and for yields spelled
+// as errors or status constants //reentrycheck:yielderr and
+// //reentrycheck:yieldvalue, on declarations, and //reentrycheck:ignore REASON
+// on or above a flagged line. The flags -ioresult, -done, -completion,
+// -idempotent, -yielderr and -yieldvalue declare the same for code that cannot
+// be annotated; -rules selects rules. See docs/rules.md for the catalogue and
+// docs/declaring.md for the spellings.
 package analyzer

@@ -14,7 +14,7 @@
 //	reentrycheck version   say what was built
 //
 // Standalone flags are the analyzer's own (-ioresult, -done, -completion,
-// -idempotent, -rules) plus -json, -sarif, -fix, -diff, -test and -tags.
+// -idempotent, -yielderr, -yieldvalue, -rules) plus -json, -sarif, -fix, -diff, -test and -tags.
 // Under go vet the analyzer's flags carry its name as a prefix:
 // -reentrycheck.ioresult=... . Exit codes: 0 nothing found, 3 findings,
 // 1 usage, load or analysis errors; -json and -sarif exit 0 with findings.

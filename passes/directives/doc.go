@@ -7,6 +7,8 @@
 //	//reentrycheck:completion  on a type: a handle on one pending I/O
 //	//reentrycheck:done        on a function or method: it never yields
 //	//reentrycheck:idempotent  on a function or method: calling it again has no further effect
+//	//reentrycheck:yielderr    on an error variable, constant or type: returning it means "call me again"
+//	//reentrycheck:yieldvalue  on a constant: returning it means "call me again"
 //
 // Each annotated object gets a Declared fact, so a type annotated in package A
 // is recognized in package B that imports it, under every driver. The pass
