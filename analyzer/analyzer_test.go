@@ -172,3 +172,9 @@ func TestYieldErr(t *testing.T) {
 func TestYieldErrType(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "yielderrtype")
 }
+
+// Yields spelled as an error type of a package's own error space whose
+// interface has no Error method (gVisor's tcpip.Error).
+func TestYieldErrSpace(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "yielderrspace")
+}

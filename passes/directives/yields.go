@@ -165,11 +165,21 @@ func (y *YieldSet) ErrorCarrier(t types.Type) bool {
 		if y.errTypes[tn] || len(y.errVals[tn]) > 0 {
 			return true
 		}
-		if iface, ok := tn.Type().Underlying().(*types.Interface); ok && types.Implements(tn.Type(), errorInterface) {
+		if iface, ok := tn.Type().Underlying().(*types.Interface); ok && iface.NumMethods() > 0 {
+			// An interface that implements error, or, for a yield error
+			// type's own package, one of its error interfaces (gVisor's
+			// tcpip.Error has no Error method).
+			isErr := types.Implements(tn.Type(), errorInterface)
 			for et := range y.errTypes {
+				if !isErr && et.Pkg() != tn.Pkg() {
+					continue
+				}
 				if types.Implements(et.Type(), iface) || types.Implements(types.NewPointer(et.Type()), iface) {
 					return true
 				}
+			}
+			if !isErr {
+				return false
 			}
 			for obj := range y.errObjs {
 				if types.Implements(obj.Type(), iface) {
