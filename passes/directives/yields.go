@@ -192,12 +192,16 @@ func (y *YieldSet) ErrorCarrier(t types.Type) bool {
 }
 
 // Specific reports whether t is a carrier of yields narrower than the
-// error interface: a named error type or a status type. A call through an
-// interface or a function value whose result has such a type may yield
-// even though its callee is not known; one that returns a plain error is
-// taken not to.
+// error interface: a concrete error type that is or holds a yield (the
+// yield type itself, a type with yield error constants) or a status type.
+// A call through an interface or a function value whose result has such a
+// type may yield even though its callee is not known; one that returns a
+// plain error is taken not to. Nor is one that returns a named error
+// interface: such an interface (gVisor's tcpip.Error) is the error space
+// of a whole package, every one of its functions returns it, and it says
+// no more than error does about which of them may yield.
 func (y *YieldSet) Specific(t types.Type) bool {
-	if types.Identical(t, types.Universe.Lookup("error").Type()) {
+	if types.IsInterface(t) {
 		return false
 	}
 	return y.ErrorCarrier(t) || y.HasValues(t)
