@@ -2,7 +2,7 @@
 GO ?= go
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build test test-short test-race lint demo bench install golangci-lint gopls quality sim-long
+.PHONY: all build test test-short test-race lint demo bench install golangci-lint gopls quality sim-long e2e-real
 
 all: build test
 
@@ -77,3 +77,16 @@ golangci-lint:
 # gopls v0.23.0 with the reentrycheck analyzer compiled in (see docs/editors.md).
 gopls:
 	GO=$(GO) tools/gopls/build.sh bin/gopls
+
+# The command on the whole of gVisor's netstack (pkg/tcpip/...) in the error
+# spelling, at the version the e2e tests pin (docs/quality.md, "Real modules
+# in the error spelling"); the e2e tests run udp and tcp only. It prints the
+# findings and the time and peak RSS; it needs the module proxy once.
+GVISOR_PIN ?= v0.0.0-20260905035102-160fafc42237
+e2e-real:
+	d=$$(mktemp -d) && $(GO) build -o $$d/reentrycheck ./cmd/reentrycheck && cd $$d && \
+		printf 'module example.com/scratch\n\ngo 1.26\n\nrequire gvisor.dev/gvisor $(GVISOR_PIN)\n' > go.mod && \
+		printf 'package scratch\n\nimport (\n\t_ "gvisor.dev/gvisor/pkg/tcpip/stack"\n\t_ "gvisor.dev/gvisor/pkg/tcpip/transport/tcp"\n)\n' > scratch.go && \
+		$(GO) mod tidy && \
+		{ /usr/bin/time -f '%e s, %M KB peak RSS' ./reentrycheck -yielderr=gvisor.dev/gvisor/pkg/tcpip.ErrWouldBlock gvisor.dev/gvisor/pkg/tcpip/...; \
+		  echo "exit $$? (3: findings)"; }; rm -rf $$d

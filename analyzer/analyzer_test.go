@@ -178,3 +178,9 @@ func TestYieldErrType(t *testing.T) {
 func TestYieldValue(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "yieldvalue")
 }
+
+// Yields spelled as an error type of a package's own error space whose
+// interface has no Error method (gVisor's tcpip.Error).
+func TestYieldErrSpace(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "yielderrspace")
+}

@@ -359,14 +359,51 @@ func yieldErrObject(obj types.Object) error {
 			return fmt.Errorf("%s is not an error (its type %s does not implement error)", obj.Name(), obj.Type())
 		}
 	case *types.TypeName:
-		if !types.Implements(obj.Type(), errType) && !types.Implements(types.NewPointer(obj.Type()), errType) {
-			return fmt.Errorf("type %s does not implement error", obj.Name())
+		if !ErrorType(obj) {
+			return fmt.Errorf("type %s does not implement error, nor an error interface of its package", obj.Name())
 		}
 	default:
 		return fmt.Errorf("%s is not an error variable, constant or type", obj.Name())
 	}
 	return nil
 }
+
+// ErrorType reports whether tn can be a yield error type: its values (or
+// pointers to them) implement error, or a non-empty interface declared in
+// tn's own package. The second is a package's own error space, such as
+// gVisor's tcpip.Error, which leaves out the Error method on purpose so
+// that its values are never passed as error.
+func ErrorType(tn *types.TypeName) bool {
+	return types.Implements(tn.Type(), errorInterface) || types.Implements(types.NewPointer(tn.Type()), errorInterface) ||
+		len(ErrorSpaces(tn)) > 0
+}
+
+// ErrorSpaces returns the named interfaces with methods, declared in tn's
+// package, that tn's values or pointers implement: the results through
+// which the package passes values of tn besides error.
+func ErrorSpaces(tn *types.TypeName) []*types.TypeName {
+	if tn.Pkg() == nil {
+		return nil
+	}
+	var out []*types.TypeName
+	scope := tn.Pkg().Scope()
+	for _, name := range scope.Names() {
+		it, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || it == tn || it.IsAlias() {
+			continue
+		}
+		iface, ok := it.Type().Underlying().(*types.Interface)
+		if !ok || iface.NumMethods() == 0 || !iface.IsMethodSet() {
+			continue
+		}
+		if types.Implements(tn.Type(), iface) || types.Implements(types.NewPointer(tn.Type()), iface) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+var errorInterface = types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
 
 // Analyzer parses and validates the flags once per package.
 var Analyzer = &analysis.Analyzer{

@@ -2,6 +2,8 @@ package config
 
 import (
 	"flag"
+	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"testing"
@@ -131,4 +133,55 @@ func TestRegisterBindsFlags(t *testing.T) {
 	require.NoError(t, fs.Parse([]string{"-ioresult=a.B", "-ioresult=c.D,e.F", "-rules=all"}))
 	assert.Equal(t, []string{"a.B", "c.D", "e.F"}, Global.IOResult.Entries)
 	assert.Equal(t, "all", Global.Rules)
+}
+
+// -yielderr entries may name unexported sentinels (hpack's errNeedMore) and
+// error types of a package's own error space, whose interface leaves out
+// the Error method (gVisor's tcpip.Error); other names are refused.
+func TestCheckYieldErrEntries(t *testing.T) {
+	const src = `package tcpip
+
+type Error interface {
+	isError()
+	String() string
+}
+
+type ErrWouldBlock struct{}
+
+func (*ErrWouldBlock) isError()       {}
+func (*ErrWouldBlock) String() string { return "would block" }
+
+type sentinel struct{}
+
+func (sentinel) Error() string { return "need more" }
+
+var errNeedMore error = sentinel{}
+
+type plain struct{}
+
+func (plain) String() string { return "plain" }
+
+var count int
+`
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "tcpip.go", src, 0)
+	require.NoError(t, err)
+	pkg, err := (&types.Config{}).Check("example.com/tcpip", fset, []*ast.File{f}, nil)
+	require.NoError(t, err)
+	for _, e := range []string{"example.com/tcpip.ErrWouldBlock", "example.com/tcpip.errNeedMore", "example.com/tcpip.sentinel"} {
+		c, err := Parse(&Flags{YieldErr: List{[]string{e}}, Rules: "default"})
+		require.NoError(t, err)
+		assert.NoError(t, c.Check(pkg), e)
+	}
+	for e, want := range map[string]string{
+		"example.com/tcpip.plain": "type plain does not implement error, nor an error interface of its package",
+		"example.com/tcpip.count": "count is not an error",
+		"example.com/tcpip.Error": "type Error does not implement error",
+	} {
+		c, err := Parse(&Flags{YieldErr: List{[]string{e}}, Rules: "default"})
+		require.NoError(t, err)
+		err = c.Check(pkg)
+		require.Error(t, err, e)
+		assert.Contains(t, err.Error(), want)
+	}
 }

@@ -284,15 +284,15 @@ func (d *Directives) attachValue(doc *ast.CommentGroup, spec *ast.ValueSpec, tok
 var errorInterface = types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
 
 // yieldErrType checks that a type annotated yielderr implements error (by
-// value or by pointer).
+// value or by pointer), or an error interface of its own package.
 func yieldErrType(obj types.Object) error {
 	if obj == nil {
 		return nil
 	}
-	if types.Implements(obj.Type(), errorInterface) || types.Implements(types.NewPointer(obj.Type()), errorInterface) {
+	if tn, ok := obj.(*types.TypeName); ok && config.ErrorType(tn) {
 		return nil
 	}
-	return fmt.Errorf("type %s does not implement error", obj.Name())
+	return fmt.Errorf("type %s does not implement error, nor an error interface of its package", obj.Name())
 }
 
 // exportYield records a yield declaration as a fact on obj.

@@ -165,11 +165,21 @@ func (y *YieldSet) ErrorCarrier(t types.Type) bool {
 		if y.errTypes[tn] || len(y.errVals[tn]) > 0 {
 			return true
 		}
-		if iface, ok := tn.Type().Underlying().(*types.Interface); ok && types.Implements(tn.Type(), errorInterface) {
+		if iface, ok := tn.Type().Underlying().(*types.Interface); ok && iface.NumMethods() > 0 {
+			// An interface that implements error, or, for a yield error
+			// type's own package, one of its error interfaces (gVisor's
+			// tcpip.Error has no Error method).
+			isErr := types.Implements(tn.Type(), errorInterface)
 			for et := range y.errTypes {
+				if !isErr && et.Pkg() != tn.Pkg() {
+					continue
+				}
 				if types.Implements(et.Type(), iface) || types.Implements(types.NewPointer(et.Type()), iface) {
 					return true
 				}
+			}
+			if !isErr {
+				return false
 			}
 			for obj := range y.errObjs {
 				if types.Implements(obj.Type(), iface) {
@@ -182,12 +192,16 @@ func (y *YieldSet) ErrorCarrier(t types.Type) bool {
 }
 
 // Specific reports whether t is a carrier of yields narrower than the
-// error interface: a named error type or a status type. A call through an
-// interface or a function value whose result has such a type may yield
-// even though its callee is not known; one that returns a plain error is
-// taken not to.
+// error interface: a concrete error type that is or holds a yield (the
+// yield type itself, a type with yield error constants) or a status type.
+// A call through an interface or a function value whose result has such a
+// type may yield even though its callee is not known; one that returns a
+// plain error is taken not to. Nor is one that returns a named error
+// interface: such an interface (gVisor's tcpip.Error) is the error space
+// of a whole package, every one of its functions returns it, and it says
+// no more than error does about which of them may yield.
 func (y *YieldSet) Specific(t types.Type) bool {
-	if types.Identical(t, types.Universe.Lookup("error").Type()) {
+	if types.IsInterface(t) {
 		return false
 	}
 	return y.ErrorCarrier(t) || y.HasValues(t)

@@ -23,15 +23,30 @@ type ErrClosedForReceive struct{}
 func (*ErrClosedForReceive) Error() string     { return "closed for receive" }
 func (*ErrClosedForReceive) IgnoreStats() bool { return false }
 
-// Reader is what an endpoint reads from; calls through it may would-block.
-type Reader interface {
-	Read(p []byte) (int, Error)
+// rcvQueue is what an endpoint reads from; it would-blocks when empty.
+type rcvQueue struct{ data []byte }
+
+func (q *rcvQueue) Read(p []byte) (int, Error) {
+	if len(q.data) == 0 {
+		return 0, &ErrWouldBlock{}
+	}
+	n := copy(p, q.data)
+	q.data = q.data[n:]
+	return n, nil
+}
+
+// LinkWriter is the layer below. Every method of the package returns
+// Error, the package's whole error space: a call through the interface is
+// not taken to would-block by its result type alone.
+type LinkWriter interface {
+	WritePacket(p []byte) Error
 }
 
 type counters struct{ packets, dropped, retransmits uint64 }
 
 type Endpoint struct {
-	src     Reader
+	src     *rcvQueue
+	link    LinkWriter
 	rcvNxt  uint32
 	stats   counters
 	segment []byte
@@ -99,4 +114,23 @@ func (e *Endpoint) Retransmit(window int) Error {
 func (e *Endpoint) Close() Error {
 	e.segment = nil
 	return &ErrClosedForReceive{}
+}
+
+// Send counts the packet and hands it to the link through an interface
+// whose result is the package's error interface: silent, since nothing
+// says the link would-blocks (WritePacket's errors are error exits).
+func (e *Endpoint) Send(p []byte) Error {
+	e.stats.packets++
+	return e.link.WritePacket(p)
+}
+
+// SendBuggy counts the packet and then reads the reply, which may
+// would-block: the retry counts the packet twice.
+func (e *Endpoint) SendBuggy(p []byte) Error {
+	e.stats.packets++ // want `increments e\.stats\.packets before the yield at stack\.go:\d+`
+	if err := e.link.WritePacket(p); err != nil {
+		return err
+	}
+	_, err := e.src.Read(p)
+	return err
 }
