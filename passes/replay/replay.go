@@ -4,6 +4,7 @@ import (
 	"go/token"
 	"go/types"
 	"sort"
+	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
@@ -1038,11 +1039,18 @@ func (a *analysis) lockOp(instr ssa.Instruction) (factKind, persist.Loc) {
 		return 0, persist.Loc{}
 	}
 	obj, _ := fn.Object().(*types.Func)
-	if obj == nil || obj.Pkg() == nil || obj.Pkg().Path() != "sync" {
+	if obj == nil || obj.Pkg() == nil {
 		return 0, persist.Loc{}
 	}
 	recv := obj.Type().(*types.Signature).Recv()
 	if recv == nil {
+		return 0, persist.Loc{}
+	}
+	lock, unlock := lockName(obj.Name())
+	if !lock && !unlock {
+		return 0, persist.Loc{}
+	}
+	if obj.Pkg().Path() != "sync" && !holdsMutex(deref(recv.Type()), 0) {
 		return 0, persist.Loc{}
 	}
 	loc := a.tr.Of(c.Args[0])
@@ -1050,18 +1058,60 @@ func (a *analysis) lockOp(instr ssa.Instruction) (factKind, persist.Loc) {
 		return 0, persist.Loc{}
 	}
 	_, deferred := instr.(*ssa.Defer)
-	switch obj.Name() {
-	case "Lock", "RLock":
+	switch {
+	case lock:
 		if !deferred {
 			return fLock, loc
 		}
-	case "Unlock", "RUnlock":
+	case unlock:
 		if deferred {
 			return fDeferUnlock, loc
 		}
 		return fUnlock, loc
 	}
 	return 0, persist.Loc{}
+}
+
+// lockName classifies a method name as acquiring or releasing a lock:
+// Lock, RLock and their variants (NestedLock, LockUser) acquire, the
+// matching Unlock names release. TryLock acquires only when it says so,
+// and is left out.
+func lockName(name string) (lock, unlock bool) {
+	name = strings.TrimPrefix(name, "Nested")
+	switch {
+	case strings.HasPrefix(name, "Unlock"), strings.HasPrefix(name, "RUnlock"):
+		return false, true
+	case strings.HasPrefix(name, "Lock"), strings.HasPrefix(name, "RLock"):
+		return true, false
+	}
+	return false, false
+}
+
+// holdsMutex reports whether values of t hold a sync.Mutex or
+// sync.RWMutex, directly or in a field a few levels down: a type with
+// Lock and Unlock methods that wraps one (a debug mutex, a lock-ordering
+// wrapper, an endpoint's LockUser) is a lock, and its methods' writes are
+// the lock's, not state.
+func holdsMutex(t types.Type, depth int) bool {
+	if depth > 3 {
+		return false
+	}
+	t = types.Unalias(t)
+	if n, ok := t.(*types.Named); ok {
+		if obj := n.Obj(); obj.Pkg() != nil && obj.Pkg().Path() == "sync" && (obj.Name() == "Mutex" || obj.Name() == "RWMutex") {
+			return true
+		}
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		if holdsMutex(st.Field(i).Type(), depth+1) {
+			return true
+		}
+	}
+	return false
 }
 
 // localLoop returns the innermost loop containing b whose header carries a
