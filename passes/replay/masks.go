@@ -22,6 +22,7 @@ type masks struct {
 	unjudged    bitset            // facts no rule reports (reads, resets, restores, unlocks)
 	byBlock     [][]int           // facts by block index
 	twins       []twin            // re-pollable calls with a looped twin
+	replays     bitset            // facts whose repetition is not free: mutations, move-outs, calls of callees not memoized
 
 	groups  map[string]*locGroups // state location -> facts grouped by the arm set of their block
 	survive map[survKey]bitset    // memo: (location, written value) -> facts that may still be selected
@@ -29,7 +30,12 @@ type masks struct {
 	edges   map[[2]int]bitset     // memo per edge (pred, succ block index): its narrowing mask, nil for none
 }
 
-type twin struct{ call, looped int }
+// twin pairs a re-pollable call's fact with its looped twin; memo marks
+// a call of a memoized callee, whose repetition alone is free.
+type twin struct {
+	call, looped int
+	memo         bool
+}
 
 // locGroups is the facts of a function grouped by the arm set their block
 // has for one state location.
@@ -49,7 +55,7 @@ type armGroup struct {
 func (a *analysis) buildMasks() {
 	nf := len(a.facts)
 	m := &masks{
-		n: nf, immune: newBitset(nf), transitions: newBitset(nf), deferred: newBitset(nf), unjudged: newBitset(nf),
+		n: nf, immune: newBitset(nf), transitions: newBitset(nf), deferred: newBitset(nf), unjudged: newBitset(nf), replays: newBitset(nf),
 		transByLoc: map[string]bitset{}, commitByLoc: map[string]bitset{}, restorable: map[string]bitset{},
 		locks: map[string]bitset{}, reads: map[string]bitset{},
 		byBlock: make([][]int, len(a.fn.Blocks)),
@@ -92,8 +98,17 @@ func (a *analysis) buildMasks() {
 		if f.kind != fDeferred {
 			add(m.restorable, path, id)
 		}
+		memo := f.kind == fCall && a.memoizedCall(f.eff.Instr)
+		switch f.kind {
+		case fMutation, fMoveOut:
+			m.replays.add(id)
+		case fCall:
+			if !memo && !f.eff.Idempotent {
+				m.replays.add(id)
+			}
+		}
 		if tw, ok := a.looped[id]; ok {
-			m.twins = append(m.twins, twin{id, tw})
+			m.twins = append(m.twins, twin{id, tw, memo})
 		}
 	}
 	a.m = m
@@ -114,6 +129,18 @@ func (a *analysis) loopMask(l *loop) bitset {
 		l.mask.andNot(a.m.immune)
 	}
 	return l.mask
+}
+
+// loopReplays returns the facts in l's body whose repetition is not free,
+// computed on first use.
+func (a *analysis) loopReplays(l *loop) bitset {
+	if l.replays == nil {
+		l.replays = a.loopMask(l).clone()
+		for i := range l.replays {
+			l.replays[i] &= a.m.replays[i]
+		}
+	}
+	return l.replays
 }
 
 // armGroups groups the facts by the arm set their block has for loc: a
