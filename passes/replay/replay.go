@@ -97,11 +97,12 @@ type analysis struct {
 	yields   map[*ssa.Return]*yieldInfo
 	errExits map[*ssa.Return]bool
 	ifTests  map[*ssa.If][]test
+	state    map[string]bool // state locations: tested by a dispatch and written here
+	allowed  []map[string]vset
+
 	// reloads maps the load a dispatch test reads its value with to the
 	// locations it reads: the re-dispatch happens there, not at the If.
 	reloads map[ssa.Instruction][]string
-	state    map[string]bool // state locations: tested by a dispatch and written here
-	allowed  []map[string]vset
 
 	loops   []*loop
 	loopOf  map[*ssa.BasicBlock]*loop // by header
