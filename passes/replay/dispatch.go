@@ -183,6 +183,15 @@ func abstractWrite(tr *persist.Tracer, v ssa.Value, path string) wval {
 		}
 	case *ssa.ChangeType:
 		return abstractWrite(tr, v.X, path)
+	case *ssa.Slice:
+		// x[:k] with k > 0 is never nil: slicing a nil slice past zero
+		// panics. A memo set to such a slice (s.buf = r.Value()[:8])
+		// leaves its `s.buf == nil` arm.
+		if _, isSlice := v.Type().Underlying().(*types.Slice); isSlice {
+			if c, ok := v.High.(*ssa.Const); ok && constAtLeast(c, 1) {
+				return wval{kind: wNonNil}
+			}
+		}
 	case *ssa.Phi:
 		var keys []string
 		for _, e := range v.Edges {

@@ -23,6 +23,7 @@ type masks struct {
 	byBlock     [][]int           // facts by block index
 	twins       []twin            // re-pollable calls with a looped twin
 	replays     bitset            // facts whose repetition is not free: mutations, move-outs, calls of callees not memoized
+	memoWrites  map[string]bitset // receiver of a memoized call -> the writes at or below it (they may reset its memo)
 
 	groups  map[string]*locGroups // state location -> facts grouped by the arm set of their block
 	survive map[survKey]bitset    // memo: (location, written value) -> facts that may still be selected
@@ -70,8 +71,26 @@ func (a *analysis) buildMasks() {
 		}
 		s.add(id)
 	}
+	// The receivers of memoized calls first, so that each write is added
+	// to the masks of the receivers above it: at most persist.MaxSteps
+	// prefixes per write, so linear in the facts.
+	m.memoWrites = map[string]bitset{}
+	for _, f := range a.facts {
+		if f.kind == fCall && f.eff.Loc.Path != "" && !f.eff.Loc.Collapsed && a.memoizedCall(f.eff.Instr) {
+			if _, ok := m.memoWrites[f.eff.Loc.Path]; !ok {
+				m.memoWrites[f.eff.Loc.Path] = newBitset(nf)
+			}
+		}
+	}
 	for id, f := range a.facts {
 		path := f.eff.Loc.Path
+		if len(m.memoWrites) > 0 && writes(f.kind) {
+			for p := path; p != ""; p = parentPath(p) {
+				if w, ok := m.memoWrites[p]; ok {
+					w.add(id)
+				}
+			}
+		}
 		m.byBlock[f.block.Index] = append(m.byBlock[f.block.Index], id)
 		switch f.kind {
 		case fDeferred, fLock, fDeferUnlock, fDeferRestore:
@@ -129,6 +148,33 @@ func (a *analysis) loopMask(l *loop) bitset {
 		l.mask.andNot(a.m.immune)
 	}
 	return l.mask
+}
+
+// writes reports whether facts of kind k write their location.
+func writes(k factKind) bool {
+	switch k {
+	case fMutation, fDeferred, fBlind, fMoveOut, fTransition, fReset, fRestore, fDeferRestore:
+		return true
+	}
+	return false
+}
+
+// parentPath strips the last selector of an access path ("s.a.b" ->
+// "s.a", "s.m[]" -> "s.m"), or returns "" at the root.
+func parentPath(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i <= 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+// memoKept reports whether a memoized call's memo is still set in st:
+// nothing pending wrote at or below the receiver it lives in since (p.A.Ran
+// = false re-arms a task, and the next call runs it again).
+func (a *analysis) memoKept(st *flow, call int) bool {
+	w, ok := a.m.memoWrites[a.facts[call].eff.Loc.Path]
+	return !ok || !st.pending.intersects(w)
 }
 
 // loopReplays returns the facts in l's body whose repetition is not free,

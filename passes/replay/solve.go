@@ -267,8 +267,9 @@ func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 		// A memoized callee returns Done again, with no effect, for the
 		// iterations a restart repeats: restarting the loop is harmful
 		// only if the iteration also repeats something that is not free
-		// (a mutation, a call of a callee that is not memoized).
-		if t.memo && !e.pending.intersects(a.loopReplays(l)) {
+		// (a mutation, a call of a callee that is not memoized), or if
+		// its memo was written since.
+		if t.memo && !e.pending.intersects(a.loopReplays(l)) && a.memoKept(e, t.call) {
 			continue
 		}
 		e.pending.add(t.looped)
@@ -480,6 +481,9 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 	st.pending.eachAndNot(a.judged, func(id int) {
 		f := a.facts[id]
 		p := &rules.Pending{Kind: pendingKind[f.kind], Effect: f.eff, Idempotent: f.eff.Idempotent}
+		if f.kind == fCall {
+			p.Memoized = a.memoizedCall(f.eff.Instr) && a.memoKept(st, id)
+		}
 		switch f.kind {
 		case fLock:
 			p.Released = slices.Contains(unlocked, f.eff.Loc.Path)

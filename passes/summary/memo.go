@@ -20,7 +20,8 @@ import (
 // field `if t.Ran`); the hit edge leads straight to a return with no
 // effect; and every other return of Done without an error lies below a
 // write that makes the test hit (an insert under the same key, or the
-// constant true). The cost is one pass over the function.
+// constant true), and there is at least one. The cost is one pass over
+// the function.
 func (s *Summaries) memoized(fn *ssa.Function) bool {
 	if len(fn.Blocks) == 0 || fn.Recover != nil {
 		return false
@@ -59,11 +60,13 @@ func (s *Summaries) memoized(fn *ssa.Function) bool {
 	if len(writes) == 0 {
 		return false
 	}
+	recorded := 0
 	for _, b := range fn.Blocks {
 		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
 		if !ok || ret == hitRet || !s.doneExit(ret, idx) {
 			continue
 		}
+		recorded++
 		covered := false
 		for _, w := range writes {
 			if dominates(w, ret) {
@@ -75,7 +78,9 @@ func (s *Summaries) memoized(fn *ssa.Function) bool {
 			return false // a Done that leaves the memo unset: the next call redoes the work
 		}
 	}
-	return true
+	// The memo records a Done: a flag set on the way to a yield (a timer
+	// armed on its first poll) is progress, not a memo of a result.
+	return recorded > 0
 }
 
 // doneExit reports whether a return hands back Done with no error: its

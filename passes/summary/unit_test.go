@@ -432,6 +432,16 @@ func (p *Cache) OtherKey(id int) (Result, error) {
 	return Done(nil), nil
 }
 
+// Armed sets its flag on the way to its yield, not with a Done: the flag
+// is progress, not a memo of a result.
+func (p *Cache) Armed() (Result, error) {
+	if p.ran {
+		return Done(nil), nil
+	}
+	p.ran = true
+	return Wait(p.c), nil
+}
+
 // Counted counts its hits: a hit is not free.
 func (p *Cache) Counted() (Result, error) {
 	if p.ran {
@@ -457,4 +467,5 @@ func TestMemoized(t *testing.T) {
 	assert.False(t, memo("Cache.Leaky"), "a Done that leaves the memo unset")
 	assert.False(t, memo("Cache.OtherKey"), "the memo written under another key")
 	assert.False(t, memo("Cache.Counted"), "a hit with an effect")
+	assert.False(t, memo("Cache.Armed"), "a flag set before a yield, with no Done recording it")
 }
