@@ -9,6 +9,10 @@ import (
 	"golang.org/x/tools/go/ssa"
 )
 
+// maxMemoWrites bounds the writes of a memo that memoized compares every
+// Done return against, so that the check stays linear in the function.
+const maxMemoWrites = 4
+
 // memoized reports whether a resumable function is memoized in its
 // arguments: once it has returned Done, calling it again with the same
 // arguments returns Done at once, with no effect. That is what makes
@@ -53,6 +57,9 @@ func (s *Summaries) memoized(fn *ssa.Function) bool {
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			if g.written(tr, instr) {
+				if len(writes) == maxMemoWrites {
+					return false // past what the idiom needs: stay linear
+				}
 				writes = append(writes, instr)
 			}
 		}
