@@ -183,6 +183,15 @@ func abstractWrite(tr *persist.Tracer, v ssa.Value, path string) wval {
 		}
 	case *ssa.ChangeType:
 		return abstractWrite(tr, v.X, path)
+	case *ssa.Slice:
+		// x[:k] with k > 0 is never nil: slicing a nil slice past zero
+		// panics. A memo set to such a slice (s.buf = r.Value()[:8])
+		// leaves its `s.buf == nil` arm.
+		if _, isSlice := v.Type().Underlying().(*types.Slice); isSlice {
+			if c, ok := v.High.(*ssa.Const); ok && constAtLeast(c, 1) {
+				return wval{kind: wNonNil}
+			}
+		}
 	case *ssa.Phi:
 		var keys []string
 		for _, e := range v.Edges {
@@ -273,6 +282,11 @@ type test struct {
 	// key is the key a test of a map entry looks up (m[k]): the entry is a
 	// keyed state location, written by inserts and deletes of the same key.
 	key ssa.Value
+	// load is the instruction that read the tested value (a load, or a
+	// map lookup), when known. The test dispatches on the value read
+	// there: a write of the location after that read is not re-read by
+	// the test (batch := s.pending; s.pending = nil; for range batch).
+	load ssa.Value
 }
 
 // tests analyses the condition of an If.
@@ -283,18 +297,18 @@ func tests(tr *persist.Tracer, cond ssa.Value) []test {
 		if depth > 8 {
 			return
 		}
-		emit := func(path string, t, f vset, constrained bool) {
+		emit := func(path string, t, f vset, constrained bool, load ssa.Value) {
 			if negate {
 				t, f = f, t
 			}
-			out = append(out, test{path: path, onTrue: t, onFalse: f, constrained: constrained})
+			out = append(out, test{path: path, onTrue: t, onFalse: f, constrained: constrained, load: load})
 		}
 		if a, ok := persist.IsLoad(v); ok {
 			if l := tr.Of(a); l.Root.Persistent() {
 				if b, ok := v.Type().Underlying().(*types.Basic); ok && b.Info()&types.IsBoolean != 0 {
-					emit(l.Path, newSet(false, "true"), newSet(false, "false"), true)
+					emit(l.Path, newSet(false, "true"), newSet(false, "false"), true, v)
 				} else {
-					emit(l.Path, topSet, topSet, false)
+					emit(l.Path, topSet, topSet, false, v)
 				}
 			}
 			return
@@ -320,7 +334,7 @@ func tests(tr *persist.Tracer, cond ssa.Value) []test {
 								if v.Op == token.NEQ {
 									eq, ne = ne, eq
 								}
-								t := test{path: m.Elem().Path, onTrue: eq, onFalse: ne, constrained: true, key: lk.Index}
+								t := test{path: m.Elem().Path, onTrue: eq, onFalse: ne, constrained: true, key: lk.Index, load: lk}
 								if negate {
 									t.onTrue, t.onFalse = t.onFalse, t.onTrue
 								}
@@ -331,13 +345,13 @@ func tests(tr *persist.Tracer, cond ssa.Value) []test {
 					}
 				}
 				if c, ok := y.(*ssa.Const); ok {
-					if path, ok := loadPath(tr, x); ok {
+					if path, load, ok := loadPath(tr, x); ok {
 						k := constKey(c)
 						eq, ne := newSet(false, k), newSet(true, k)
 						if v.Op == token.NEQ {
 							eq, ne = ne, eq
 						}
-						emit(path, eq, ne, true)
+						emit(path, eq, ne, true, load)
 						return
 					}
 				}
@@ -348,7 +362,7 @@ func tests(tr *persist.Tracer, cond ssa.Value) []test {
 			// _, ok := s.m[k]; if ok: the entry is present (non-nil) or not.
 			if lk, ok := v.Tuple.(*ssa.Lookup); ok && lk.CommaOk && v.Index == 1 {
 				if m := tr.Of(lk.X); m.Root.Persistent() {
-					t := test{path: m.Elem().Path, onTrue: newSet(true, "nil"), onFalse: newSet(false, "nil"), constrained: true, key: lk.Index}
+					t := test{path: m.Elem().Path, onTrue: newSet(true, "nil"), onFalse: newSet(false, "nil"), constrained: true, key: lk.Index, load: lk}
 					if negate {
 						t.onTrue, t.onFalse = t.onFalse, t.onTrue
 					}
@@ -357,19 +371,19 @@ func tests(tr *persist.Tracer, cond ssa.Value) []test {
 				}
 			}
 			if ta, ok := v.Tuple.(*ssa.TypeAssert); ok && v.Index == 1 && ta.CommaOk {
-				if path, ok := loadPath(tr, ta.X); ok {
+				if path, load, ok := loadPath(tr, ta.X); ok {
 					k := "type:" + types.TypeString(ta.AssertedType, nil)
 					if _, isIface := ta.AssertedType.Underlying().(*types.Interface); isIface {
-						emit(path, topSet, topSet, false)
+						emit(path, topSet, topSet, false, load)
 						return
 					}
-					emit(path, newSet(false, k), newSet(true, k), true)
+					emit(path, newSet(false, k), newSet(true, k), true, load)
 				}
 			}
 		case *ssa.Call:
 			for _, a := range v.Call.Args {
-				if path, ok := loadPath(tr, a); ok {
-					emit(path, topSet, topSet, false)
+				if path, load, ok := loadPath(tr, a); ok {
+					emit(path, topSet, topSet, false, load)
 				}
 			}
 		case *ssa.ChangeType, *ssa.Convert:
@@ -383,13 +397,92 @@ func tests(tr *persist.Tracer, cond ssa.Value) []test {
 		for i := range out {
 			out[i].onTrue, out[i].onFalse, out[i].constrained = topSet, topSet, false
 		}
+		// i < len(L) with i never negative (a range index, a counter from
+		// zero): the true edge has L non-empty, so not nil. Ranging over
+		// L reaches the body only when L holds something.
+		if path, load, ok := lenBound(tr, b); ok {
+			out = append(out, test{path: path, onTrue: newSet(true, "nil"), onFalse: topSet, constrained: true, load: load})
+		}
 	}
 	return out
 }
 
+// lenBound recognizes i < len(L) (or len(L) > i) with i never negative,
+// and returns L's path and the load that read it.
+func lenBound(tr *persist.Tracer, b *ssa.BinOp) (string, ssa.Value, bool) {
+	i, n := b.X, b.Y
+	switch b.Op {
+	case token.LSS:
+	case token.GTR:
+		i, n = n, i
+	default:
+		return "", nil, false
+	}
+	call, ok := n.(*ssa.Call)
+	if !ok || len(call.Call.Args) != 1 || !nonNegative(i) {
+		return "", nil, false
+	}
+	if bi, ok := call.Call.Value.(*ssa.Builtin); !ok || bi.Name() != "len" {
+		return "", nil, false
+	}
+	return loadPath(tr, call.Call.Args[0])
+}
+
+// nonNegative recognizes the counters that are never negative: a constant
+// at least zero, and an induction variable that starts at a constant and
+// only grows by a positive constant (the index of a range loop starts at
+// -1 and is tested after its increment).
+func nonNegative(v ssa.Value) bool {
+	if c, ok := v.(*ssa.Const); ok {
+		return constAtLeast(c, 0)
+	}
+	if inc, ok := v.(*ssa.BinOp); ok && inc.Op == token.ADD {
+		step, ok := inc.Y.(*ssa.Const)
+		phi, isPhi := inc.X.(*ssa.Phi)
+		if !ok || !isPhi || !constAtLeast(step, 1) {
+			return false
+		}
+		k, _ := constant.Int64Val(constant.ToInt(step.Value))
+		return inductionFrom(phi, inc, -k)
+	}
+	if phi, ok := v.(*ssa.Phi); ok {
+		for _, e := range phi.Edges {
+			if inc, ok := e.(*ssa.BinOp); ok && inc.Op == token.ADD && inc.X == phi {
+				if step, ok := inc.Y.(*ssa.Const); ok && constAtLeast(step, 1) {
+					return inductionFrom(phi, inc, 0)
+				}
+			}
+		}
+	}
+	return false
+}
+
+// inductionFrom reports whether every edge of phi is inc or a constant at
+// least min.
+func inductionFrom(phi *ssa.Phi, inc ssa.Value, min int64) bool {
+	for _, e := range phi.Edges {
+		if e == inc {
+			continue
+		}
+		c, ok := e.(*ssa.Const)
+		if !ok || !constAtLeast(c, min) {
+			return false
+		}
+	}
+	return true
+}
+
+func constAtLeast(c *ssa.Const, min int64) bool {
+	if c.Value == nil || c.Value.Kind() != constant.Int {
+		return false
+	}
+	k, exact := constant.Int64Val(c.Value)
+	return exact && k >= min
+}
+
 // loadPath returns the persistent location that v was loaded from,
-// looking through conversions and len().
-func loadPath(tr *persist.Tracer, v ssa.Value) (string, bool) {
+// looking through conversions, and the load.
+func loadPath(tr *persist.Tracer, v ssa.Value) (string, ssa.Value, bool) {
 	for {
 		switch x := v.(type) {
 		case *ssa.ChangeType:
@@ -403,10 +496,10 @@ func loadPath(tr *persist.Tracer, v ssa.Value) (string, bool) {
 	}
 	if a, ok := persist.IsLoad(v); ok {
 		if l := tr.Of(a); l.Root.Persistent() {
-			return l.Path, true
+			return l.Path, v, true
 		}
 	}
-	return "", false
+	return "", nil, false
 }
 
 // hasPrefixPath reports whether path is loc or inside it.

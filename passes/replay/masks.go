@@ -22,6 +22,8 @@ type masks struct {
 	unjudged    bitset            // facts no rule reports (reads, resets, restores, unlocks)
 	byBlock     [][]int           // facts by block index
 	twins       []twin            // re-pollable calls with a looped twin
+	replays     bitset            // facts whose repetition is not free: mutations, move-outs, calls of callees not memoized
+	memoWrites  map[string]bitset // receiver of a memoized call -> the writes at or below it (they may reset its memo)
 
 	groups  map[string]*locGroups // state location -> facts grouped by the arm set of their block
 	survive map[survKey]bitset    // memo: (location, written value) -> facts that may still be selected
@@ -29,7 +31,12 @@ type masks struct {
 	edges   map[[2]int]bitset     // memo per edge (pred, succ block index): its narrowing mask, nil for none
 }
 
-type twin struct{ call, looped int }
+// twin pairs a re-pollable call's fact with its looped twin; memo marks
+// a call of a memoized callee, whose repetition alone is free.
+type twin struct {
+	call, looped int
+	memo         bool
+}
 
 // locGroups is the facts of a function grouped by the arm set their block
 // has for one state location.
@@ -49,7 +56,7 @@ type armGroup struct {
 func (a *analysis) buildMasks() {
 	nf := len(a.facts)
 	m := &masks{
-		n: nf, immune: newBitset(nf), transitions: newBitset(nf), deferred: newBitset(nf), unjudged: newBitset(nf),
+		n: nf, immune: newBitset(nf), transitions: newBitset(nf), deferred: newBitset(nf), unjudged: newBitset(nf), replays: newBitset(nf),
 		transByLoc: map[string]bitset{}, commitByLoc: map[string]bitset{}, restorable: map[string]bitset{},
 		locks: map[string]bitset{}, reads: map[string]bitset{},
 		byBlock: make([][]int, len(a.fn.Blocks)),
@@ -64,8 +71,26 @@ func (a *analysis) buildMasks() {
 		}
 		s.add(id)
 	}
+	// The receivers of memoized calls first, so that each write is added
+	// to the masks of the receivers above it: at most persist.MaxSteps
+	// prefixes per write, so linear in the facts.
+	m.memoWrites = map[string]bitset{}
+	for _, f := range a.facts {
+		if f.kind == fCall && f.eff.Loc.Path != "" && !f.eff.Loc.Collapsed && a.memoizedCall(f.eff.Instr) {
+			if _, ok := m.memoWrites[f.eff.Loc.Path]; !ok {
+				m.memoWrites[f.eff.Loc.Path] = newBitset(nf)
+			}
+		}
+	}
 	for id, f := range a.facts {
 		path := f.eff.Loc.Path
+		if len(m.memoWrites) > 0 && writes(f.kind) {
+			for p := path; p != ""; p = parentPath(p) {
+				if w, ok := m.memoWrites[p]; ok {
+					w.add(id)
+				}
+			}
+		}
 		m.byBlock[f.block.Index] = append(m.byBlock[f.block.Index], id)
 		switch f.kind {
 		case fDeferred, fLock, fDeferUnlock, fDeferRestore:
@@ -92,8 +117,17 @@ func (a *analysis) buildMasks() {
 		if f.kind != fDeferred {
 			add(m.restorable, path, id)
 		}
+		memo := f.kind == fCall && a.memoizedCall(f.eff.Instr)
+		switch f.kind {
+		case fMutation, fMoveOut:
+			m.replays.add(id)
+		case fCall:
+			if !memo && !f.eff.Idempotent {
+				m.replays.add(id)
+			}
+		}
 		if tw, ok := a.looped[id]; ok {
-			m.twins = append(m.twins, twin{id, tw})
+			m.twins = append(m.twins, twin{id, tw, memo})
 		}
 	}
 	a.m = m
@@ -114,6 +148,45 @@ func (a *analysis) loopMask(l *loop) bitset {
 		l.mask.andNot(a.m.immune)
 	}
 	return l.mask
+}
+
+// writes reports whether facts of kind k write their location.
+func writes(k factKind) bool {
+	switch k {
+	case fMutation, fDeferred, fBlind, fMoveOut, fTransition, fReset, fRestore, fDeferRestore:
+		return true
+	}
+	return false
+}
+
+// parentPath strips the last selector of an access path ("s.a.b" ->
+// "s.a", "s.m[]" -> "s.m"), or returns "" at the root.
+func parentPath(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i <= 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+// memoKept reports whether a memoized call's memo is still set in st:
+// nothing pending wrote at or below the receiver it lives in since (p.A.Ran
+// = false re-arms a task, and the next call runs it again).
+func (a *analysis) memoKept(st *flow, call int) bool {
+	w, ok := a.m.memoWrites[a.facts[call].eff.Loc.Path]
+	return !ok || !st.pending.intersects(w)
+}
+
+// loopReplays returns the facts in l's body whose repetition is not free,
+// computed on first use.
+func (a *analysis) loopReplays(l *loop) bitset {
+	if l.replays == nil {
+		l.replays = a.loopMask(l).clone()
+		for i := range l.replays {
+			l.replays[i] &= a.m.replays[i]
+		}
+	}
+	return l.replays
 }
 
 // armGroups groups the facts by the arm set their block has for loc: a

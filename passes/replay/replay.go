@@ -3,6 +3,7 @@ package replay
 import (
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 
@@ -118,6 +119,10 @@ type analysis struct {
 	ifTests  map[*ssa.If][]test
 	state    map[string]bool // state locations: tested by a dispatch and written here
 	allowed  []map[string]vset
+
+	// reloads maps the load a dispatch test reads its value with to the
+	// locations it reads: the re-dispatch happens there, not at the If.
+	reloads map[ssa.Instruction][]string
 
 	loops   []*loop
 	loopOf  map[*ssa.BasicBlock]*loop // by header
@@ -622,6 +627,7 @@ func guardedNonNil(v ssa.Value, b *ssa.BasicBlock) bool {
 
 func (a *analysis) findDispatch() {
 	a.ifTests = map[*ssa.If][]test{}
+	a.reloads = map[ssa.Instruction][]string{}
 	a.stateKeys = map[string][]ssa.Value{}
 	tested := map[string]bool{}
 	for _, b := range a.fn.Blocks {
@@ -630,6 +636,9 @@ func (a *analysis) findDispatch() {
 			if len(ts) > 0 {
 				a.ifTests[ifi] = ts
 				for _, t := range ts {
+					if load, ok := t.load.(ssa.Instruction); ok && !slices.Contains(a.reloads[load], t.path) {
+						a.reloads[load] = append(a.reloads[load], t.path)
+					}
 					tested[t.path] = true
 					if t.key != nil {
 						a.addStateKey(t.path, t.key)
@@ -785,6 +794,8 @@ type loop struct {
 	tested map[string]bool // every persistent location the condition tests
 	local  bool            // the header carries a local around the back edge
 	mask   bitset          // lazily: the non-immune facts in the body
+	// replays, lazily: the facts of mask whose repetition is not free
+	replays bitset
 }
 
 func (l *loop) contains(b *ssa.BasicBlock) bool { return l.body[b.Index] }

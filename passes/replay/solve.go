@@ -262,9 +262,18 @@ func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 		}
 	}
 	for _, t := range a.m.twins {
-		if l.contains(a.facts[t.call].block) && e.pending.has(t.call) {
-			e.pending.add(t.looped)
+		if !l.contains(a.facts[t.call].block) || !e.pending.has(t.call) {
+			continue
 		}
+		// A memoized callee returns Done again, with no effect, for the
+		// iterations a restart repeats: restarting the loop is harmful
+		// only if the iteration also repeats something that is not free
+		// (a mutation, a call of a callee that is not memoized), or if
+		// its memo was written since.
+		if t.memo && !e.pending.intersects(a.loopReplays(l)) && a.memoKept(e, t.call) {
+			continue
+		}
+		e.pending.add(t.looped)
 	}
 }
 
@@ -279,12 +288,18 @@ func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
 		for _, id := range a.byInstr[instr] {
 			a.apply(st, id, b)
 		}
+		// A dispatch on L re-reads it where it loads L: transitions of L
+		// written before that load are no longer premature. A write after
+		// the load (a batch taken out, then ranged over) is not re-read.
+		for _, loc := range a.reloads[instr] {
+			st.pending.andNot(a.m.transByLoc[loc])
+		}
 		switch instr := instr.(type) {
 		case *ssa.If:
-			// A dispatch on L re-reads it: transitions of L written before
-			// it are no longer premature.
 			for _, t := range a.ifTests[instr] {
-				st.pending.andNot(a.m.transByLoc[t.path])
+				if t.load == nil {
+					st.pending.andNot(a.m.transByLoc[t.path])
+				}
 			}
 		case *ssa.Return:
 			if recs != nil {
@@ -467,6 +482,9 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 	st.pending.eachAndNot(a.judged, func(id int) {
 		f := a.facts[id]
 		p := &rules.Pending{Kind: pendingKind[f.kind], Effect: f.eff, Idempotent: f.eff.Idempotent}
+		if f.kind == fCall {
+			p.Memoized = a.memoizedCall(f.eff.Instr) && a.memoKept(st, id)
+		}
 		switch f.kind {
 		case fLock:
 			p.Released = slices.Contains(unlocked, f.eff.Loc.Path)
@@ -648,6 +666,23 @@ func (a *analysis) indexIn(instr ssa.Instruction) int {
 		return i
 	}
 	return -1
+}
+
+// memoizedCall reports whether every callee a call may reach is memoized
+// (summary.Memoized): called again with the same arguments after its
+// Done, it returns Done at once with no effect.
+func (a *analysis) memoizedCall(instr ssa.Instruction) bool {
+	call, ok := instr.(ssa.CallInstruction)
+	if !ok {
+		return false
+	}
+	sums, _ := a.o.Callees(a.fn, call.Common())
+	for _, s := range sums {
+		if s == nil || !s.Memoized {
+			return false
+		}
+	}
+	return len(sums) > 0
 }
 
 func (a *analysis) submitStyle(instr ssa.Instruction) bool {

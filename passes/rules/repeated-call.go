@@ -8,7 +8,8 @@ import (
 
 // RepeatedCall: a re-pollable call that returned Done, in the replay region
 // of a later yield point. Re-polling the call the yield forwards is not a
-// repetition (Forwarded); nor is one that re-entry cannot reach again.
+// repetition (Forwarded); nor is one that re-entry cannot reach again, nor
+// a call of a memoized callee, which returns its Done again for free.
 var RepeatedCall = &Rule{
 	Name: "repeated-call", Default: true,
 	Summary: "a re-pollable call that already returned Done runs again when a later yield point re-enters the function",
@@ -16,7 +17,7 @@ var RepeatedCall = &Rule{
 	Class:   "[C2](../../docs/bugs.md#c2-several-yield-points-in-one-state)",
 	Related: "the yield point that re-enters",
 	Judge: func(p *Pending) (bool, ssa.Instruction) {
-		return p.Kind == Call && !p.Idempotent && !p.Forwarded && !p.Restored && !p.Continued && !p.Masked, nil
+		return p.Kind == Call && !p.Idempotent && !p.Memoized && !p.Forwarded && !p.Restored && !p.Continued && !p.Masked, nil
 	},
 	Message: func(f *Finding, c Context) string {
 		return fmt.Sprintf("%s, which already returned Done, runs again when the yield at %s re-enters: give it a state of its own (advance the state after its Done) or mark the callee //reentrycheck:idempotent", f.Effect.What(), c.Where(f.Yield))

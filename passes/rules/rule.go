@@ -82,6 +82,10 @@ type Pending struct {
 	// Idempotent: the fact is a call of an idempotent function: running it
 	// again repeats nothing (skipping it still abandons its result).
 	Idempotent bool
+	// Memoized: the fact is a call of a memoized callee: once it returned
+	// Done, calling it again with the same arguments returns Done at once
+	// with no effect (a cache hit, a done flag).
+	Memoized bool
 	// Released: a deferred unlock at this return releases the lock.
 	Released bool
 	// Restored: a deferred restore at this return puts the location back.

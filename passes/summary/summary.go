@@ -32,7 +32,10 @@ type Mutates struct {
 	// SubmitStyle: a resumable function whose IO is always a completion it
 	// has just submitted (callers must advance their state before it).
 	SubmitStyle bool
-	Sets        []effect.Set // blind writes of constants or parameters through parameters
+	// Memoized: a resumable function that returns Done again at once, with
+	// no effect, when called again with the same arguments after its Done.
+	Memoized bool
+	Sets     []effect.Set // blind writes of constants or parameters through parameters
 	// SetsOverflow: more recorded writes than fit; none is used.
 	SetsOverflow bool
 	What         string      // the first direct effect, for messages
@@ -58,6 +61,9 @@ func (m *Mutates) String() string {
 	}
 	if m.SubmitStyle {
 		parts = append(parts, "submit-style")
+	}
+	if m.Memoized {
+		parts = append(parts, "memoized")
 	}
 	return strings.Join(parts, " ")
 }
@@ -144,6 +150,9 @@ func run(pass *analysis.Pass) (any, error) {
 		if s.dirs.IsResumable(fn.Signature) && s.submitStyle(fn) {
 			s.local[fn].SubmitStyle = true
 		}
+		if s.dirs.IsResumable(fn.Signature) && s.memoized(fn) {
+			s.local[fn].Memoized = true
+		}
 	}
 	for _, fn := range funcs {
 		obj, _ := fn.Object().(*types.Func)
@@ -156,7 +165,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		pass.ExportObjectFact(obj, &Mutates{
 			Clobber: fromBits(sum.Clobber), Blind: fromBits(sum.Blind &^ sum.Clobber),
-			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Sets: sum.Sets, SetsOverflow: sum.SetsOverflow, What: sum.What, WhatVerb: sum.WhatVerb,
+			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Memoized: sum.Memoized, Sets: sum.Sets, SetsOverflow: sum.SetsOverflow, What: sum.What, WhatVerb: sum.WhatVerb,
 		})
 	}
 	return s, nil
@@ -504,7 +513,7 @@ func (s *Summaries) ofObject(obj *types.Func) *effect.Summary {
 	var sum *effect.Summary
 	var m Mutates
 	if s.pass.ImportObjectFact(obj, &m) {
-		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What, WhatVerb: m.WhatVerb}
+		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Memoized: m.Memoized, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What, WhatVerb: m.WhatVerb}
 	} else if obj.Pkg() != nil && obj.Pkg() != s.pass.Pkg {
 		if std, ok := stdEffects[config.QualifiedName(obj)]; ok {
 			sum = &std

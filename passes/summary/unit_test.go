@@ -348,3 +348,124 @@ func TestMoreShapes(t *testing.T) {
 	assert.Equal(t, []effect.Set{{Param: 0, Suffix: ".state", Arg: -1, Const: "7"}}, sets(fs["ViaStater"]),
 		"a transition through an interface method is recorded with the constant argument")
 }
+
+const memoShapes = `package p
+
+//reentrycheck:ioresult
+type Result struct {
+	v []byte
+	c *Completion
+}
+
+//reentrycheck:completion
+type Completion struct{ done bool }
+
+//reentrycheck:done
+func Done(v []byte) Result { return Result{v: v} }
+
+func Wait(c *Completion) Result { return Result{c: c} }
+
+type File struct{}
+
+func (f *File) ReadAt(buf []byte) *Completion { return &Completion{} }
+
+type Cache struct {
+	f     *File
+	pages map[int][]byte
+	c     *Completion
+	ran   bool
+	n     int
+}
+
+// Page is a cache: a hit returns at once, a miss records the page before
+// its Done.
+func (p *Cache) Page(id int) (Result, error) {
+	if pg, ok := p.pages[id]; ok {
+		return Done(pg), nil
+	}
+	if p.c == nil {
+		p.c = p.f.ReadAt(nil)
+	}
+	if !p.c.done {
+		return Wait(p.c), nil
+	}
+	p.pages[id] = nil
+	p.c = nil
+	return Done(nil), nil
+}
+
+// Once keeps a done flag.
+func (p *Cache) Once() (Result, error) {
+	if p.ran {
+		return Done(nil), nil
+	}
+	if p.c == nil {
+		p.c = p.f.ReadAt(nil)
+	}
+	if !p.c.done {
+		return Wait(p.c), nil
+	}
+	p.ran = true
+	return Done(nil), nil
+}
+
+// Leaky has a Done that does not record the page: the next call reads it
+// again.
+func (p *Cache) Leaky(id int) (Result, error) {
+	if pg, ok := p.pages[id]; ok {
+		return Done(pg), nil
+	}
+	if p.c == nil {
+		p.c = p.f.ReadAt(nil)
+		return Wait(p.c), nil
+	}
+	p.c = nil
+	return Done(nil), nil
+}
+
+// OtherKey records the page under another key than the one it tests.
+func (p *Cache) OtherKey(id int) (Result, error) {
+	if pg, ok := p.pages[id]; ok {
+		return Done(pg), nil
+	}
+	p.pages[id+1] = nil
+	return Done(nil), nil
+}
+
+// Armed sets its flag on the way to its yield, not with a Done: the flag
+// is progress, not a memo of a result.
+func (p *Cache) Armed() (Result, error) {
+	if p.ran {
+		return Done(nil), nil
+	}
+	p.ran = true
+	return Wait(p.c), nil
+}
+
+// Counted counts its hits: a hit is not free.
+func (p *Cache) Counted() (Result, error) {
+	if p.ran {
+		p.n++
+		return Done(nil), nil
+	}
+	p.ran = true
+	return Done(nil), nil
+}
+`
+
+// A memoized resumable function returns Done again, with no effect, once
+// it has returned Done; the summary says so only when every Done records
+// the memo its entry test reads and the hit does nothing.
+func TestMemoized(t *testing.T) {
+	fs, _ := facts(t, memoShapes)
+	memo := func(name string) bool {
+		require.NotNil(t, fs[name], name)
+		return fs[name].Memoized
+	}
+	assert.True(t, memo("Cache.Page"), "a map memo keyed by the parameter")
+	assert.True(t, memo("Cache.Once"), "a done flag")
+	assert.False(t, memo("Cache.Leaky"), "a Done that leaves the memo unset")
+	assert.False(t, memo("Cache.OtherKey"), "the memo written under another key")
+	assert.False(t, memo("Cache.Counted"), "a hit with an effect")
+	assert.False(t, memo("Cache.Armed"), "a flag set before a yield, with no Done recording it")
+}

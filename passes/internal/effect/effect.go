@@ -71,6 +71,10 @@ type Summary struct {
 	// it has just submitted itself, keeping no progress: its IO means
 	// "submitted", like a submit call's completion (docs/bugs.md §2.1).
 	SubmitStyle bool
+	// Memoized marks a resumable function that, once it returned Done,
+	// returns Done again at once and with no effect when called with the
+	// same arguments (a cache hit, a done flag): repeating it is free.
+	Memoized bool
 	// What describes the function's first direct write or submission, for
 	// its callers' messages; WhatVerb is its verb. Only direct writes are
 	// described, so descriptions never nest.
@@ -108,7 +112,7 @@ func (s *Summary) Join(t *Summary) *Summary {
 	out := &Summary{
 		Clobber: s.Clobber | t.Clobber, Blind: s.Blind | t.Blind, Empties: s.Empties | t.Empties,
 		FreeClobber: s.FreeClobber | t.FreeClobber, FreeBlind: s.FreeBlind | t.FreeBlind,
-		Globals: s.Globals || t.Globals, Submits: s.Submits || t.Submits, SubmitStyle: s.SubmitStyle || t.SubmitStyle,
+		Globals: s.Globals || t.Globals, Submits: s.Submits || t.Submits, SubmitStyle: s.SubmitStyle || t.SubmitStyle, Memoized: s.Memoized || t.Memoized,
 		What: s.What, WhatVerb: s.WhatVerb, SetsOverflow: s.SetsOverflow || t.SetsOverflow,
 	}
 	if out.What == "" {
@@ -162,7 +166,7 @@ func (s Set) less(t Set) bool {
 // Same reports whether two summaries record the same effects (What aside).
 func (s *Summary) Same(t *Summary) bool {
 	if s.Clobber != t.Clobber || s.Blind != t.Blind || s.Empties != t.Empties || s.FreeClobber != t.FreeClobber || s.FreeBlind != t.FreeBlind ||
-		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || len(s.Sets) != len(t.Sets) ||
+		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || s.Memoized != t.Memoized || len(s.Sets) != len(t.Sets) ||
 		s.SetsOverflow != t.SetsOverflow {
 		return false
 	}
