@@ -147,6 +147,12 @@ type analysis struct {
 
 type yieldInfo struct {
 	sources map[ssa.Instruction]bool // calls whose IO this return may propagate
+	// preds, when set, says through which of the return block's
+	// predecessors the return yields: the carrier is a phi of the block
+	// and only some of its edges may be the yield (err := ErrWouldBlock;
+	// if closed { count++; err = ErrClosed }; return err). What happened
+	// only on the other edges does not run before this yield.
+	preds []bool
 }
 
 // isState reports whether an effect writes a state location: a tested
@@ -265,12 +271,32 @@ func (a *analysis) findSpelledYields(errIdx int) {
 		if a.y.Trace(ret.Results[carrier], b, a.spelling, info.sources) {
 			a.guardedBy(b, info)
 			a.yields[ret] = info
+			info.preds = a.yieldingPreds(ret.Results[carrier], b)
 			continue
 		}
 		if errIdx >= 0 && errIdx < len(ret.Results) && a.nonNil(ret.Results[errIdx], b, 0, map[ssa.Value]bool{}) {
 			a.errExits[ret] = true
 		}
 	}
+}
+
+// yieldingPreds returns, for a carrier that is a phi of the return block,
+// which incoming edges may carry the yield, or nil when all may.
+func (a *analysis) yieldingPreds(v ssa.Value, b *ssa.BasicBlock) []bool {
+	phi, ok := v.(*ssa.Phi)
+	if !ok || phi.Block() != b {
+		return nil
+	}
+	keep := make([]bool, len(b.Preds))
+	all := true
+	for k, e := range phi.Edges {
+		keep[k] = a.y.Trace(e, b.Preds[k], a.spelling, map[ssa.Instruction]bool{})
+		all = all && keep[k]
+	}
+	if all {
+		return nil
+	}
+	return keep
 }
 
 // readyDepth bounds how far up the dominator tree guardedBy looks for the
@@ -1152,7 +1178,7 @@ func (a *analysis) incrementedIn(path string, body []bool) bool {
 			}
 			if bin, ok := st.Val.(*ssa.BinOp); ok {
 				for _, op := range []ssa.Value{bin.X, bin.Y} {
-					if p, ok := loadPath(a.tr, op); ok && p == path {
+					if p, _, ok := loadPath(a.tr, op); ok && p == path {
 						return true
 					}
 				}

@@ -120,15 +120,15 @@ func (a *analysis) solve() {
 	// predecessors' outputs, each across its edge. It reports false when no
 	// predecessor has been reached yet.
 	edgeBuf := newFlow(nf)
-	inState := func(b *ssa.BasicBlock, dst *flow) bool {
+	inStateFrom := func(b *ssa.BasicBlock, dst *flow, keep []bool) bool {
 		reached := false
 		if b.Index == 0 {
 			dst.clear()
 			reached = true
 		}
-		for _, p := range b.Preds {
+		for k, p := range b.Preds {
 			o := out[p.Index]
-			if o == nil {
+			if o == nil || keep != nil && !keep[k] {
 				continue
 			}
 			back := a.isBackEdge(p, b)
@@ -152,6 +152,7 @@ func (a *analysis) solve() {
 		}
 		return reached
 	}
+	inState := func(b *ssa.BasicBlock, dst *flow) bool { return inStateFrom(b, dst, nil) }
 	scratch := newFlow(nf)
 
 	ok := forwardFixpoint(a.fn, func(b *ssa.BasicBlock) bool {
@@ -196,7 +197,9 @@ func (a *analysis) solve() {
 	a.judged = a.m.unjudged.clone()
 	var recs []record
 	for _, b := range yieldBlocks {
-		if inState(b, scratch) {
+		// A yield reached only through some of its block's predecessors
+		// is judged on the state those bring.
+		if inStateFrom(b, scratch, a.yields[b.Instrs[len(b.Instrs)-1].(*ssa.Return)].preds) {
 			a.transfer(b, scratch, &recs)
 		}
 	}
