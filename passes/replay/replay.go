@@ -283,6 +283,15 @@ func (a *analysis) findSpelledYields(errIdx int) {
 // yieldingPreds returns, for a carrier that is a phi of the return block,
 // which incoming edges may carry the yield, or nil when all may.
 func (a *analysis) yieldingPreds(v ssa.Value, b *ssa.BasicBlock) []bool {
+	// A result cell (a function with a defer) returns what its block
+	// stored last.
+	if ld, ok := v.(*ssa.UnOp); ok && ld.Op == token.MUL {
+		if cell, ok := ld.X.(*ssa.Alloc); ok {
+			if st := ssax.ReachingStore(cell, ld); st != nil {
+				v = st.Val
+			}
+		}
+	}
 	phi, ok := v.(*ssa.Phi)
 	if !ok || phi.Block() != b {
 		return nil
@@ -965,6 +974,7 @@ func (a *analysis) collectFacts() {
 			a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))
 			a.facts = append(a.facts, fact{kind: op, block: b,
 				eff: effect.Effect{Kind: effect.Clobber, Loc: loc, Verb: effect.VerbLocks, Target: loc.Path, Instr: p.instr}})
+			continue // what a lock method writes is the lock's own bookkeeping
 		}
 		if a.idempotent {
 			// Declared idempotent: calling it again has no further effect,
@@ -1087,7 +1097,7 @@ func (a *analysis) lockOp(instr ssa.Instruction) (factKind, persist.Loc) {
 	if !lock && !unlock {
 		return 0, persist.Loc{}
 	}
-	if obj.Pkg().Path() != "sync" && !holdsMutex(deref(recv.Type()), 0) {
+	if obj.Pkg().Path() != "sync" && !isLocker(deref(recv.Type())) && !pairedLockMethod(deref(recv.Type()), obj.Name()) {
 		return 0, persist.Loc{}
 	}
 	loc := a.tr.Of(c.Args[0])
@@ -1124,31 +1134,53 @@ func lockName(name string) (lock, unlock bool) {
 	return false, false
 }
 
-// holdsMutex reports whether values of t hold a sync.Mutex or
-// sync.RWMutex, directly or in a field a few levels down: a type with
-// Lock and Unlock methods that wraps one (a debug mutex, a lock-ordering
-// wrapper, an endpoint's LockUser) is a lock, and its methods' writes are
-// the lock's, not state.
-func holdsMutex(t types.Type, depth int) bool {
-	if depth > 3 {
+// pairedLockMethod reports whether name is one half of an acquire/release
+// pair of t's methods (LockUser and UnlockUser) and t holds a lock in one
+// of its fields: a type that locks itself through its own lock.
+func pairedLockMethod(t types.Type, name string) bool {
+	base := strings.TrimPrefix(strings.TrimPrefix(name, "Nested"), "R")
+	if rest, ok := strings.CutPrefix(base, "Unlock"); ok {
+		base = rest
+	} else {
+		base = strings.TrimPrefix(base, "Lock")
+	}
+	if base == "" {
 		return false
 	}
-	t = types.Unalias(t)
-	if n, ok := t.(*types.Named); ok {
-		if obj := n.Obj(); obj.Pkg() != nil && obj.Pkg().Path() == "sync" && (obj.Name() == "Mutex" || obj.Name() == "RWMutex") {
-			return true
-		}
+	ms := types.NewMethodSet(types.NewPointer(t))
+	if ms.Lookup(nil, "Lock"+base) == nil || ms.Lookup(nil, "Unlock"+base) == nil {
+		return false
 	}
 	st, ok := t.Underlying().(*types.Struct)
 	if !ok {
 		return false
 	}
 	for i := 0; i < st.NumFields(); i++ {
-		if holdsMutex(st.Field(i).Type(), depth+1) {
+		if isLocker(st.Field(i).Type()) {
 			return true
 		}
 	}
 	return false
+}
+
+// isLocker reports whether t, or a pointer to it, has the methods Lock()
+// and Unlock() of sync.Locker: a lock, whatever implements it (the
+// standard mutexes, a debug or lock-ordering wrapper, a package's own
+// mutex, an endpoint that locks itself), and its methods' writes are the
+// lock's, not state.
+func isLocker(t types.Type) bool {
+	ms := types.NewMethodSet(types.NewPointer(t))
+	for _, name := range []string{"Lock", "Unlock"} {
+		sel := ms.Lookup(nil, name)
+		if sel == nil {
+			return false
+		}
+		sig, ok := sel.Type().(*types.Signature)
+		if !ok || sig.Params().Len() != 0 || sig.Results().Len() != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // localLoop returns the innermost loop containing b whose header carries a

@@ -57,3 +57,37 @@ func (s *Wrapped) Nested() (rt.IOResult[int], error) {
 	}
 	return rt.Done(s.n), nil
 }
+
+// Session locks itself for its user through its own mutex (LockUser and
+// UnlockUser), as transport endpoints do.
+type Session struct {
+	mu    sync.Mutex
+	owned bool
+	cur   *rt.Cursor
+}
+
+func (s *Session) LockUser()   { s.mu.Lock(); s.owned = true }
+func (s *Session) UnlockUser() { s.owned = false; s.mu.Unlock() }
+
+// The user lock held at the yield is held across it.
+func (s *Session) Buggy() (rt.IOResult[int], error) {
+	s.LockUser() // want `s is locked and still held at the yield at wrapped\.go:\d+`
+	r, err := s.cur.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	s.UnlockUser()
+	return rt.Done(r.Value()), nil
+}
+
+// The silent twin: the release is deferred; the owner flag the pair sets
+// and clears is the lock's own.
+func (s *Session) Deferred() (rt.IOResult[int], error) {
+	s.LockUser()
+	defer s.UnlockUser()
+	r, err := s.cur.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	return rt.Done(r.Value()), nil
+}

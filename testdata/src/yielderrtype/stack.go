@@ -3,6 +3,8 @@
 // caller waits on the endpoint's queue and calls again from the top.
 package yielderrtype
 
+import "sync"
+
 // Error is the package's error interface.
 type Error interface {
 	error
@@ -133,4 +135,39 @@ func (e *Endpoint) SendBuggy(p []byte) Error {
 	}
 	_, err := e.src.Read(p)
 	return err
+}
+
+type readErrors struct{ closed counter }
+
+type counter struct{ n uint64 }
+
+func (c *counter) Increment() { c.n++ }
+
+type Queue struct {
+	mu     sync.Mutex
+	items  [][]byte
+	closed bool
+	errs   readErrors
+}
+
+func (q *Queue) release([]byte) {}
+
+// Read counts a closed read on its own path; the merged return yields
+// only on the other.
+func (q *Queue) Read() ([]byte, Error) {
+	q.mu.Lock()
+	if len(q.items) == 0 {
+		var err Error = &ErrWouldBlock{}
+		if q.closed {
+			q.errs.closed.Increment()
+			err = &ErrClosedForReceive{}
+		}
+		q.mu.Unlock()
+		return nil, err
+	}
+	b := q.items[0]
+	q.items = q.items[1:]
+	q.mu.Unlock()
+	defer q.release(b) // a defer: the results go through result cells
+	return b, nil
 }
