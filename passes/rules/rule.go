@@ -117,6 +117,10 @@ type Finding struct {
 	// Discarded marks the case of dropped-result where the result is not
 	// even looked at.
 	Discarded bool
+	// Consumed names, for lost-copy's changed copies, the persistent
+	// location the change read and the path then wrote: why re-entry
+	// cannot redo the change.
+	Consumed string
 }
 
 // Position returns where the finding is reported.
