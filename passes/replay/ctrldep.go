@@ -7,7 +7,11 @@ import "golang.org/x/tools/go/ssa"
 // x when b post-dominates one successor of x (or is it) but does not
 // strictly post-dominate x: one arm of the test leads to b whatever
 // happens next, the other may not. Dependence is taken transitively (the
-// tests deciding the block of a test decide what it decides).
+// tests deciding the block of a test decide what it decides), but only
+// through tests that come first on every path: in a loop, the test of an
+// early return in one arm decides whether the loop comes back to the
+// top, and with it every arm, which says nothing about what one arm's
+// change was computed from.
 type ctrlDeps struct {
 	fn   *ssa.Function
 	pdom []bitset // by block index: the blocks that post-dominate it, itself included
@@ -73,7 +77,7 @@ func (c *ctrlDeps) guards(b *ssa.BasicBlock) []ssa.Value {
 				continue
 			}
 			cond, ok := x.Instrs[len(x.Instrs)-1].(*ssa.If)
-			if !ok || c.pdom[x.Index].has(d.Index) {
+			if !ok || c.pdom[x.Index].has(d.Index) || (d != b && !x.Dominates(d)) {
 				continue
 			}
 			if c.pdom[x.Succs[0].Index].has(d.Index) || c.pdom[x.Succs[1].Index].has(d.Index) {

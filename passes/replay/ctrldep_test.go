@@ -64,8 +64,11 @@ func guardNames(t *testing.T, fn *ssa.Function, c *ctrlDeps, label string) []str
 func condName(v ssa.Value) string {
 	switch v := v.(type) {
 	case *ssa.BinOp:
-		if v.Op == token.LSS {
+		switch v.Op {
+		case token.LSS:
 			return "i < n"
+		case token.EQL:
+			return "state == " + v.Y.(*ssa.Const).Value.ExactString()
 		}
 	case *ssa.Call:
 		return "fail()"
@@ -104,4 +107,35 @@ func g(a bool) {
 	c := newCtrlDeps(fn)
 	require.NotEmpty(t, fn.Blocks)
 	assert.Empty(t, guardNames(t, fn, c, "spin"))
+}
+
+// In a state-machine loop an arm depends on the tests of the switch that
+// select it, not on an early return in another arm, although that return
+// decides whether the loop comes back to the switch at all.
+func TestCtrlDepsStateLoop(t *testing.T) {
+	p := ssatest.Build(t, `package p
+
+func mark(string) {}
+
+func h(fail func() bool) int {
+	state := 0
+	for {
+		switch state {
+		case 0:
+			if fail() {
+				return -1
+			}
+			state = 1
+		case 1:
+			mark("arm")
+			state = 2
+		default:
+			return state
+		}
+	}
+}
+`)
+	fn := p.Func(t, "h")
+	c := newCtrlDeps(fn)
+	assert.Equal(t, []string{"state == 0", "state == 1"}, guardNames(t, fn, c, "arm"))
 }
