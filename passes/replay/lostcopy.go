@@ -17,6 +17,7 @@ import (
 // and is dropped there; re-entry starts from the stale original (Turso B14
 // allocated pages forever this way).
 func (a *analysis) findLostCopies() {
+	reported := map[*ssa.Alloc]bool{} // copies reported here: the changed-copy case skips them
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			call, ok := instr.(*ssa.Call)
@@ -40,6 +41,7 @@ func (a *analysis) findLostCopies() {
 					continue
 				}
 				if exit := a.exitWithoutWriteBack(call, cell, src.Path); exit != nil {
+					reported[cell] = true
 					name := a.repollName(call)
 					a.findings = append(a.findings, Finding{Rule: rules.LostCopy, Yield: exit.Pos(), Call: call, CallName: name,
 						Effect: effect.Effect{Kind: effect.Clobber, Loc: src, Instr: call,
@@ -48,6 +50,7 @@ func (a *analysis) findLostCopies() {
 			}
 		}
 	}
+	a.findChangedCopies(reported)
 }
 
 // copySource returns the persistent struct or array that a local variable

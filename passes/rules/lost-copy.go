@@ -2,18 +2,24 @@ package rules
 
 import "fmt"
 
-// LostCopy: a copy of persistent state (a struct or array local) handed to
-// a re-pollable call that makes progress on it, dropped at a yield or error
-// exit without being written back. Found by the engine's check of the
-// arguments of re-pollable calls; safe when a deferred write-back or a
-// write-back on every such exit puts the copy back.
+// LostCopy: a copy of persistent state (a struct or array local) that makes
+// progress and is dropped at a yield without being written back. Two cases,
+// both found by the engine: the copy is handed to a re-pollable call (the
+// callee's progress, dropped at a yield or error exit), or it is changed
+// otherwise (a store into it, a helper that writes through it) and the path
+// to a yield then moves on an input of that change, so re-entry can no
+// longer redo it. Safe when a deferred write-back or a write-back on every
+// such path puts the copy back.
 var LostCopy = &Rule{
 	Name: "lost-copy", Default: true,
-	Summary: "a copy of persistent state makes progress through a re-pollable call and is dropped at a yield point or error exit",
+	Summary: "a copy of persistent state makes progress and is dropped at a yield point (or, after a re-pollable call, an error exit)",
 	Title:   "a copy of persistent state makes progress and is dropped at a yield",
 	Class:   "[C5](../../docs/bugs.md#c5-progress-on-a-copy)",
 	Related: "the exit that drops the copy",
 	Message: func(f *Finding, c Context) string {
+		if f.Consumed != "" {
+			return fmt.Sprintf("%s, and %s changes the copy from %s, which is written before the yield at %s while the copy is not written back: re-entry starts from the stale original with %s already moved on, and the change is lost; work in place (&%s) or write the copy back before the yield", f.Effect.What(), f.CallName, f.Consumed, c.Where(f.Yield), f.Consumed, f.Effect.Loc.Path)
+		}
 		return fmt.Sprintf("%s, and %s makes its progress on the copy, which is dropped at %s (not written back): re-entry starts from the stale original; work in place (&%s) or write the copy back on every exit (a defer)", f.Effect.What(), f.CallName, c.Where(f.Yield), f.Effect.Loc.Path)
 	},
 }

@@ -125,6 +125,10 @@ type Finding struct {
 	// spellings: the callee's yield error or status is tested but reaches
 	// no yield.
 	Swallowed bool
+	// Consumed names, for lost-copy's changed copies, the persistent
+	// location the change read and the path then wrote: why re-entry
+	// cannot redo the change.
+	Consumed string
 }
 
 // Position returns where the finding is reported.
