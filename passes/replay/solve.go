@@ -681,7 +681,10 @@ func (a *analysis) memoizedCall(instr ssa.Instruction) bool {
 	}
 	sums, _ := a.o.Callees(a.fn, call.Common())
 	for _, s := range sums {
-		if s == nil || !s.Memoized {
+		// A pure callee changes nothing: repeating it is as free as
+		// repeating a memoized one (a read-only check, a parser of the
+		// caller's bytes).
+		if s != nil && !s.Memoized && !s.Pure() {
 			return false
 		}
 	}

@@ -35,7 +35,9 @@ type Mutates struct {
 	// Memoized: a resumable function that returns Done again at once, with
 	// no effect, when called again with the same arguments after its Done.
 	Memoized bool
-	Sets     []effect.Set // blind writes of constants or parameters through parameters
+	// Repolls: calls a re-pollable function that is not pure.
+	Repolls bool
+	Sets    []effect.Set // blind writes of constants or parameters through parameters
 	// SetsOverflow: more recorded writes than fit; none is used.
 	SetsOverflow bool
 	What         string      // the first direct effect, for messages
@@ -64,6 +66,9 @@ func (m *Mutates) String() string {
 	}
 	if m.Memoized {
 		parts = append(parts, "memoized")
+	}
+	if m.Repolls {
+		parts = append(parts, "repolls")
 	}
 	return strings.Join(parts, " ")
 }
@@ -160,12 +165,12 @@ func run(pass *analysis.Pass) (any, error) {
 			continue // closures cannot carry facts
 		}
 		sum := s.local[fn]
-		if sum.Empty() || s.dirs.IsIdempotent(obj) {
+		if sum.Pure() || s.dirs.IsIdempotent(obj) {
 			continue
 		}
 		pass.ExportObjectFact(obj, &Mutates{
 			Clobber: fromBits(sum.Clobber), Blind: fromBits(sum.Blind &^ sum.Clobber),
-			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Memoized: sum.Memoized, Sets: sum.Sets, SetsOverflow: sum.SetsOverflow, What: sum.What, WhatVerb: sum.WhatVerb,
+			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Memoized: sum.Memoized, Repolls: sum.Repolls, Sets: sum.Sets, SetsOverflow: sum.SetsOverflow, What: sum.What, WhatVerb: sum.WhatVerb,
 		})
 	}
 	return s, nil
@@ -318,6 +323,9 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 	c.ForSummary = true
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
+			if call, ok := instr.(*ssa.Call); ok && !out.Repolls && s.repollsImpure(fn, &call.Call) {
+				out.Repolls = true
+			}
 			if call, ok := instr.(*ssa.Call); ok {
 				// A helper's recorded writes become this function's own when
 				// they go through its parameters (setState called by advance);
@@ -513,7 +521,7 @@ func (s *Summaries) ofObject(obj *types.Func) *effect.Summary {
 	var sum *effect.Summary
 	var m Mutates
 	if s.pass.ImportObjectFact(obj, &m) {
-		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Memoized: m.Memoized, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What, WhatVerb: m.WhatVerb}
+		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Memoized: m.Memoized, Repolls: m.Repolls, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What, WhatVerb: m.WhatVerb}
 	} else if obj.Pkg() != nil && obj.Pkg() != s.pass.Pkg {
 		if std, ok := stdEffects[config.QualifiedName(obj)]; ok {
 			sum = &std
@@ -628,6 +636,28 @@ func isStdPath(path string) bool {
 }
 
 var stdPaths sync.Map
+
+// repollsImpure reports whether call is a re-pollable call of a function
+// that is not pure (or of an unknown one): what it does is not in the
+// caller's summary, so the caller is not pure either.
+func (s *Summaries) repollsImpure(fn *ssa.Function, call *ssa.CallCommon) bool {
+	if !s.yields.Call(call) {
+		return false
+	}
+	sums, obj := s.Callees(fn, call)
+	if obj != nil && (s.dirs.IsIdempotent(obj) || s.dirs.IsDone(obj)) {
+		return false
+	}
+	if len(sums) == 0 {
+		return call.StaticCallee() == nil // dynamic and unknown
+	}
+	for _, sum := range sums {
+		if sum != nil && !sum.Pure() {
+			return true
+		}
+	}
+	return false
+}
 
 // Resumable implements effect.Oracle.
 func (s *Summaries) Resumable(call *ssa.CallCommon) bool { return s.yields.Call(call) }

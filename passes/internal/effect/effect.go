@@ -75,6 +75,11 @@ type Summary struct {
 	// returns Done again at once and with no effect when called with the
 	// same arguments (a cache hit, a done flag): repeating it is free.
 	Memoized bool
+	// Repolls marks a function that calls a re-pollable function which is
+	// not pure (or whose callee is unknown). Re-pollable calls leave no
+	// other trace in a summary, so without it a function that only
+	// forwards another's effects would look pure.
+	Repolls bool
 	// What describes the function's first direct write or submission, for
 	// its callers' messages; WhatVerb is its verb. Only direct writes are
 	// described, so descriptions never nest.
@@ -113,6 +118,7 @@ func (s *Summary) Join(t *Summary) *Summary {
 		Clobber: s.Clobber | t.Clobber, Blind: s.Blind | t.Blind, Empties: s.Empties | t.Empties,
 		FreeClobber: s.FreeClobber | t.FreeClobber, FreeBlind: s.FreeBlind | t.FreeBlind,
 		Globals: s.Globals || t.Globals, Submits: s.Submits || t.Submits, SubmitStyle: s.SubmitStyle || t.SubmitStyle, Memoized: s.Memoized || t.Memoized,
+		Repolls: s.Repolls || t.Repolls,
 		What: s.What, WhatVerb: s.WhatVerb, SetsOverflow: s.SetsOverflow || t.SetsOverflow,
 	}
 	if out.What == "" {
@@ -166,7 +172,7 @@ func (s Set) less(t Set) bool {
 // Same reports whether two summaries record the same effects (What aside).
 func (s *Summary) Same(t *Summary) bool {
 	if s.Clobber != t.Clobber || s.Blind != t.Blind || s.Empties != t.Empties || s.FreeClobber != t.FreeClobber || s.FreeBlind != t.FreeBlind ||
-		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || s.Memoized != t.Memoized || len(s.Sets) != len(t.Sets) ||
+		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || s.Memoized != t.Memoized || s.Repolls != t.Repolls || len(s.Sets) != len(t.Sets) ||
 		s.SetsOverflow != t.SetsOverflow {
 		return false
 	}
@@ -190,6 +196,11 @@ func ConstKey(c *ssa.Const) string {
 func (s *Summary) Empty() bool {
 	return s == nil || (s.Clobber == 0 && s.Blind == 0 && s.Empties == 0 && s.FreeClobber == 0 && s.FreeBlind == 0 && !s.Globals && !s.Submits && !s.SubmitStyle)
 }
+
+// Pure reports whether calling the function changes nothing: no write, no
+// submission, no call of a re-pollable function that is not pure itself.
+// Calling it again, whenever, is free.
+func (s *Summary) Pure() bool { return s.Empty() && (s == nil || !s.Repolls) }
 
 // Oracle answers the questions about callees that classification needs.
 type Oracle interface {
