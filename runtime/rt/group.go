@@ -55,6 +55,7 @@ type Group struct {
 	mu       sync.Mutex
 	cb       func(err error)
 	children []*Completion
+	gens     []uint64                 // children[i]'s generation at Add: a recycled child is never acted on
 	added    map[*Completion]struct{} // pending children added, for the duplicate check; nil after Build
 	built    *Completion
 }
@@ -68,6 +69,7 @@ type groupState struct {
 	mu     sync.Mutex
 	err    error         // first error
 	linked []*Completion // children linked at Build
+	gens   []uint64      // linked[i]'s generation: abort never reaches a recycled child's next operation
 }
 
 // NewGroup returns an empty group. cb (may be nil) is called once with the
@@ -110,6 +112,7 @@ func (g *Group) Add(c *Completion) error {
 		}
 	}
 	g.children = append(g.children, c)
+	g.gens = append(g.gens, c.Generation())
 	return nil
 }
 
@@ -137,12 +140,17 @@ func (g *Group) Build() *Completion {
 	gs.c = gc
 	gs.pending.Store(1) // build guard
 	g.built = gc
-	for _, child := range g.children {
+	for i, child := range g.children {
 		if child.kind == KindYield {
 			continue
 		}
 		child.mu.Lock()
 		switch {
+		case child.Generation() != g.gens[i]:
+			// Reset since Add: the operation that was added has
+			// finished and its outcome is gone; the next one is not
+			// this group's.
+			gs.record(ErrStaleCompletion)
 		case child.sealed:
 			// Already finished: account for it now. child.err is
 			// stable once sealed.
@@ -157,6 +165,7 @@ func (g *Group) Build() *Completion {
 			gs.pending.Add(1)
 			gs.mu.Lock()
 			gs.linked = append(gs.linked, child)
+			gs.gens = append(gs.gens, g.gens[i])
 			gs.mu.Unlock()
 		}
 		child.mu.Unlock()
@@ -176,9 +185,13 @@ func (g *Group) Build() *Completion {
 // a child that is already finishing is skipped (it needs no abort, and
 // aborting it would re-enter its own completion step).
 func (g *Group) Cancel() {
-	for _, c := range g.Completions() {
-		if !c.completing.Load() {
-			c.Abort()
+	g.mu.Lock()
+	cs := append([]*Completion(nil), g.children...)
+	gens := append([]uint64(nil), g.gens...)
+	g.mu.Unlock()
+	for i, c := range cs {
+		if !c.isCompleting() {
+			c.abortAt(gens[i])
 		}
 	}
 }
@@ -245,20 +258,20 @@ func (gs *groupState) runCallback(err error) {
 
 // abort records err and aborts every linked child.
 func (gs *groupState) abort(err error) {
-	if gs.c.finished.Load() {
+	if gs.c.Finished() {
 		return
 	}
 	gs.record(err)
 	gs.mu.Lock()
-	linked := make([]*Completion, len(gs.linked))
-	copy(linked, gs.linked)
+	linked := append([]*Completion(nil), gs.linked...)
+	gens := append([]uint64(nil), gs.gens...)
 	gs.mu.Unlock()
-	for _, c := range linked {
+	for i, c := range linked {
 		// A child that is already finishing needs no abort; skipping it
 		// also lets a child's own callback abort its group without
 		// re-entering that child's once (which would deadlock).
-		if !c.completing.Load() {
-			c.Abort()
+		if !c.isCompleting() {
+			c.abortAt(gens[i])
 		}
 	}
 }
