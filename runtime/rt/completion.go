@@ -74,13 +74,15 @@ type Completion struct {
 	// operation.
 	word atomic.Uint64
 	kind Kind
-	n    int   // written under mu before the finished state, read after it
-	err  error // written under mu before the finished state, read after it
+	n    int   // written before the finished state, read after it
+	err  error // written before the finished state, read after it
 
-	mu     sync.Mutex    // guards the fields below, and orders publish against Reset
-	sealed bool          // finished: can no longer be linked to a group
+	// The fields below are set only together with bitWaiter, under mu, on
+	// a completion that has not finished: a completion that nobody waits
+	// on through a channel or a group never takes the lock.
+	mu     sync.Mutex
 	parent *groupState   // group this completion is linked to (set by Build)
-	done   chan struct{} // lazily made; closed when finished
+	done   chan struct{} // made by Done (or a waiting finisher); closed when finished
 }
 
 // The layout of Completion.word. The low bits are the finish state and the
@@ -102,8 +104,15 @@ const (
 	// would land on whatever operation the completion stands for then, so
 	// Reset refuses it for good.
 	bitRetired uint64 = 1 << 4
+	// bitWaiter: parent or done is set, so publish takes mu to close the
+	// channel and read the parent, and Reset takes it to clear them.
+	bitWaiter uint64 = 1 << 5
+	// bitFailed: finished with an error. It lets a Ticket tell its
+	// operation's outcome from one load, without reading err, which the
+	// owner's Reset may be writing.
+	bitFailed uint64 = 1 << 6
 
-	genShift = 5
+	genShift = 7
 )
 
 // closedChan is the Done channel of completions that finished before anybody
@@ -116,7 +125,7 @@ var closedChan = func() chan struct{} {
 
 // yieldSentinel is the one explicit-yield completion.
 var yieldSentinel = func() *Completion {
-	c := &Completion{kind: KindYield, sealed: true, done: closedChan}
+	c := &Completion{kind: KindYield}
 	c.word.Store(stFinished)
 	return c
 }()
@@ -411,26 +420,41 @@ func (c *Completion) runCallback(n int, err error) (int, error) {
 }
 
 // publish stores the outcome, sets the finished state, closes the Done
-// channel and notifies the parent group. The first three happen under mu,
-// so that a Reset (which needs the finished state and takes mu) cannot
-// interleave with them; the parent is notified after the unlock, from a
-// local, so that nothing here touches c once it may have been recycled.
+// channel and notifies the parent group.
+//
+// Without bitWaiter (nobody asked for Done, no group linked it) it is one
+// compare-and-swap: there is no channel to close and no parent. With it,
+// the finished state is set under mu, so that Done and Group.Build (which
+// set the bit under mu) and Reset (which needs the finished state and then
+// takes mu) cannot interleave with closing the channel and reading the
+// parent. The parent is notified after the unlock, from a local, so that
+// nothing here touches c once it may have been recycled.
 func (c *Completion) publish(n int, err error) {
-	c.mu.Lock()
 	c.n, c.err = n, err
+	fin := stFinished
+	if err != nil {
+		fin |= bitFailed
+	}
 	for {
-		// Only the claim bits can change under a finish in progress
-		// (a concurrent submission of the same completion).
+		// Only the claim bits and bitWaiter can change under a finish
+		// in progress (a concurrent submission, Done, Group.Build).
 		w := c.word.Load()
-		if c.word.CompareAndSwap(w, w&^stMask|stFinished) {
+		if w&bitWaiter != 0 {
+			break
+		}
+		if c.word.CompareAndSwap(w, w&^stMask|fin) {
+			return
+		}
+	}
+	c.mu.Lock()
+	for {
+		w := c.word.Load()
+		if c.word.CompareAndSwap(w, w&^stMask|fin) {
 			break
 		}
 	}
-	c.sealed = true
 	parent := c.parent
-	if c.done == nil {
-		c.done = closedChan
-	} else {
+	if c.done != nil {
 		close(c.done)
 	}
 	c.mu.Unlock()
@@ -447,11 +471,15 @@ func (c *Completion) Finished() bool { return c.word.Load()&stMask == stFinished
 
 // Succeeded reports whether the completion finished without error. The
 // explicit-yield sentinel has succeeded.
-func (c *Completion) Succeeded() bool { return c.Finished() && c.err == nil }
+func (c *Completion) Succeeded() bool {
+	return c.word.Load()&(stMask|bitFailed) == stFinished
+}
 
 // Failed reports whether the completion finished with an error. Groups use
 // the same single outcome cell, so Failed, Succeeded and Err always agree.
-func (c *Completion) Failed() bool { return c.Finished() && c.err != nil }
+func (c *Completion) Failed() bool {
+	return c.word.Load()&(stMask|bitFailed) == stFinished|bitFailed
+}
 
 // Err returns the stored error, or nil if the completion has not finished
 // or succeeded. For a group it is the first error of any child.
@@ -492,26 +520,28 @@ func (c *Completion) Done() <-chan struct{} {
 	if c.kind == KindYield {
 		return closedChan
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.done == nil {
-		c.done = make(chan struct{})
-	}
-	return c.done
+	return c.doneAt(c.Generation())
 }
 
-// doneAt is Done for generation gen: a closed channel if c has been reset
-// since (that operation has finished).
+// doneAt is Done for generation gen: a closed channel if c has finished or
+// has been reset since gen. Otherwise it makes the channel and sets
+// bitWaiter, so that publish closes it.
 func (c *Completion) doneAt(gen uint64) <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.word.Load()>>genShift != gen {
-		return closedChan
+	for {
+		w := c.word.Load()
+		if w>>genShift != gen || w&stMask == stFinished {
+			return closedChan
+		}
+		if c.done != nil {
+			return c.done
+		}
+		if c.word.CompareAndSwap(w, w|bitWaiter) {
+			c.done = make(chan struct{})
+			return c.done
+		}
 	}
-	if c.done == nil {
-		c.done = make(chan struct{})
-	}
-	return c.done
 }
 
 // String describes the completion for debugging.

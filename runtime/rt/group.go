@@ -96,7 +96,8 @@ func (g *Group) Add(c *Completion) error {
 	}
 	if c.kind != KindYield {
 		c.mu.Lock()
-		pending, linked := !c.sealed, !c.sealed && c.parent != nil
+		pending := !c.Finished()
+		linked := pending && c.parent != nil
 		c.mu.Unlock()
 		if linked {
 			return ErrLinkedTwice
@@ -144,31 +145,9 @@ func (g *Group) Build() *Completion {
 		if child.kind == KindYield {
 			continue
 		}
-		child.mu.Lock()
-		switch {
-		case child.Generation() != g.gens[i]:
-			// Reset since Add: the operation that was added has
-			// finished and its outcome is gone; the next one is not
-			// this group's.
-			gs.record(ErrStaleCompletion)
-		case child.sealed:
-			// Already finished: account for it now. child.err is
-			// stable once sealed.
-			if child.err != nil {
-				gs.record(child.err)
-			}
-		case child.parent != nil:
-			// Linked by another group since Add: link-once.
-			gs.record(ErrLinkedTwice)
-		default:
-			child.parent = gs
-			gs.pending.Add(1)
-			gs.mu.Lock()
-			gs.linked = append(gs.linked, child)
-			gs.gens = append(gs.gens, g.gens[i])
-			gs.mu.Unlock()
+		if err := gs.link(child, g.gens[i]); err != nil {
+			gs.record(err)
 		}
-		child.mu.Unlock()
 	}
 	g.added = nil
 	g.mu.Unlock()
@@ -204,6 +183,40 @@ func (g *Group) Completions() []*Completion {
 	out := make([]*Completion, len(g.children))
 	copy(out, g.children)
 	return out
+}
+
+// link links generation gen of child to the group, or reports why not:
+// the child's outcome if that operation has already finished (nil for a
+// success), ErrStaleCompletion if the child was reset since it was added,
+// ErrLinkedTwice if another group linked it since. It decides under the
+// child's lock, against publish: setting bitWaiter there makes the child's
+// publish take the same lock, so it either sees the parent or has set the
+// finished state before link looked. The outstanding count goes up before
+// the lock is released, so that the child cannot report in first.
+func (gs *groupState) link(child *Completion, gen uint64) error {
+	child.mu.Lock()
+	defer child.mu.Unlock()
+	for {
+		w := child.word.Load()
+		switch {
+		case w>>genShift != gen:
+			return ErrStaleCompletion
+		case w&stMask == stFinished:
+			// err was written before the finished state.
+			return child.err
+		case child.parent != nil:
+			return ErrLinkedTwice
+		}
+		if child.word.CompareAndSwap(w, w|bitWaiter) {
+			child.parent = gs
+			gs.pending.Add(1)
+			gs.mu.Lock()
+			gs.linked = append(gs.linked, child)
+			gs.gens = append(gs.gens, gen)
+			gs.mu.Unlock()
+			return nil
+		}
+	}
 }
 
 // record stores err as the group's error unless one is already recorded.

@@ -60,11 +60,9 @@ func (t Ticket) Succeeded() bool {
 	if t.c == nil {
 		return false
 	}
-	// Under mu, Reset cannot change the outcome between the generation
-	// check and the read.
-	t.c.mu.Lock()
-	defer t.c.mu.Unlock()
-	return t.c.word.Load()>>genShift == t.gen && t.c.Finished() && t.c.err == nil
+	// One load: generation, state and outcome together.
+	w := t.c.word.Load()
+	return w>>genShift == t.gen && w&(stMask|bitFailed) == stFinished
 }
 
 // Complete is Completion.Complete for the ticket's operation: a no-op once
@@ -102,12 +100,10 @@ func (t Ticket) Abort() {
 // the rules; Reset also refuses a zero Completion, which has no kind to
 // keep (ErrNotResettable).
 func (c *Completion) Reset() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.kind == KindUnknown {
 		return ErrNotResettable
 	}
-	return c.rearmLocked(c.kind, c.buf, c.readCB, c.cb)
+	return c.rearm(c.kind, c.buf, c.readCB, c.cb)
 }
 
 // ResetRead re-arms c as a read completion that owns buf, as NewRead(buf,
@@ -125,51 +121,52 @@ func (c *Completion) Reset() error {
 // Reset is not safe against concurrent use of the same completion by
 // anything that does not hold a Ticket.
 func (c *Completion) ResetRead(buf []byte, cb func(buf []byte, n int, err error) error) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.rearmLocked(KindRead, buf, cb, nil)
+	return c.rearm(KindRead, buf, cb, nil)
 }
 
 // ResetWrite re-arms c as a write completion, as NewWrite(cb) would make
 // it. The rules are ResetRead's.
 func (c *Completion) ResetWrite(cb func(n int, err error)) error {
-	return c.rearm(KindWrite, cb)
+	return c.rearm(KindWrite, nil, nil, cb)
 }
 
 // ResetSync re-arms c as a sync completion (NewSync). The rules are
 // ResetRead's.
 func (c *Completion) ResetSync(cb func(n int, err error)) error {
-	return c.rearm(KindSync, cb)
+	return c.rearm(KindSync, nil, nil, cb)
 }
 
 // ResetTruncate re-arms c as a truncate completion (NewTruncate). The rules
 // are ResetRead's.
 func (c *Completion) ResetTruncate(cb func(n int, err error)) error {
-	return c.rearm(KindTruncate, cb)
+	return c.rearm(KindTruncate, nil, nil, cb)
 }
 
 // ResetEvent re-arms c as an event completion (NewEvent). The rules are
 // ResetRead's.
 func (c *Completion) ResetEvent(cb func(n int, err error)) error {
-	return c.rearm(KindEvent, cb)
+	return c.rearm(KindEvent, nil, nil, cb)
 }
 
-func (c *Completion) rearm(kind Kind, cb func(n int, err error)) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.rearmLocked(kind, nil, nil, cb)
-}
-
-// rearmLocked checks that c may be reset and starts its next generation;
-// c.mu is held. Holding mu orders the reset after publish's outcome
-// writes and against Done, Group.Add and Group.Build, which look at the
-// same fields under mu.
-func (c *Completion) rearmLocked(kind Kind, buf []byte, readCB func([]byte, int, error) error, cb func(int, error)) error {
+// rearm checks that c may be reset and starts its next generation.
+//
+// A finished completion without bitWaiter has no channel and no parent,
+// and nothing can add them (Done and Group.Build set the bit only on an
+// unfinished completion), so the reset is one compare-and-swap and a few
+// plain writes. With the bit, it takes mu: publish sets the finished state
+// under mu, so the lock also waits for it to have closed the channel and
+// read the parent before they are cleared.
+func (c *Completion) rearm(kind Kind, buf []byte, readCB func([]byte, int, error) error, cb func(int, error)) error {
 	switch c.kind {
 	case KindYield, KindGroup:
 		return ErrNotResettable
 	}
 	w := c.word.Load()
+	if w&bitWaiter != 0 {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		w = c.word.Load()
+	}
 	unused := c.kind == KindUnknown && w&(1<<genShift-1) == 0
 	if !unused && (w&stMask != stFinished || w&bitRetired != 0) {
 		return ErrCompletionBusy
@@ -182,6 +179,8 @@ func (c *Completion) rearmLocked(kind Kind, buf []byte, readCB func([]byte, int,
 	}
 	c.kind, c.buf, c.readCB, c.cb = kind, buf, readCB, cb
 	c.n, c.err = 0, nil
-	c.sealed, c.parent, c.done = false, nil, nil
+	if w&bitWaiter != 0 {
+		c.parent, c.done = nil, nil
+	}
 	return nil
 }
