@@ -252,9 +252,11 @@ func (c *Completion) Abort() {
 // abortAt aborts generation gen of c and does nothing if c has been reset
 // since: groups hold their children by generation, so cancelling a group
 // never aborts the next operation of a recycled child. Group completions
-// are never reset, so their generation needs no check.
+// are never reset, so their generation needs no check. It tells a group by
+// c.group, which nothing writes after construction, not by c.kind, which
+// the owner's Reset may be writing.
 func (c *Completion) abortAt(gen uint64) {
-	if c.kind == KindGroup {
+	if c.group != nil {
 		c.Abort()
 		return
 	}

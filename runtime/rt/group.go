@@ -202,7 +202,13 @@ func (gs *groupState) link(child *Completion, gen uint64) error {
 		case w>>genShift != gen:
 			return ErrStaleCompletion
 		case w&stMask == stFinished:
-			// err was written before the finished state.
+			// Setting bitWaiter first makes a concurrent Reset take
+			// the lock held here, so err (written before the finished
+			// state) cannot change while it is read. On a finished
+			// completion the bit has no other effect.
+			if !child.word.CompareAndSwap(w, w|bitWaiter) {
+				continue
+			}
 			return child.err
 		case child.parent != nil:
 			return ErrLinkedTwice

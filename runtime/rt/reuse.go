@@ -68,7 +68,10 @@ func (t Ticket) Succeeded() bool {
 // Complete is Completion.Complete for the ticket's operation: a no-op once
 // the completion has been reset.
 func (t Ticket) Complete(n int) {
-	if t.c == nil || t.c.kind == KindYield || t.c.kind == KindGroup {
+	// c.group, not c.kind: the owner's Reset may be writing the kind of a
+	// recycled completion while a stale ticket is used. The sentinel needs
+	// no test: it is finished, so finishAt does nothing.
+	if t.c == nil || t.c.group != nil {
 		return
 	}
 	t.c.finishAt(t.gen, n, nil, false)
@@ -77,7 +80,11 @@ func (t Ticket) Complete(n int) {
 // Fail is Completion.Fail for the ticket's operation: a no-op once the
 // completion has been reset.
 func (t Ticket) Fail(err error) {
-	if t.c == nil || t.c.kind == KindYield || t.c.kind == KindGroup {
+	if t.c == nil {
+		return
+	}
+	if t.c.group != nil {
+		t.c.Fail(err) // never reset, so always the ticket's operation
 		return
 	}
 	if err == nil {
@@ -89,7 +96,7 @@ func (t Ticket) Fail(err error) {
 // Abort is Completion.Abort for the ticket's operation: a no-op once the
 // completion has been reset.
 func (t Ticket) Abort() {
-	if t.c == nil || t.c.kind == KindYield {
+	if t.c == nil {
 		return
 	}
 	t.c.abortAt(t.gen)

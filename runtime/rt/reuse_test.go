@@ -519,3 +519,58 @@ func TestPropReuseConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// Stale tickets used on another goroutine while the owner keeps resetting
+// and finishing the completion: no data race (go test -race), and no stale
+// finish ever lands on a later operation.
+func TestStaleTicketsRaceWithReset(t *testing.T) {
+	var c Completion
+	var wrong atomic.Int32
+	cb := func(n int, err error) {
+		if err != nil || n != int(c.Generation()) {
+			wrong.Add(1)
+		}
+	}
+	stale := make(chan Ticket, 64)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var held []Ticket
+		for {
+			select {
+			case tk := <-stale:
+				held = append(held, tk)
+			case <-stop:
+				return
+			default:
+			}
+			for _, tk := range held {
+				tk.Complete(-1)
+				tk.Abort()
+				_ = tk.Finished()
+				_ = tk.Succeeded()
+			}
+		}
+	}()
+	g := NewGroup(nil)
+	require.NoError(t, c.ResetWrite(cb))
+	require.NoError(t, g.Add(&c))
+	g.Build()
+	for range 500 {
+		tk, err := c.Claim()
+		require.NoError(t, err)
+		tk.Complete(int(tk.Generation()))
+		require.True(t, c.Succeeded(), "generation %d: %v", tk.Generation(), c.Err())
+		stale <- tk
+		g.Cancel() // the group holds generation 1 only
+		require.NoError(t, c.Reset())
+		if len(stale) == cap(stale) {
+			<-stale
+		}
+	}
+	close(stop)
+	wg.Wait()
+	assert.Zero(t, wrong.Load(), "a stale ticket finished a later operation")
+}
