@@ -58,6 +58,14 @@ func (*noCopy) Unlock() {}
 // it with MarkSubmitted in its submit path, and a second submission fails
 // with ErrSubmittedTwice.
 //
+// A finished completion may be re-armed for another operation (Reset,
+// ResetRead, ...; docs/runtime.md §3 Reuse), which is how a completion kept
+// by value in an operation's state serves every I/O of that operation
+// without an allocation. Each re-arm starts a new generation, and every
+// rule above holds per generation: one finish, one callback, one
+// submission. Tickets (Claim, Completion.Ticket) and groups hold a
+// completion by generation and never act on a later one.
+//
 //reentrycheck:completion
 type Completion struct {
 	_ noCopy
