@@ -16,10 +16,14 @@ type unsyncedOp struct {
 	data     []byte // the written bytes (a copy)
 }
 
-// pendingSync is a tracked sync: once c has succeeded, every operation
-// with a sequence number below covers is durable.
+// pendingSync is a tracked sync: once it has succeeded, every operation
+// with a sequence number below covers is durable. It is held by ticket, so
+// a sync completion that its owner recycles is not mistaken for the next
+// operation; a sync that finished and was recycled before any settle saw it
+// counts as not succeeded (its outcome is gone), which loses the writes it
+// covered at a crash unless a later sync covers them.
 type pendingSync struct {
-	c      *rt.Completion
+	t      rt.Ticket
 	covers uint64
 }
 
@@ -30,7 +34,7 @@ type pendingSync struct {
 func (n *node) settle() {
 	var upTo uint64
 	for _, s := range n.syncs {
-		if s.c.Succeeded() {
+		if s.t.Succeeded() {
 			upTo = max(upTo, s.covers)
 		}
 	}
@@ -43,7 +47,7 @@ func (n *node) settle() {
 		n.ops = slices.Delete(n.ops, 0, k)
 	}
 	n.syncs = slices.DeleteFunc(n.syncs, func(s pendingSync) bool {
-		return s.c.Finished() || s.covers <= upTo
+		return s.t.Finished() || s.covers <= upTo
 	})
 }
 
@@ -64,10 +68,10 @@ func (n *node) syncPoint() uint64 {
 }
 
 // addSync records a submitted sync covering the operations below covers.
-func (n *node) addSync(c *rt.Completion, covers uint64) {
+func (n *node) addSync(t rt.Ticket, covers uint64) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.syncs = append(n.syncs, pendingSync{c: c, covers: covers})
+	n.syncs = append(n.syncs, pendingSync{t: t, covers: covers})
 	n.settle()
 }
 
@@ -244,10 +248,17 @@ type trackedFile struct {
 // inline and writes again is not covered by this sync.
 func (f *trackedFile) Sync(c *rt.Completion) (*rt.Completion, error) {
 	covers := f.node.syncPoint()
+	var t rt.Ticket
+	if c != nil {
+		// Taken before the submission, so that it names the operation
+		// submitted here even if the completion finishes and is
+		// recycled before addSync runs.
+		t = c.Ticket()
+	}
 	got, err := f.File.Sync(c)
 	if err != nil {
 		return nil, err
 	}
-	f.node.addSync(c, covers)
+	f.node.addSync(t, covers)
 	return got, nil
 }

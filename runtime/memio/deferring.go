@@ -79,7 +79,7 @@ func (d *DeferringIO) Submissions() int {
 
 // Schedule finishes the event completion c (rt.NewEvent) at the next Step,
 // with n bytes or, if err is non-nil, with err, in order with the
-// operations queued before it. It claims c (rt.Completion.MarkSubmitted):
+// operations queued before it. It claims c (rt.Completion.Claim):
 // scheduling it twice, or scheduling anything but an unclaimed event
 // completion, returns an error and changes nothing. Schedule does not count
 // as a submission for the Policy.
@@ -90,12 +90,13 @@ func (d *DeferringIO) Schedule(c *rt.Completion, n int, err error) error {
 	case c.Kind() != rt.KindEvent:
 		return &rt.IOError{Op: "schedule", Err: errors.New("completion of kind " + c.Kind().String() + ", want event")}
 	}
-	if cerr := c.MarkSubmitted(); cerr != nil {
+	t, cerr := c.Claim()
+	if cerr != nil {
 		return &rt.IOError{Op: "schedule", Err: cerr}
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.pending = append(d.pending, outcome{c: c, n: n, err: err, op: Op{Kind: rt.KindEvent}})
+	d.pending = append(d.pending, outcome{t: t, n: n, err: err, op: Op{Kind: rt.KindEvent}})
 	return nil
 }
 

@@ -11,7 +11,7 @@ import (
 // outcome is the result of one operation, computed at submission (bytes move
 // eagerly) and delivered to the completion either inline or at a later Step.
 type outcome struct {
-	c   *rt.Completion
+	t   rt.Ticket // the claimed operation: a completion recycled meanwhile is not finished
 	n   int
 	err error
 	op  Op // what was submitted, for a deferral Policy
@@ -22,10 +22,10 @@ type outcome struct {
 // does to a success.
 func (o outcome) deliver() {
 	if o.err != nil {
-		o.c.Fail(o.err)
+		o.t.Fail(o.err)
 		return
 	}
-	o.c.Complete(o.n)
+	o.t.Complete(o.n)
 }
 
 // deliverer receives every outcome a file computes: the synchronous backend
@@ -69,14 +69,17 @@ func (f *file) check(op string, c *rt.Completion, kind rt.Kind) error {
 	return nil
 }
 
-// claim takes the completion's one submission (rt.Completion.MarkSubmitted)
-// after every other check has passed, so that a rejected call leaves the
-// completion unclaimed and a second submission moves no bytes.
-func (f *file) claim(op string, c *rt.Completion) error {
-	if err := c.MarkSubmitted(); err != nil {
-		return &rt.IOError{Op: op, Path: f.path, Err: err}
+// claim takes the completion's one submission (rt.Completion.Claim) after
+// every other check has passed, so that a rejected call leaves the
+// completion unclaimed and a second submission moves no bytes. The ticket
+// travels with the outcome: the deferring backend may hold it past an
+// abort, and the caller may recycle the completion meanwhile.
+func (f *file) claim(op string, c *rt.Completion) (rt.Ticket, error) {
+	t, err := c.Claim()
+	if err != nil {
+		return rt.Ticket{}, &rt.IOError{Op: op, Path: f.path, Err: err}
 	}
-	return nil
+	return t, nil
 }
 
 // ReadAt copies up to len(c.Buffer()) bytes at off into the read
@@ -91,11 +94,12 @@ func (f *file) ReadAt(c *rt.Completion, off int64) (*rt.Completion, error) {
 	if off < 0 {
 		return nil, &rt.IOError{Op: "read", Path: f.path, Err: fs.ErrInvalid}
 	}
-	if err := f.claim("read", c); err != nil {
+	t, err := f.claim("read", c)
+	if err != nil {
 		return nil, err
 	}
 	n := f.node.readAt(c.Buffer(), off)
-	f.to.deliverOutcome(outcome{c: c, n: n, op: Op{Kind: rt.KindRead, Path: f.path, Off: off, Len: len(c.Buffer())}})
+	f.to.deliverOutcome(outcome{t: t, n: n, op: Op{Kind: rt.KindRead, Path: f.path, Off: off, Len: len(c.Buffer())}})
 	return c, nil
 }
 
@@ -108,11 +112,12 @@ func (f *file) WriteAt(buf []byte, off int64, c *rt.Completion) (*rt.Completion,
 	if off < 0 {
 		return nil, &rt.IOError{Op: "write", Path: f.path, Err: fs.ErrInvalid}
 	}
-	if err := f.claim("write", c); err != nil {
+	t, err := f.claim("write", c)
+	if err != nil {
 		return nil, err
 	}
 	n := f.node.writeAt(buf, off)
-	f.to.deliverOutcome(outcome{c: c, n: n, op: Op{Kind: rt.KindWrite, Path: f.path, Off: off, Len: len(buf)}})
+	f.to.deliverOutcome(outcome{t: t, n: n, op: Op{Kind: rt.KindWrite, Path: f.path, Off: off, Len: len(buf)}})
 	return c, nil
 }
 
@@ -125,14 +130,15 @@ func (f *file) WriteV(bufs [][]byte, off int64, c *rt.Completion) (*rt.Completio
 	if off < 0 {
 		return nil, &rt.IOError{Op: "writev", Path: f.path, Err: fs.ErrInvalid}
 	}
-	if err := f.claim("writev", c); err != nil {
+	t, err := f.claim("writev", c)
+	if err != nil {
 		return nil, err
 	}
 	total := 0
 	for _, b := range bufs {
 		total += f.node.writeAt(b, off+int64(total))
 	}
-	f.to.deliverOutcome(outcome{c: c, n: total, op: Op{Kind: rt.KindWrite, Path: f.path, Off: off, Len: total}})
+	f.to.deliverOutcome(outcome{t: t, n: total, op: Op{Kind: rt.KindWrite, Path: f.path, Off: off, Len: total}})
 	return c, nil
 }
 
@@ -141,10 +147,11 @@ func (f *file) Sync(c *rt.Completion) (*rt.Completion, error) {
 	if err := f.check("sync", c, rt.KindSync); err != nil {
 		return nil, err
 	}
-	if err := f.claim("sync", c); err != nil {
+	t, err := f.claim("sync", c)
+	if err != nil {
 		return nil, err
 	}
-	f.to.deliverOutcome(outcome{c: c, op: Op{Kind: rt.KindSync, Path: f.path}})
+	f.to.deliverOutcome(outcome{t: t, op: Op{Kind: rt.KindSync, Path: f.path}})
 	return c, nil
 }
 
@@ -156,11 +163,12 @@ func (f *file) Truncate(size int64, c *rt.Completion) (*rt.Completion, error) {
 	if size < 0 {
 		return nil, &rt.IOError{Op: "truncate", Path: f.path, Err: fs.ErrInvalid}
 	}
-	if err := f.claim("truncate", c); err != nil {
+	t, err := f.claim("truncate", c)
+	if err != nil {
 		return nil, err
 	}
 	f.node.truncate(size)
-	f.to.deliverOutcome(outcome{c: c, op: Op{Kind: rt.KindTruncate, Path: f.path, Off: size}})
+	f.to.deliverOutcome(outcome{t: t, op: Op{Kind: rt.KindTruncate, Path: f.path, Off: size}})
 	return c, nil
 }
 

@@ -58,28 +58,70 @@ func (*noCopy) Unlock() {}
 // it with MarkSubmitted in its submit path, and a second submission fails
 // with ErrSubmittedTwice.
 //
+// A finished completion may be re-armed for another operation (Reset,
+// ResetRead, ...; docs/runtime.md §3 Reuse), which is how a completion kept
+// by value in an operation's state serves every I/O of that operation
+// without an allocation. Each re-arm starts a new generation, and every
+// rule above holds per generation: one finish, one callback, one
+// submission. Tickets (Claim, Completion.Ticket) and groups hold a
+// completion by generation and never act on a later one.
+//
 //reentrycheck:completion
 type Completion struct {
 	_ noCopy
 
 	buf    []byte                                   // KindRead
 	readCB func(buf []byte, n int, err error) error // KindRead
-	cb     func(n int, err error)                   // write, sync, truncate
+	cb     func(n int, err error)                   // write, sync, truncate, event
 	group  *groupState                              // KindGroup: the fan-in state
 
-	once       sync.Once
-	submitted  atomic.Bool // claimed by a backend's submit path (MarkSubmitted)
-	completing atomic.Bool // set when the completion step starts
-	finished   atomic.Bool
-	kind       Kind
-	n          int   // written inside once, read after finished
-	err        error // written inside once, read after finished
+	// word packs the finish state, the submission claim and the
+	// generation (see the st and bit constants), so that a claim, a finish
+	// and a reset each decide with one compare-and-swap against one
+	// generation: whoever holds an old generation cannot act on the next
+	// operation.
+	word atomic.Uint64
+	kind Kind
+	n    int   // written before the finished state, read after it
+	err  error // written before the finished state, read after it
 
-	mu     sync.Mutex    // guards the fields below
-	sealed bool          // finished: can no longer be linked to a group
+	// The fields below are set only together with bitWaiter, under mu, on
+	// a completion that has not finished: a completion that nobody waits
+	// on through a channel or a group never takes the lock.
+	mu     sync.Mutex
 	parent *groupState   // group this completion is linked to (set by Build)
-	done   chan struct{} // lazily made; closed when finished
+	done   chan struct{} // made by Done (or a waiting finisher); closed when finished
 }
+
+// The layout of Completion.word. The low bits are the finish state and the
+// claim flags; the rest is the generation, which Reset increments.
+const (
+	stPending    uint64 = 0 // not finished; Complete, Fail and Abort may claim the finish
+	stCompleting uint64 = 1 // a finish is running its callback
+	stFinished   uint64 = 2 // the outcome is published
+	stMask       uint64 = 3
+
+	// bitSubmitted: a backend has claimed this generation (Claim or
+	// MarkSubmitted).
+	bitSubmitted uint64 = 1 << 2
+	// bitLegacy: the claim came from MarkSubmitted, so the backend holds
+	// the bare pointer and finishes it without a generation check.
+	bitLegacy uint64 = 1 << 3
+	// bitRetired: the completion was aborted while a MarkSubmitted claim
+	// held it. The backend may still finish it later, and that finish
+	// would land on whatever operation the completion stands for then, so
+	// Reset refuses it for good.
+	bitRetired uint64 = 1 << 4
+	// bitWaiter: parent or done is set, so publish takes mu to close the
+	// channel and read the parent, and Reset takes it to clear them.
+	bitWaiter uint64 = 1 << 5
+	// bitFailed: finished with an error. It lets a Ticket tell its
+	// operation's outcome from one load, without reading err, which the
+	// owner's Reset may be writing.
+	bitFailed uint64 = 1 << 6
+
+	genShift = 7
+)
 
 // closedChan is the Done channel of completions that finished before anybody
 // asked for one, and of the sentinel.
@@ -91,8 +133,8 @@ var closedChan = func() chan struct{} {
 
 // yieldSentinel is the one explicit-yield completion.
 var yieldSentinel = func() *Completion {
-	c := &Completion{kind: KindYield, sealed: true, done: closedChan}
-	c.finished.Store(true)
+	c := &Completion{kind: KindYield}
+	c.word.Store(stFinished)
 	return c
 }()
 
@@ -205,10 +247,28 @@ func (c *Completion) Error(err error) { c.Fail(err) }
 // Abort returns the completion has finished or is finishing; wait on Done()
 // or through the backend to observe the outcome.
 func (c *Completion) Abort() {
-	if c.kind != KindGroup && c.completing.Load() {
+	switch c.kind {
+	case KindYield:
+		return
+	case KindGroup:
+		c.Fail(ErrAborted)
 		return
 	}
-	c.Fail(ErrAborted)
+	c.finishAt(c.word.Load()>>genShift, 0, ErrAborted, true)
+}
+
+// abortAt aborts generation gen of c and does nothing if c has been reset
+// since: groups hold their children by generation, so cancelling a group
+// never aborts the next operation of a recycled child. Group completions
+// are never reset, so their generation needs no check. It tells a group by
+// c.group, which nothing writes after construction, not by c.kind, which
+// the owner's Reset may be writing.
+func (c *Completion) abortAt(gen uint64) {
+	if c.group != nil {
+		c.Abort()
+		return
+	}
+	c.finishAt(gen, 0, ErrAborted, true)
 }
 
 // MarkSubmitted claims c for a submission. Backends call it in every submit
@@ -219,45 +279,114 @@ func (c *Completion) Abort() {
 // (memio.DeferringIO.Schedule, sim.IO.After) claim them the same way. A
 // submission that fails validation before the claim
 // leaves c unclaimed, so the caller may submit it again.
+//
+// A backend that keeps the completion after the submit call returns (a
+// queue, a reaper goroutine) should use Claim instead and finish it through
+// the Ticket: then a completion that the caller aborts and recycles while it
+// is queued is safe. A completion claimed with MarkSubmitted and aborted
+// before the backend finished it is never reset (Reset returns
+// ErrCompletionBusy), because the backend's late finish would otherwise
+// land on the next operation.
 func (c *Completion) MarkSubmitted() error {
+	_, err := c.claim(bitLegacy)
+	return err
+}
+
+// Claim is MarkSubmitted for backends that finish the completion through
+// the returned Ticket, which is bound to c's current generation. Once c has
+// been reset (Reset, ResetRead, ...), the ticket's Complete, Fail and Abort
+// do nothing, so a backend that still holds the ticket of an operation the
+// caller gave up cannot finish the caller's next operation with the old
+// outcome.
+func (c *Completion) Claim() (Ticket, error) { return c.claim(0) }
+
+// claim sets the submitted bit (and extra) on the current generation.
+func (c *Completion) claim(extra uint64) (Ticket, error) {
 	switch c.kind {
 	case KindGroup, KindYield:
-		return errNotSubmittable
+		return Ticket{}, errNotSubmittable
 	}
-	if !c.submitted.CompareAndSwap(false, true) {
-		return ErrSubmittedTwice
+	for {
+		w := c.word.Load()
+		if w&bitSubmitted != 0 {
+			return Ticket{}, ErrSubmittedTwice
+		}
+		if c.word.CompareAndSwap(w, w|bitSubmitted|extra) {
+			return Ticket{c: c, gen: w >> genShift}, nil
+		}
 	}
-	return nil
 }
 
 // unmarkSubmitted releases the claim of a submission that failed before
 // anything was submitted (WriteVFanIn).
-func (c *Completion) unmarkSubmitted() { c.submitted.Store(false) }
+func (c *Completion) unmarkSubmitted() { c.word.And(^(bitSubmitted | bitLegacy)) }
 
-// Submitted reports whether a backend has claimed c (MarkSubmitted).
-func (c *Completion) Submitted() bool { return c.submitted.Load() }
+// Submitted reports whether a backend has claimed c (MarkSubmitted, Claim)
+// since it was made or last reset.
+func (c *Completion) Submitted() bool { return c.word.Load()&bitSubmitted != 0 }
 
-// finish runs the completion step once (docs/model.md §2 Completion: the
-// callback, then the outcome, then the finished flag, then the parent).
+// Generation returns how many times c has been reset. A holder that must
+// not act on a later operation of a recycled completion records it (or
+// holds a Ticket) and compares.
+func (c *Completion) Generation() uint64 { return c.word.Load() >> genShift }
+
+// Ticket returns a ticket for c's current operation without claiming it,
+// for observers that keep the completion and look at it later (a crash
+// model tracking syncs): the ticket's queries tell that operation's state
+// even after c has been reset for another one.
+func (c *Completion) Ticket() Ticket { return Ticket{c: c, gen: c.Generation()} }
+
+// isCompleting reports whether a finish has started (it may have ended).
+func (c *Completion) isCompleting() bool { return c.word.Load()&stMask != stPending }
+
+// finish runs the completion step once for the current generation.
 func (c *Completion) finish(n int, err error) {
-	if c.finished.Load() {
-		// Fast path, and what lets a group callback (which runs inside
-		// its last child's step, after that child has published) abort or
-		// complete that child again without re-entering its once.
-		return
-	}
-	c.once.Do(func() { c.step(n, err) })
+	c.finishAt(c.word.Load()>>genShift, n, err, false)
 }
 
-// step runs inside c.once: callback, outcome, published flag, Done channel,
-// then the parent group. Notifying the parent last means that a group is
-// never finished while one of its linked children still reports unfinished.
+// finishAt runs the completion step (docs/model.md §2 Completion: the
+// callback, then the outcome, then the finished state, then the parent)
+// for generation gen, once. It does nothing if c has been reset since gen
+// or has already finished. If a finish is in progress it waits for it to
+// end, like a second sync.Once.Do, unless abort is set: Abort never waits.
+func (c *Completion) finishAt(gen uint64, n int, err error, abort bool) {
+	for {
+		w := c.word.Load()
+		if w>>genShift != gen {
+			return
+		}
+		switch w & stMask {
+		case stFinished:
+			// Also what lets a group callback (which runs inside its
+			// last child's step, after that child has published)
+			// abort or complete that child again.
+			return
+		case stCompleting:
+			if !abort {
+				<-c.doneAt(gen)
+			}
+			return
+		}
+		next := w | stCompleting
+		if abort && w&bitLegacy != 0 {
+			next |= bitRetired
+		}
+		if c.word.CompareAndSwap(w, next) {
+			c.step(n, err)
+			return
+		}
+	}
+}
+
+// step runs once per generation, on the goroutine that won the finish:
+// callback, outcome, finished state, Done channel, then the parent group.
+// Notifying the parent last means that a group is never finished while one
+// of its linked children still reports unfinished.
 //
 // If the callback panics, the completion still finishes, with a
 // *CallbackPanicError, so that nobody waits on it forever; the panic then
 // continues unrecovered, with its original stack.
 func (c *Completion) step(n int, err error) {
-	c.completing.Store(true)
 	returned := false
 	defer func() {
 		if !returned {
@@ -300,18 +429,42 @@ func (c *Completion) runCallback(n int, err error) (int, error) {
 	return n, err
 }
 
-// publish stores the outcome, sets the finished flag, closes the Done
+// publish stores the outcome, sets the finished state, closes the Done
 // channel and notifies the parent group.
+//
+// Without bitWaiter (nobody asked for Done, no group linked it) it is one
+// compare-and-swap: there is no channel to close and no parent. With it,
+// the finished state is set under mu, so that Done and Group.Build (which
+// set the bit under mu) and Reset (which needs the finished state and then
+// takes mu) cannot interleave with closing the channel and reading the
+// parent. The parent is notified after the unlock, from a local, so that
+// nothing here touches c once it may have been recycled.
 func (c *Completion) publish(n int, err error) {
 	c.n, c.err = n, err
-	c.finished.Store(true)
-
+	fin := stFinished
+	if err != nil {
+		fin |= bitFailed
+	}
+	for {
+		// Only the claim bits and bitWaiter can change under a finish
+		// in progress (a concurrent submission, Done, Group.Build).
+		w := c.word.Load()
+		if w&bitWaiter != 0 {
+			break
+		}
+		if c.word.CompareAndSwap(w, w&^stMask|fin) {
+			return
+		}
+	}
 	c.mu.Lock()
-	c.sealed = true
+	for {
+		w := c.word.Load()
+		if c.word.CompareAndSwap(w, w&^stMask|fin) {
+			break
+		}
+	}
 	parent := c.parent
-	if c.done == nil {
-		c.done = closedChan
-	} else {
+	if c.done != nil {
 		close(c.done)
 	}
 	c.mu.Unlock()
@@ -324,20 +477,24 @@ func (c *Completion) publish(n int, err error) {
 // Finished reports whether the completion has finished. It turns true only
 // after the callback has returned. The explicit-yield sentinel is always
 // finished.
-func (c *Completion) Finished() bool { return c.finished.Load() }
+func (c *Completion) Finished() bool { return c.word.Load()&stMask == stFinished }
 
 // Succeeded reports whether the completion finished without error. The
 // explicit-yield sentinel has succeeded.
-func (c *Completion) Succeeded() bool { return c.finished.Load() && c.err == nil }
+func (c *Completion) Succeeded() bool {
+	return c.word.Load()&(stMask|bitFailed) == stFinished
+}
 
 // Failed reports whether the completion finished with an error. Groups use
 // the same single outcome cell, so Failed, Succeeded and Err always agree.
-func (c *Completion) Failed() bool { return c.finished.Load() && c.err != nil }
+func (c *Completion) Failed() bool {
+	return c.word.Load()&(stMask|bitFailed) == stFinished|bitFailed
+}
 
 // Err returns the stored error, or nil if the completion has not finished
 // or succeeded. For a group it is the first error of any child.
 func (c *Completion) Err() error {
-	if !c.finished.Load() {
+	if !c.Finished() {
 		return nil
 	}
 	return c.err
@@ -346,7 +503,7 @@ func (c *Completion) Err() error {
 // N returns the number of bytes transferred, or 0 if the completion has not
 // finished or failed.
 func (c *Completion) N() int {
-	if !c.finished.Load() {
+	if !c.Finished() {
 		return 0
 	}
 	return c.n
@@ -367,17 +524,34 @@ func (c *Completion) Buffer() []byte {
 }
 
 // Done returns a channel that is closed after Finished has turned true. The
-// sentinel's channel is already closed.
+// sentinel's channel is already closed. A reset gives the completion a new
+// channel for its next operation; the old one stays closed.
 func (c *Completion) Done() <-chan struct{} {
 	if c.kind == KindYield {
 		return closedChan
 	}
+	return c.doneAt(c.Generation())
+}
+
+// doneAt is Done for generation gen: a closed channel if c has finished or
+// has been reset since gen. Otherwise it makes the channel and sets
+// bitWaiter, so that publish closes it.
+func (c *Completion) doneAt(gen uint64) <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.done == nil {
-		c.done = make(chan struct{})
+	for {
+		w := c.word.Load()
+		if w>>genShift != gen || w&stMask == stFinished {
+			return closedChan
+		}
+		if c.done != nil {
+			return c.done
+		}
+		if c.word.CompareAndSwap(w, w|bitWaiter) {
+			c.done = make(chan struct{})
+			return c.done
+		}
 	}
-	return c.done
 }
 
 // String describes the completion for debugging.
@@ -385,7 +559,7 @@ func (c *Completion) String() string {
 	switch {
 	case c.kind == KindYield:
 		return "rt.Completion(yield)"
-	case !c.finished.Load():
+	case !c.Finished():
 		return "rt.Completion(" + c.kind.String() + ", pending)"
 	case c.err != nil:
 		return "rt.Completion(" + c.kind.String() + ", failed: " + c.err.Error() + ")"

@@ -144,7 +144,7 @@ func TestPropCompletionConcurrent(t *testing.T) {
 				<-start
 				call.apply(c)
 				if call.op == 2 {
-					if !c.completing.Load() {
+					if !c.isCompleting() {
 						early.Store(true)
 					}
 				} else if !c.Finished() {

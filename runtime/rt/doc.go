@@ -17,6 +17,11 @@
 //     a kind-specific callback (Complete, Fail, Abort; one submission per
 //     completion, MarkSubmitted), NewEvent for sources that user code
 //     finishes, and the typed errors they carry;
+//   - reuse: Reset, ResetRead and the other re-arming methods, which let a
+//     finished completion (kept by value in an operation's state) stand for
+//     the next operation without an allocation, and Ticket, a completion
+//     bound to one generation, through which backends (Claim), groups and
+//     observers act on their own operation only;
 //   - groups: Group, fan-in of many completions into one, and GroupOnce, a
 //     group build memoized in an operation's state;
 //   - state machines: Transition, TransitionResult, ForwardTransition,

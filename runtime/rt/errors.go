@@ -39,6 +39,23 @@ var (
 	// operation; submit a new one.
 	ErrSubmittedTwice = errors.New("rt: completion already submitted")
 
+	// ErrCompletionBusy is returned by Completion.Reset (and ResetRead,
+	// ...) for a completion that has not finished, or that was aborted
+	// while a backend that claimed it with MarkSubmitted may still finish
+	// it. Wait for it, or use a new completion.
+	ErrCompletionBusy = errors.New("rt: completion not finished, or still held by a backend; it cannot be reset")
+
+	// ErrNotResettable is returned by Completion.Reset for group
+	// completions and the explicit-yield sentinel, which are never reused,
+	// and by Reset (not ResetRead, ...) for a zero Completion, which has no
+	// kind to keep.
+	ErrNotResettable = errors.New("rt: group, explicit-yield and unarmed completions cannot be reset")
+
+	// ErrStaleCompletion is the error a group finishes with when one of
+	// its children was reset between Add and Build: the operation that was
+	// added has finished and its outcome is gone.
+	ErrStaleCompletion = errors.New("rt: completion was reset after it was added to a group")
+
 	// ErrAbandoned is the error of a Stepper whose operation was given up
 	// with Stepper.Abandon.
 	ErrAbandoned = errors.New("rt: operation abandoned")

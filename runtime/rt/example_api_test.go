@@ -121,3 +121,57 @@ func ExampleStepper_StepContext() {
 	// released
 	// error context canceled true false
 }
+
+// pageSumReuse is pageSum's job done by one Transition that keeps its read
+// completion by value and re-arms it for every page: no allocation per
+// read.
+type pageSumReuse struct {
+	file      rt.File
+	buf       [1]byte
+	read      rt.Completion // by value, re-armed with ResetRead per page
+	page      int64
+	pages     int64
+	reading   bool
+	sum       int
+	finalized bool
+}
+
+func (t *pageSumReuse) Step() (rt.TransitionResult[int], error) {
+	if t.page == t.pages {
+		t.Finalize()
+		return rt.Finish(t.sum), nil
+	}
+	if !t.reading {
+		// The previous read has finished (the driver re-entered after
+		// it), so the reset succeeds; an error here is a bug.
+		if err := t.read.ResetRead(t.buf[:], nil); err != nil {
+			return rt.TransitionResult[int]{}, err
+		}
+		c, err := t.file.ReadAt(&t.read, t.page)
+		if err != nil {
+			return rt.TransitionResult[int]{}, err
+		}
+		t.reading = true
+		// Re-entrancy: reading is set before the yield, so re-entry
+		// consumes this read instead of submitting another.
+		return rt.TransitionIO[int](c), nil
+	}
+	if err := t.read.Err(); err != nil {
+		return rt.TransitionResult[int]{}, err
+	}
+	t.sum, t.page, t.reading = t.sum+int(t.buf[0]), t.page+1, false
+	return rt.Continue[int](), nil
+}
+
+func (t *pageSumReuse) Finalize()         { t.finalized = true }
+func (t *pageSumReuse) IsFinalized() bool { return t.finalized }
+
+// A completion kept by value in an operation's state and re-armed with
+// ResetRead for every read: one completion for the whole operation.
+func ExampleCompletion_ResetRead() {
+	io, f := newDB([]byte{1, 2, 3})
+	t := &pageSumReuse{file: f, pages: 3}
+	sum, err := rt.Run(context.Background(), io, rt.NewMachine[int](t))
+	fmt.Println(sum, err, "generation", t.read.Generation())
+	// Output: 6 <nil> generation 3
+}

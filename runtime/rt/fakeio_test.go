@@ -27,7 +27,7 @@ type fakeIO struct {
 }
 
 type fakeOp struct {
-	c   *Completion
+	t   Ticket // the claimed operation: a recycled completion is not finished twice
 	n   int
 	err error
 }
@@ -74,29 +74,29 @@ func (f *fakeIO) submit(c *Completion, n int) (*Completion, error) {
 		f.mu.Unlock()
 		return nil, err
 	}
-	if err := c.MarkSubmitted(); err != nil {
+	t, err := c.Claim()
+	if err != nil {
 		f.mu.Unlock()
 		return nil, err
 	}
-	var err error
 	if f.failComplete != nil {
 		err, f.failComplete = f.failComplete, nil
 	}
 	if f.deferred {
-		f.queue = append(f.queue, fakeOp{c: c, n: n, err: err})
+		f.queue = append(f.queue, fakeOp{t: t, n: n, err: err})
 		f.mu.Unlock()
 		return c, nil
 	}
 	f.mu.Unlock()
-	finishOp(fakeOp{c: c, n: n, err: err})
+	finishOp(fakeOp{t: t, n: n, err: err})
 	return c, nil
 }
 
 func finishOp(op fakeOp) {
 	if op.err != nil {
-		op.c.Fail(op.err)
+		op.t.Fail(op.err)
 	} else {
-		op.c.Complete(op.n)
+		op.t.Complete(op.n)
 	}
 }
 

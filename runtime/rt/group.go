@@ -55,6 +55,7 @@ type Group struct {
 	mu       sync.Mutex
 	cb       func(err error)
 	children []*Completion
+	gens     []uint64                 // children[i]'s generation at Add: a recycled child is never acted on
 	added    map[*Completion]struct{} // pending children added, for the duplicate check; nil after Build
 	built    *Completion
 }
@@ -68,6 +69,7 @@ type groupState struct {
 	mu     sync.Mutex
 	err    error         // first error
 	linked []*Completion // children linked at Build
+	gens   []uint64      // linked[i]'s generation: abort never reaches a recycled child's next operation
 }
 
 // NewGroup returns an empty group. cb (may be nil) is called once with the
@@ -94,7 +96,8 @@ func (g *Group) Add(c *Completion) error {
 	}
 	if c.kind != KindYield {
 		c.mu.Lock()
-		pending, linked := !c.sealed, !c.sealed && c.parent != nil
+		pending := !c.Finished()
+		linked := pending && c.parent != nil
 		c.mu.Unlock()
 		if linked {
 			return ErrLinkedTwice
@@ -110,6 +113,7 @@ func (g *Group) Add(c *Completion) error {
 		}
 	}
 	g.children = append(g.children, c)
+	g.gens = append(g.gens, c.Generation())
 	return nil
 }
 
@@ -137,29 +141,13 @@ func (g *Group) Build() *Completion {
 	gs.c = gc
 	gs.pending.Store(1) // build guard
 	g.built = gc
-	for _, child := range g.children {
+	for i, child := range g.children {
 		if child.kind == KindYield {
 			continue
 		}
-		child.mu.Lock()
-		switch {
-		case child.sealed:
-			// Already finished: account for it now. child.err is
-			// stable once sealed.
-			if child.err != nil {
-				gs.record(child.err)
-			}
-		case child.parent != nil:
-			// Linked by another group since Add: link-once.
-			gs.record(ErrLinkedTwice)
-		default:
-			child.parent = gs
-			gs.pending.Add(1)
-			gs.mu.Lock()
-			gs.linked = append(gs.linked, child)
-			gs.mu.Unlock()
+		if err := gs.link(child, g.gens[i]); err != nil {
+			gs.record(err)
 		}
-		child.mu.Unlock()
 	}
 	g.added = nil
 	g.mu.Unlock()
@@ -176,9 +164,13 @@ func (g *Group) Build() *Completion {
 // a child that is already finishing is skipped (it needs no abort, and
 // aborting it would re-enter its own completion step).
 func (g *Group) Cancel() {
-	for _, c := range g.Completions() {
-		if !c.completing.Load() {
-			c.Abort()
+	g.mu.Lock()
+	cs := append([]*Completion(nil), g.children...)
+	gens := append([]uint64(nil), g.gens...)
+	g.mu.Unlock()
+	for i, c := range cs {
+		if !c.isCompleting() {
+			c.abortAt(gens[i])
 		}
 	}
 }
@@ -191,6 +183,46 @@ func (g *Group) Completions() []*Completion {
 	out := make([]*Completion, len(g.children))
 	copy(out, g.children)
 	return out
+}
+
+// link links generation gen of child to the group, or reports why not:
+// the child's outcome if that operation has already finished (nil for a
+// success), ErrStaleCompletion if the child was reset since it was added,
+// ErrLinkedTwice if another group linked it since. It decides under the
+// child's lock, against publish: setting bitWaiter there makes the child's
+// publish take the same lock, so it either sees the parent or has set the
+// finished state before link looked. The outstanding count goes up before
+// the lock is released, so that the child cannot report in first.
+func (gs *groupState) link(child *Completion, gen uint64) error {
+	child.mu.Lock()
+	defer child.mu.Unlock()
+	for {
+		w := child.word.Load()
+		switch {
+		case w>>genShift != gen:
+			return ErrStaleCompletion
+		case w&stMask == stFinished:
+			// Setting bitWaiter first makes a concurrent Reset take
+			// the lock held here, so err (written before the finished
+			// state) cannot change while it is read. On a finished
+			// completion the bit has no other effect.
+			if !child.word.CompareAndSwap(w, w|bitWaiter) {
+				continue
+			}
+			return child.err
+		case child.parent != nil:
+			return ErrLinkedTwice
+		}
+		if child.word.CompareAndSwap(w, w|bitWaiter) {
+			child.parent = gs
+			gs.pending.Add(1)
+			gs.mu.Lock()
+			gs.linked = append(gs.linked, child)
+			gs.gens = append(gs.gens, gen)
+			gs.mu.Unlock()
+			return nil
+		}
+	}
 }
 
 // record stores err as the group's error unless one is already recorded.
@@ -245,20 +277,20 @@ func (gs *groupState) runCallback(err error) {
 
 // abort records err and aborts every linked child.
 func (gs *groupState) abort(err error) {
-	if gs.c.finished.Load() {
+	if gs.c.Finished() {
 		return
 	}
 	gs.record(err)
 	gs.mu.Lock()
-	linked := make([]*Completion, len(gs.linked))
-	copy(linked, gs.linked)
+	linked := append([]*Completion(nil), gs.linked...)
+	gens := append([]uint64(nil), gs.gens...)
 	gs.mu.Unlock()
-	for _, c := range linked {
+	for i, c := range linked {
 		// A child that is already finishing needs no abort; skipping it
 		// also lets a child's own callback abort its group without
 		// re-entering that child's once (which would deadlock).
-		if !c.completing.Load() {
-			c.Abort()
+		if !c.isCompleting() {
+			c.abortAt(gens[i])
 		}
 	}
 }

@@ -108,9 +108,9 @@ type queued struct {
 	seq     int
 	due     int
 	ev      Event
-	c       *rt.Completion
+	t       rt.Ticket // the claimed operation: skipped if aborted (and perhaps recycled) before its Step
 	fault   bool
-	perform func() error
+	perform func(t rt.Ticket) error
 }
 
 // IO is the deterministic simulator: an rt.IO over an in-memory store with
@@ -210,7 +210,7 @@ func (s *IO) Remove(path string) error { return s.inner.Remove(path) }
 // misuse does not shift the seeded schedule; the claim itself is taken only
 // once the submission is accepted, so a completion refused by an injected
 // submission fault may be submitted again.
-func (s *IO) submit(ev Event, c *rt.Completion, faultable bool, perform func() error) (*rt.Completion, error) {
+func (s *IO) submit(ev Event, c *rt.Completion, faultable bool, perform func(t rt.Ticket) error) (*rt.Completion, error) {
 	if c.Submitted() {
 		return nil, &rt.IOError{Op: ev.Op, Path: ev.Path, Err: rt.ErrSubmittedTwice}
 	}
@@ -224,7 +224,8 @@ func (s *IO) submit(ev Event, c *rt.Completion, faultable bool, perform func() e
 		s.mu.Unlock()
 		return nil, &Fault{Channel: SubmitChannel, Op: ev.Op, Path: ev.Path, Off: ev.Off}
 	}
-	if err := c.MarkSubmitted(); err != nil {
+	t, err := c.Claim()
+	if err != nil {
 		// Lost a race with a concurrent submission of the same completion.
 		s.mu.Unlock()
 		return nil, &rt.IOError{Op: ev.Op, Path: ev.Path, Err: err}
@@ -235,12 +236,12 @@ func (s *IO) submit(ev Event, c *rt.Completion, faultable bool, perform func() e
 		s.trace = append(s.trace, ev)
 		s.mu.Unlock()
 		// Callbacks run outside the lock: they may submit.
-		if err := perform(); err != nil {
-			c.Fail(err)
+		if err := perform(t); err != nil {
+			t.Fail(err)
 		}
 		return c, nil
 	}
-	s.enqueue(&queued{seq: ev.Seq, due: s.now + 1 + s.rng.IntN(s.cfg.MaxDelay), ev: ev, c: c, fault: fault, perform: perform})
+	s.enqueue(&queued{seq: ev.Seq, due: s.now + 1 + s.rng.IntN(s.cfg.MaxDelay), ev: ev, t: t, fault: fault, perform: perform})
 	s.mu.Unlock()
 	return c, nil
 }
@@ -255,7 +256,7 @@ func (s *IO) enqueue(q *queued) {
 // After is a timer on the simulated clock: it finishes the event completion
 // c (rt.NewEvent) successfully at the Step that brings the time to at least
 // Now()+ticks (ticks below 1 count as 1), in order with the operations due
-// then. It claims c (rt.Completion.MarkSubmitted), so a second After on the
+// then. It claims c (rt.Completion.Claim), so a second After on the
 // same completion fails; anything but an event completion is refused. It
 // draws nothing from the generator and is never faulted. A timer aborted
 // before it fires is skipped, like a cancelled operation.
@@ -266,29 +267,31 @@ func (s *IO) After(ticks int, c *rt.Completion) error {
 	case c.Kind() != rt.KindEvent:
 		return &rt.IOError{Op: "timer", Err: errors.New("completion of kind " + c.Kind().String() + ", want event")}
 	}
-	if err := c.MarkSubmitted(); err != nil {
+	t, err := c.Claim()
+	if err != nil {
 		return &rt.IOError{Op: "timer", Err: err}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ev := Event{Tick: s.now, Seq: s.seq, Op: "timer", Off: int64(max(ticks, 1))}
 	s.seq++
-	s.enqueue(&queued{seq: ev.Seq, due: s.now + max(ticks, 1), ev: ev, c: c, perform: func() error {
-		c.Complete(0)
+	s.enqueue(&queued{seq: ev.Seq, due: s.now + max(ticks, 1), ev: ev, t: t, perform: func(t rt.Ticket) error {
+		t.Complete(0)
 		return nil
 	}})
 	return nil
 }
 
-// relay finishes c with the outcome of the inner operation's completion p.
-func relay(c, p *rt.Completion, err error) error {
+// relay finishes the claimed operation t with the outcome of the inner
+// operation's completion p.
+func relay(t rt.Ticket, p *rt.Completion, err error) error {
 	if err != nil {
 		return err
 	}
 	if perr := p.Err(); perr != nil {
-		c.Fail(perr)
+		t.Fail(perr)
 	} else {
-		c.Complete(p.N())
+		t.Complete(p.N())
 	}
 	return nil
 }
@@ -332,7 +335,7 @@ func (s *IO) Step(ctx context.Context) error {
 		ev := q.ev
 		ev.Tick = s.now
 		switch {
-		case q.c.Finished():
+		case q.t.Finished():
 			ev.What = "skipped"
 		case q.fault:
 			ev.What = "complete-fault"
@@ -345,12 +348,12 @@ func (s *IO) Step(ctx context.Context) error {
 
 	for _, q := range due {
 		switch {
-		case q.c.Finished():
+		case q.t.Finished():
 		case q.fault:
-			q.c.Fail(&Fault{Channel: CompletionChannel, Op: q.ev.Op, Path: q.ev.Path, Off: q.ev.Off})
+			q.t.Fail(&Fault{Channel: CompletionChannel, Op: q.ev.Op, Path: q.ev.Path, Off: q.ev.Off})
 		default:
-			if err := q.perform(); err != nil {
-				q.c.Fail(err) // e.g. the handle was closed while the operation was queued
+			if err := q.perform(q.t); err != nil {
+				q.t.Fail(err) // e.g. the handle was closed while the operation was queued
 			}
 		}
 	}
@@ -411,12 +414,13 @@ func (f *file) ReadAt(c *rt.Completion, off int64) (*rt.Completion, error) {
 		return nil, &rt.IOError{Op: "read", Path: f.path, Err: fs.ErrInvalid}
 	}
 	ev := Event{Op: "read", Path: f.path, Off: off, Len: len(c.Buffer())}
-	return f.sim.submit(ev, c, true, func() error {
+	buf := c.Buffer() // this operation's buffer, even if c is recycled while queued
+	return f.sim.submit(ev, c, true, func(t rt.Ticket) error {
 		// The inner backend reads into c's buffer through a completion of
 		// its own (c is claimed by this submission); c's callback runs
 		// when relay finishes c.
-		p, err := f.inner.ReadAt(rt.NewRead(c.Buffer(), nil), off)
-		return relay(c, p, err)
+		p, err := f.inner.ReadAt(rt.NewRead(buf, nil), off)
+		return relay(t, p, err)
 	})
 }
 
@@ -428,9 +432,9 @@ func (f *file) WriteAt(buf []byte, off int64, c *rt.Completion) (*rt.Completion,
 		return nil, &rt.IOError{Op: "write", Path: f.path, Err: fs.ErrInvalid}
 	}
 	ev := Event{Op: "write", Path: f.path, Off: off, Len: len(buf)}
-	return f.sim.submit(ev, c, true, func() error {
+	return f.sim.submit(ev, c, true, func(t rt.Ticket) error {
 		p, err := f.inner.WriteAt(buf, off, rt.NewWrite(nil))
-		return relay(c, p, err)
+		return relay(t, p, err)
 	})
 }
 
@@ -450,9 +454,9 @@ func (f *file) Sync(c *rt.Completion) (*rt.Completion, error) {
 		return nil, err
 	}
 	ev := Event{Op: "sync", Path: f.path}
-	return f.sim.submit(ev, c, f.sim.cfg.FaultSyncs, func() error {
+	return f.sim.submit(ev, c, f.sim.cfg.FaultSyncs, func(t rt.Ticket) error {
 		p, err := f.inner.Sync(rt.NewSync(nil))
-		return relay(c, p, err)
+		return relay(t, p, err)
 	})
 }
 
@@ -464,9 +468,9 @@ func (f *file) Truncate(size int64, c *rt.Completion) (*rt.Completion, error) {
 		return nil, &rt.IOError{Op: "truncate", Path: f.path, Err: fs.ErrInvalid}
 	}
 	ev := Event{Op: "truncate", Path: f.path, Off: size}
-	return f.sim.submit(ev, c, true, func() error {
+	return f.sim.submit(ev, c, true, func(t rt.Ticket) error {
 		p, err := f.inner.Truncate(size, rt.NewTruncate(nil))
-		return relay(c, p, err)
+		return relay(t, p, err)
 	})
 }
 
