@@ -247,6 +247,26 @@ func (c *Config) YieldValue(k *types.Const) bool {
 	return len(c.yieldValue) > 0 && c.yieldValue[QualifiedName(k)]
 }
 
+// YieldEntries returns the -yielderr and -yieldvalue entries, sorted.
+func (c *Config) YieldEntries() (errs, values []string) {
+	return sortedKeys(c.yieldErr), sortedKeys(c.yieldValue)
+}
+
+// Resolve returns the package-level object an entry names among the
+// packages given by path, or nil. The import path is the longest prefix
+// before a dot that is one of them, since paths may contain dots.
+func Resolve(entry string, byPath map[string]*types.Package) types.Object {
+	for i := len(entry) - 1; i > 0; i-- {
+		if entry[i] != '.' {
+			continue
+		}
+		if pkg := byPath[entry[:i]]; pkg != nil {
+			return pkg.Scope().Lookup(entry[i+1:])
+		}
+	}
+	return nil
+}
+
 // HasYieldFlags reports whether -yielderr or -yieldvalue names anything.
 func (c *Config) HasYieldFlags() bool { return len(c.yieldErr)+len(c.yieldValue) > 0 }
 

@@ -4,6 +4,8 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+
+	"github.com/reentrycheck/reentrycheck/passes/config"
 )
 
 // YieldSet is every yield declared in the spellings existing Go code uses,
@@ -53,15 +55,21 @@ func (d *Directives) Yields() *YieldSet {
 		}
 	}
 	if d.cfg != nil && d.cfg.HasYieldFlags() {
+		// Resolve each entry in the packages visible from here, rather
+		// than test every name of every package against the entries.
+		byPath := map[string]*types.Package{}
 		for _, pkg := range importClosure(d.pass.Pkg) {
-			for _, name := range pkg.Scope().Names() {
-				obj := pkg.Scope().Lookup(name)
-				if d.cfg.YieldErr(obj) {
-					y.addErr(obj)
-				}
-				if k, ok := obj.(*types.Const); ok && d.cfg.YieldValue(k) {
-					y.addValue(k)
-				}
+			byPath[pkg.Path()] = pkg
+		}
+		errs, values := d.cfg.YieldEntries()
+		for _, e := range errs {
+			if obj := config.Resolve(e, byPath); obj != nil {
+				y.addErr(obj)
+			}
+		}
+		for _, e := range values {
+			if k, ok := config.Resolve(e, byPath).(*types.Const); ok {
+				y.addValue(k)
 			}
 		}
 	}

@@ -28,6 +28,8 @@ func main() {
 	tests := flag.Bool("test", true, "analyze test packages too, like the checkers do by default")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile of the analysis to this file")
 	mem := flag.String("memprofile", "", "write a heap profile (allocations) of the analysis to this file")
+	// The analyzer's own flags (-ioresult, -yielderr, ...), unprefixed.
+	analyzer.Analyzer.Flags.VisitAll(func(f *flag.Flag) { flag.Var(f.Value, f.Name, f.Usage) })
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("prof: ")

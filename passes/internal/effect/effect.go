@@ -119,7 +119,7 @@ func (s *Summary) Join(t *Summary) *Summary {
 		FreeClobber: s.FreeClobber | t.FreeClobber, FreeBlind: s.FreeBlind | t.FreeBlind,
 		Globals: s.Globals || t.Globals, Submits: s.Submits || t.Submits, SubmitStyle: s.SubmitStyle || t.SubmitStyle, Memoized: s.Memoized || t.Memoized,
 		Repolls: s.Repolls || t.Repolls,
-		What: s.What, WhatVerb: s.WhatVerb, SetsOverflow: s.SetsOverflow || t.SetsOverflow,
+		What:    s.What, WhatVerb: s.WhatVerb, SetsOverflow: s.SetsOverflow || t.SetsOverflow,
 	}
 	if out.What == "" {
 		out.What, out.WhatVerb = t.What, t.WhatVerb
