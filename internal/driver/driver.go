@@ -129,8 +129,13 @@ func Analyze(analyzers []*analysis.Analyzer, opts Options) (*Result, error) {
 		byID := map[string]*packages.Package{}
 		packages.Visit(pkgs, nil, func(q *packages.Package) { byID[q.ID] = q })
 		res.PackageErrors = packageErrors(p.graph, byID)
+		// A left-out root that a kept one imports was loaded all the same:
+		// analysing it as a root too costs only the reporting step, and
+		// keeps its entries (an error, say) in the output.
 		for _, r := range p.graph {
-			if !p.keep[r.ID] {
+			if l, ok := byID[r.ID]; ok && !p.keep[r.ID] {
+				pkgs = append(pkgs, l)
+			} else if !ok {
 				res.Skipped = append(res.Skipped, r.ID)
 			}
 		}
