@@ -36,7 +36,7 @@ lint:
 # PROBE_32K=1, STD_TESTS=1, and XTOOLS_PKGS, PEBBLE_PKGS, TCPIP_PKGS, STD_PKGS
 # (package patterns, for smoke runs on a subset).
 BENCH = $(GO) run ./bench/cmd/bench
-BENCHMARKS = xtools pebble vet scaling stress finish
+BENCHMARKS = xtools pebble forced vet scaling stress finish
 .PHONY: $(addprefix bench-,$(BENCHMARKS))
 
 bench:

@@ -356,7 +356,11 @@ func TestCLIWarnsAboutEntryOfUnloadedPackage(t *testing.T) {
 func TestCLIPackageThatDoesNotTypeCheck(t *testing.T) {
 	needBinary(t)
 	mod := sampleModule(t, "broken")
-	for _, args := range [][]string{{"./..."}, {"-json", "./..."}, {"-sarif", "./..."}} {
+	// The flag names bad's package, so that it is loaded from source: a
+	// package that can see no directive and nothing a flag names is left
+	// out, type errors and all (below, and docs/cli.md).
+	named := "-done=example.com/broken/bad.Broken"
+	for _, args := range [][]string{{named, "./..."}, {"-json", named, "./..."}, {"-sarif", named, "./..."}} {
 		stdout, stderr, code := reentrycheck(t, mod, args...)
 		assert.Equal(t, 1, code, "%v: stderr:\n%s", args, stderr)
 		assert.Regexp(t, `bad\.go:5:\d+: undefined: undefinedName`, stderr, args)
@@ -365,6 +369,14 @@ func TestCLIPackageThatDoesNotTypeCheck(t *testing.T) {
 			assert.Contains(t, stdout, "undefinedName", "the error is a tool notification")
 		}
 	}
+	// Left out, the package's type error goes unseen; with pruning off it
+	// is reported as before.
+	_, stderr, code := reentrycheck(t, mod, "./...")
+	assert.Equal(t, 0, code, stderr)
+	assert.Empty(t, stderr)
+	_, stderr, code = run(t, mod, append(baseEnv(), "REENTRYCHECK_NOPRUNE=1"), binary, "./...")
+	assert.Equal(t, 1, code, stderr)
+	assert.Regexp(t, `bad\.go:5:\d+: undefined: undefinedName`, stderr)
 }
 
 func TestCLIVersionAndHelp(t *testing.T) {

@@ -13,6 +13,14 @@
 //	reentrycheck demo      analyze an embedded buggy example module and print the findings
 //	reentrycheck version   say what was built
 //
+// Standalone, only the named packages that can hold a finding are loaded
+// from source and analysed: those whose dependency closure, themselves
+// included, contains a package with a //reentrycheck: directive or a
+// package that a declaration flag names. The import graph is read with go
+// list first, without parsing or type checking, to decide; the output is
+// that of a full load, except that type errors in packages left out are not
+// reported (docs/cli.md, "What is loaded").
+//
 // Standalone flags are the analyzer's own (-ioresult, -done, -completion,
 // -idempotent, -yielderr, -yieldvalue, -rules) plus -json, -sarif, -fix, -diff, -test and -tags.
 // Under go vet the analyzer's flags carry its name as a prefix:

@@ -97,12 +97,23 @@ func (c *command) run(args []string, stdout io.Writer) int {
 		fmt.Fprintf(c.stderr, "reentrycheck: %v\n", err)
 		return exitError
 	}
-	res, err := driver.Analyze([]*analysis.Analyzer{analyzer.Analyzer}, driver.Options{
+	opts := driver.Options{
 		Patterns: c.fs.Args(),
 		Tests:    c.tests,
 		Tags:     c.tags,
-	})
+	}
+	// Only packages that can see a directive or a flagged declaration are
+	// loaded from source and analysed (relevanceSeed); the others could
+	// not hold a finding, and loading them was most of the cost.
+	if os.Getenv(envNoPrune) != "1" {
+		opts.Seed = relevanceSeed(config.Global.Declarations())
+	}
+	res, err := driver.Analyze([]*analysis.Analyzer{analyzer.Analyzer}, opts)
 	if err != nil {
+		fmt.Fprintf(c.stderr, "reentrycheck: %v\n", err)
+		return exitError
+	}
+	if err := writeLoadTrace(res); err != nil {
 		fmt.Fprintf(c.stderr, "reentrycheck: %v\n", err)
 		return exitError
 	}

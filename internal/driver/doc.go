@@ -5,6 +5,11 @@
 // positions), the package errors that stopped analysis, and the errors the
 // analysis itself returned (for example a bad -ioresult entry).
 //
+// With Options.Seed it first loads only the import graph and then loads
+// from source, and analyses, only the roots that can reach a seed package;
+// what it reports about the whole graph (the loaded package paths, the
+// order of package errors) is computed as a full load would give it.
+//
 // The output forms live beside it: plain text, SARIF for code scanning, and
 // the merged fixes that -fix writes and -diff shows. The standard -json form
 // is the checker's own Graph.PrintJSON.

@@ -20,6 +20,14 @@ type Options struct {
 	Patterns []string // package patterns, as for go build
 	Tests    bool     // analyze test files too
 	Tags     string   // comma-separated build tags, as for go build -tags
+	// Seed, when set, lets Analyze leave out root packages that cannot hold
+	// a finding. The import graph of the patterns is loaded first, cheaply
+	// (names, files and imports; nothing parsed or type-checked), Seed is
+	// asked about every package of it, and only the roots whose dependency
+	// closure, themselves included, contains a seed are loaded from source
+	// and analysed. Seed must be safe for concurrent use. nil analyses every
+	// root.
+	Seed func(*packages.Package) bool
 }
 
 // Finding is one diagnostic of a root package, with positions resolved.
@@ -62,6 +70,12 @@ type Result struct {
 	Findings       []Finding       // deduplicated, sorted by position
 	PackageErrors  []string        // load, parse and type errors, as "file:line:col: message"
 	AnalysisErrors []string        // errors returned by analyzers, deduplicated
+	// Skipped lists the root packages (IDs) that Seed left out: they were
+	// neither loaded from source nor analysed.
+	Skipped []string
+	// SourceLoaded holds the IDs of the packages loaded from source, with
+	// syntax and types: what the analysis cost was spent on.
+	SourceLoaded map[string]bool
 }
 
 // Failed reports whether some package could not be analyzed.
@@ -74,28 +88,65 @@ var ErrNoPackages = errors.New("no packages matched")
 // error only when nothing could be loaded at all; errors in individual
 // packages are in the Result.
 func Analyze(analyzers []*analysis.Analyzer, opts Options) (*Result, error) {
-	cfg := &packages.Config{
-		Mode:  packages.LoadAllSyntax | packages.NeedModule,
-		Dir:   opts.Dir,
-		Env:   opts.Env,
-		Tests: opts.Tests,
-	}
-	if opts.Tags != "" {
-		cfg.BuildFlags = []string{"-tags=" + opts.Tags}
-	}
 	patterns := opts.Patterns
 	if len(patterns) == 0 {
 		patterns = []string{"."}
 	}
-	pkgs, err := packages.Load(cfg, patterns...)
-	if err != nil {
-		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
+	var p *plan
+	if opts.Seed != nil {
+		graph, err := load(opts, graphMode, patterns)
+		if err != nil {
+			return nil, err
+		}
+		p = planLoad(graph, patterns, opts.Seed)
 	}
-	if len(pkgs) == 0 {
-		return nil, fmt.Errorf("%w %s", ErrNoPackages, strings.Join(patterns, " "))
+	var pkgs []*packages.Package
+	if p == nil || p.patterns != nil {
+		loadPatterns := patterns
+		if p != nil {
+			loadPatterns = p.patterns
+		}
+		var err error
+		if pkgs, err = load(opts, packages.LoadAllSyntax|packages.NeedModule, loadPatterns); err != nil {
+			return nil, err
+		}
+		if p != nil && p.pruned() && !sameRoots(pkgs, p.keep) {
+			// The import paths did not load back the roots the graph
+			// showed: analyse everything, as without Seed.
+			if pkgs, err = load(opts, packages.LoadAllSyntax|packages.NeedModule, patterns); err != nil {
+				return nil, err
+			}
+			p = nil
+		}
 	}
-	res := &Result{PackageErrors: packageErrors(pkgs), PackagePaths: map[string]bool{}}
-	packages.Visit(pkgs, nil, func(p *packages.Package) { res.PackagePaths[p.PkgPath] = true })
+	res := &Result{PackagePaths: map[string]bool{}, SourceLoaded: map[string]bool{}}
+	packages.Visit(pkgs, nil, func(q *packages.Package) { res.SourceLoaded[q.ID] = true })
+	if p != nil && p.pruned() {
+		// What the user sees is computed on the whole graph, as if every
+		// root had been loaded: the packages (for the warnings about flag
+		// entries), and the errors in the order a full load gives them.
+		packages.Visit(p.graph, nil, func(q *packages.Package) { res.PackagePaths[q.PkgPath] = true })
+		byID := map[string]*packages.Package{}
+		packages.Visit(pkgs, nil, func(q *packages.Package) { byID[q.ID] = q })
+		res.PackageErrors = packageErrors(p.graph, byID)
+		// A left-out root that a kept one imports was loaded all the same:
+		// analysing it as a root too costs only the reporting step, and
+		// keeps its entries (an error, say) in the output.
+		for _, r := range p.graph {
+			if l, ok := byID[r.ID]; ok && !p.keep[r.ID] {
+				pkgs = append(pkgs, l)
+			} else if !ok {
+				res.Skipped = append(res.Skipped, r.ID)
+			}
+		}
+		pkgs = inGraphOrder(pkgs, p.graph)
+	} else {
+		if len(pkgs) == 0 {
+			return nil, fmt.Errorf("%w %s", ErrNoPackages, strings.Join(patterns, " "))
+		}
+		packages.Visit(pkgs, nil, func(q *packages.Package) { res.PackagePaths[q.PkgPath] = true })
+		res.PackageErrors = packageErrors(pkgs, nil)
+	}
 	graph, err := checker.Analyze(analyzers, pkgs, nil)
 	if err != nil {
 		return nil, err
@@ -106,9 +157,55 @@ func Analyze(analyzers []*analysis.Analyzer, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// packageErrors lists the errors of every loaded package, dependencies
-// included, once each, in the order go/packages.PrintErrors would.
-func packageErrors(pkgs []*packages.Package) []string {
+// load runs go/packages on patterns in mode.
+func load(opts Options, mode packages.LoadMode, patterns []string) ([]*packages.Package, error) {
+	cfg := &packages.Config{
+		Mode:  mode,
+		Dir:   opts.Dir,
+		Env:   opts.Env,
+		Tests: opts.Tests,
+	}
+	if opts.Tags != "" {
+		cfg.BuildFlags = []string{"-tags=" + opts.Tags}
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
+	}
+	return pkgs, nil
+}
+
+// sameRoots reports whether roots are exactly the packages of keep.
+func sameRoots(roots []*packages.Package, keep map[string]bool) bool {
+	ids := map[string]bool{}
+	for _, r := range roots {
+		if !keep[r.ID] {
+			return false
+		}
+		ids[r.ID] = true
+	}
+	return len(ids) == len(keep)
+}
+
+// inGraphOrder sorts roots as the same packages are ordered among the
+// graph's roots, which is the order of a load of the user's patterns: the
+// first of two identical findings (a package and its test variant) is the
+// one kept, so the order shows in the output.
+func inGraphOrder(roots, graph []*packages.Package) []*packages.Package {
+	index := map[string]int{}
+	for i, g := range graph {
+		index[g.ID] = i
+	}
+	out := append([]*packages.Package(nil), roots...)
+	sort.SliceStable(out, func(i, j int) bool { return index[out[i].ID] < index[out[j].ID] })
+	return out
+}
+
+// packageErrors lists the errors of every package reachable from roots,
+// dependencies included, once each, in the order go/packages.PrintErrors
+// would. A package with an entry in loaded (by ID) reports that version's
+// errors: roots may be the import graph and loaded what came from source.
+func packageErrors(roots []*packages.Package, loaded map[string]*packages.Package) []string {
 	var errs []string
 	seen := map[string]bool{}
 	add := func(s string) {
@@ -117,7 +214,10 @@ func packageErrors(pkgs []*packages.Package) []string {
 			errs = append(errs, s)
 		}
 	}
-	packages.Visit(pkgs, nil, func(p *packages.Package) {
+	packages.Visit(roots, nil, func(p *packages.Package) {
+		if l, ok := loaded[p.ID]; ok {
+			p = l
+		}
 		for _, e := range p.Errors {
 			add(e.Error())
 		}

@@ -4,7 +4,7 @@
 // measurements are done, whatever they show (runs that time out are
 // reported as "did not finish"), and 1 only when the setup is broken.
 //
-//	go run ./bench/cmd/bench [flags] all | xtools pebble vet scaling stress finish ...
+//	go run ./bench/cmd/bench [flags] all | xtools pebble forced vet scaling stress finish ...
 //
 // (make bench, make bench-xtools, ...; see docs/benchmarks.md for what
 // each benchmark measures and the targets.)
@@ -12,6 +12,10 @@
 //   - xtools, pebble: the standalone checker on ./... (tests included) of
 //     golang.org/x/tools v0.52.0 and github.com/cockroachdb/pebble/v2
 //     v2.1.7, against bench/cmd/ssaonly, a checker that only builds SSA.
+//   - forced: pebble again, with -ioresult naming a type of
+//     pebble/internal/base (-forced-ioresult), so that almost every package
+//     is relevant and the standalone driver's pruning leaves out nearly
+//     nothing: the engine's own cost on pebble, against ssaonly.
 //   - vet: `go vet -vettool=reentrycheck ./...` against `go vet
 //     -vettool=nilness ./...` (bench/cmd/nilness, x/tools' nilness pass)
 //     over the same two modules, with a warm build cache and fresh vet
@@ -57,6 +61,7 @@ type bencher struct {
 	sizes    []int
 	pkgs     map[string]string // module name → package patterns
 	stress   string            // -ioresult entries of the stress run
+	forced   string            // -ioresult entries of the forced run
 	stdTests bool              // the finish run analyses std's tests too
 	repo     string
 	work     string
@@ -76,7 +81,7 @@ var modules = map[string]string{
 // pkgFlags are the package pattern flags, by module name.
 var pkgFlags = map[string]*string{}
 
-var benchmarks = []string{"xtools", "pebble", "vet", "scaling", "stress", "finish"}
+var benchmarks = []string{"xtools", "pebble", "forced", "vet", "scaling", "stress", "finish"}
 
 func main() {
 	b := &bencher{pkgs: map[string]string{}, bin: map[string]string{}, mods: map[string]string{}}
@@ -96,6 +101,7 @@ func main() {
 	}
 	flag.BoolVar(&b.stdTests, "std-tests", os.Getenv("STD_TESTS") == "1", "the finish run analyses the standard library's tests too (env STD_TESTS=1)")
 	flag.StringVar(&b.stress, "stress-ioresult", "go/types.Type,go/ast.Node", "-ioresult entries of the stress run")
+	flag.StringVar(&b.forced, "forced-ioresult", "github.com/cockroachdb/pebble/v2/internal/base.InternalKey", "-ioresult entries of the forced run (pebble)")
 	work := flag.String("work", "", "work directory, kept at the end (default: a new temporary directory, removed at the end)")
 	keep := flag.Bool("keep", false, "keep the temporary work directory (outputs of every run are in its out/)")
 	flag.Usage = func() {

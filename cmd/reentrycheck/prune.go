@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"go/build"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/reentrycheck/reentrycheck/internal/driver"
+	"github.com/reentrycheck/reentrycheck/passes/config"
+	"github.com/reentrycheck/reentrycheck/passes/directives"
+	"golang.org/x/tools/go/packages"
+)
+
+// Environment variables for tests and for comparing against the unpruned
+// driver; they are not part of the documented interface.
+const (
+	// envNoPrune=1 analyses every root package, as before pruning existed.
+	envNoPrune = "REENTRYCHECK_NOPRUNE"
+	// envLoadTrace names a file that receives the IDs of the packages
+	// loaded from source, one a line, sorted.
+	envLoadTrace = "REENTRYCHECK_LOADTRACE"
+)
+
+// relevanceSeed says which packages make their importers worth analysing.
+// The reporting analysis runs only in packages that declare or import an
+// ioresult or completion type, by directive or by flag (the analyzer's
+// Directives.Relevant), and everything it reports follows from directives
+// and flags; a package whose dependency closure holds neither a directive
+// nor a package named by a flag cannot hold a finding. The test is
+// deliberately coarse, so that it errs towards analysing:
+//   - any "//reentrycheck:" text in a Go file counts, whatever the
+//     directive and wherever it sits (a misplaced or unknown directive is
+//     itself a finding, an ignore directive can be reported unused);
+//   - a package counts when any entry of any declaration flag starts with
+//     its path and a dot, whichever flag it is and whether or not the entry
+//     resolves;
+//   - a file that cannot be read counts.
+//
+// Standard-library packages carry no directives and are not read.
+func relevanceSeed(decls []config.Declaration) func(*packages.Package) bool {
+	var entries []string
+	for _, d := range decls {
+		entries = append(entries, d.Entries...)
+	}
+	marker := []byte(directives.Prefix)
+	return func(p *packages.Package) bool {
+		for _, e := range entries {
+			if strings.HasPrefix(e, p.PkgPath+".") {
+				return true
+			}
+		}
+		if isStd(p) {
+			return false
+		}
+		seen := map[string]bool{}
+		for _, f := range append(append([]string(nil), p.GoFiles...), p.CompiledGoFiles...) {
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			data, err := os.ReadFile(f)
+			if err != nil || bytes.Contains(data, marker) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// goroot is the GOROOT/src prefix of standard-library files. It is the
+// toolchain this binary was built with; when go list runs another one, its
+// packages are not recognised as std and are read like any other.
+var goroot = func() string {
+	r := build.Default.GOROOT
+	if r == "" {
+		return ""
+	}
+	if abs, err := filepath.EvalSymlinks(r); err == nil {
+		r = abs
+	}
+	return filepath.Join(r, "src") + string(filepath.Separator)
+}()
+
+// isStd reports whether p is a standard-library package: no dot in the
+// first element of its path and its files under GOROOT/src (the path test
+// alone would take a GOPATH package for one). A package's Go files share
+// one directory, so the first one tells.
+func isStd(p *packages.Package) bool {
+	first, _, _ := strings.Cut(p.PkgPath, "/")
+	if strings.Contains(first, ".") || goroot == "" || len(p.GoFiles) == 0 {
+		return false
+	}
+	dir := filepath.Dir(p.GoFiles[0])
+	if abs, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = abs
+	}
+	return strings.HasPrefix(dir+string(filepath.Separator), goroot)
+}
+
+// writeLoadTrace writes the IDs of the packages res loaded from source to
+// the file envLoadTrace names, if it is set.
+func writeLoadTrace(res *driver.Result) error {
+	name := os.Getenv(envLoadTrace)
+	if name == "" {
+		return nil
+	}
+	ids := make([]string, 0, len(res.SourceLoaded))
+	for id := range res.SourceLoaded {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var b strings.Builder
+	for _, id := range ids {
+		b.WriteString(id + "\n")
+	}
+	return os.WriteFile(name, []byte(b.String()), 0o644)
+}

@@ -1,0 +1,3 @@
+module example.com/prune
+
+go 1.22
