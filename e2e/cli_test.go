@@ -356,9 +356,8 @@ func TestCLIWarnsAboutEntryOfUnloadedPackage(t *testing.T) {
 func TestCLIPackageThatDoesNotTypeCheck(t *testing.T) {
 	needBinary(t)
 	mod := sampleModule(t, "broken")
-	// The flag names bad's package, so that it is loaded from source: a
-	// package that can see no directive and nothing a flag names is left
-	// out, type errors and all (below, and docs/cli.md).
+	// The flag names bad's package, so that it is loaded from source; left
+	// out (below), it is compiled all the same.
 	named := "-done=example.com/broken/bad.Broken"
 	for _, args := range [][]string{{named, "./..."}, {"-json", named, "./..."}, {"-sarif", named, "./..."}} {
 		stdout, stderr, code := reentrycheck(t, mod, args...)
@@ -369,11 +368,11 @@ func TestCLIPackageThatDoesNotTypeCheck(t *testing.T) {
 			assert.Contains(t, stdout, "undefinedName", "the error is a tool notification")
 		}
 	}
-	// Left out, the package's type error goes unseen; with pruning off it
-	// is reported as before.
+	// Left out of the analysis, the package is still compiled, and its type
+	// error is reported as with pruning off.
 	_, stderr, code := reentrycheck(t, mod, "./...")
-	assert.Equal(t, 0, code, stderr)
-	assert.Empty(t, stderr)
+	assert.Equal(t, 1, code, stderr)
+	assert.Regexp(t, `bad\.go:5:\d+: undefined: undefinedName`, stderr)
 	_, stderr, code = run(t, mod, append(baseEnv(), "REENTRYCHECK_NOPRUNE=1"), binary, "./...")
 	assert.Equal(t, 1, code, stderr)
 	assert.Regexp(t, `bad\.go:5:\d+: undefined: undefinedName`, stderr)

@@ -18,8 +18,8 @@
 // included, contains a package with a //reentrycheck: directive or a
 // package that a declaration flag names. The import graph is read with go
 // list first, without parsing or type checking, to decide; the output is
-// that of a full load, except that type errors in packages left out are not
-// reported (docs/cli.md, "What is loaded").
+// that of a full load: packages left out are still compiled from export
+// data, so their type errors are reported (docs/cli.md, "What is loaded").
 //
 // Standalone flags are the analyzer's own (-ioresult, -done, -completion,
 // -idempotent, -yielderr, -yieldvalue, -rules) plus -json, -sarif, -fix, -diff, -test and -tags.

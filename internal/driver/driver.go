@@ -128,6 +128,17 @@ func Analyze(analyzers []*analysis.Analyzer, opts Options) (*Result, error) {
 		packages.Visit(p.graph, nil, func(q *packages.Package) { res.PackagePaths[q.PkgPath] = true })
 		byID := map[string]*packages.Package{}
 		packages.Visit(pkgs, nil, func(q *packages.Package) { byID[q.ID] = q })
+		// A left-out root is still compiled, from export data (what the
+		// build cache holds), so that a package that does not type-check
+		// is reported as without pruning: CI never takes a broken build
+		// for a clean one.
+		if checked, err := load(opts, typesMode, p.leftOutPaths(byID)); err == nil {
+			packages.Visit(checked, nil, func(q *packages.Package) {
+				if _, ok := byID[q.ID]; !ok {
+					byID[q.ID] = q
+				}
+			})
+		}
 		res.PackageErrors = packageErrors(p.graph, byID)
 		// A left-out root that a kept one imports was loaded all the same:
 		// analysing it as a root too costs only the reporting step, and
@@ -157,6 +168,10 @@ func Analyze(analyzers []*analysis.Analyzer, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// typesMode type-checks packages from export data: it compiles them (or
+// finds them in the build cache) without parsing them here.
+const typesMode = packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps | packages.NeedTypes | packages.NeedModule
+
 // load runs go/packages on patterns in mode.
 func load(opts Options, mode packages.LoadMode, patterns []string) ([]*packages.Package, error) {
 	cfg := &packages.Config{
@@ -167,6 +182,9 @@ func load(opts Options, mode packages.LoadMode, patterns []string) ([]*packages.
 	}
 	if opts.Tags != "" {
 		cfg.BuildFlags = []string{"-tags=" + opts.Tags}
+	}
+	if len(patterns) == 0 {
+		return nil, nil
 	}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {

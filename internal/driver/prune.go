@@ -145,3 +145,18 @@ func unique(m map[string]string) map[string]bool {
 	}
 	return u
 }
+
+// leftOutPaths lists the import paths of the roots that were not loaded
+// from source, each once.
+func (p *plan) leftOutPaths(loaded map[string]*packages.Package) []string {
+	var paths []string
+	seen := map[string]bool{}
+	for _, r := range p.graph {
+		if _, ok := loaded[r.ID]; ok || seen[r.PkgPath] {
+			continue
+		}
+		seen[r.PkgPath] = true
+		paths = append(paths, r.PkgPath)
+	}
+	return paths
+}
