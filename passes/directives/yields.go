@@ -30,12 +30,7 @@ func (d *Directives) Yields() *YieldSet {
 	if d.yields != nil {
 		return d.yields
 	}
-	y := &YieldSet{
-		errObjs:  map[types.Object]bool{},
-		errTypes: map[*types.TypeName]bool{},
-		errVals:  map[*types.TypeName][]yieldConst{},
-		values:   map[*types.TypeName][]yieldConst{},
-	}
+	y := NewYieldSet()
 	d.yields = y
 	if d.pass == nil {
 		return y
@@ -93,6 +88,27 @@ func importClosure(pkg *types.Package) []*types.Package {
 	}
 	walk(pkg)
 	return out
+}
+
+// NewYieldSet returns an empty set, to be filled by Declare: for code that
+// builds SSA outside an analysis pass (tests, tools).
+func NewYieldSet() *YieldSet {
+	return &YieldSet{
+		errObjs:  map[types.Object]bool{},
+		errTypes: map[*types.TypeName]bool{},
+		errVals:  map[*types.TypeName][]yieldConst{},
+		values:   map[*types.TypeName][]yieldConst{},
+	}
+}
+
+// Declare adds obj to the set: a constant of a named non-error type as a
+// yield status, anything else as a yield error.
+func (y *YieldSet) Declare(obj types.Object) {
+	if k, ok := obj.(*types.Const); ok && !types.Implements(k.Type(), errorInterface) {
+		y.addValue(k)
+		return
+	}
+	y.addErr(obj)
 }
 
 func (y *YieldSet) addErr(obj types.Object) {

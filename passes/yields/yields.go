@@ -82,10 +82,16 @@ func run(pass *analysis.Pass) (any, error) {
 	return y, nil
 }
 
-// New returns a Yields that knows only the declarations (no function may
-// yield in the error or status spelling): for tests of other passes.
-func New(dirs *directives.Directives) *Yields {
-	return &Yields{dirs: dirs, set: dirs.Yields(), may: map[*ssa.Function]bool{}, resumable: map[*ssa.Function]bool{}, final: true}
+// Compute decides the functions of one package against a set of yield
+// declarations, without facts or the result-type spelling: for code that
+// builds SSA outside an analysis pass (tests, tools).
+func Compute(set *directives.YieldSet, funcs []*ssa.Function) *Yields {
+	y := &Yields{set: set, may: map[*ssa.Function]bool{}, resumable: map[*ssa.Function]bool{}}
+	if !set.Empty() {
+		y.solve(funcs)
+	}
+	y.final = true
+	return y
 }
 
 // Set returns the yield declarations visible from the package.
@@ -100,7 +106,7 @@ func (y *Yields) Carrier(sig *types.Signature) (int, Spelling) {
 	if sig == nil {
 		return -1, None
 	}
-	if y.dirs.IsResumable(sig) {
+	if y.dirs != nil && y.dirs.IsResumable(sig) {
 		return -1, Result
 	}
 	if y.set.Empty() {
