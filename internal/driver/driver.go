@@ -132,14 +132,18 @@ func Analyze(analyzers []*analysis.Analyzer, opts Options) (*Result, error) {
 		// build cache holds), so that a package that does not type-check
 		// is reported as without pruning: CI never takes a broken build
 		// for a clean one.
+		withErrors := map[string]*packages.Package{}
+		for id, q := range byID {
+			withErrors[id] = q
+		}
 		if checked, err := load(opts, typesMode, p.leftOutPaths(byID)); err == nil {
 			packages.Visit(checked, nil, func(q *packages.Package) {
-				if _, ok := byID[q.ID]; !ok {
-					byID[q.ID] = q
+				if _, ok := withErrors[q.ID]; !ok {
+					withErrors[q.ID] = q
 				}
 			})
 		}
-		res.PackageErrors = packageErrors(p.graph, byID)
+		res.PackageErrors = packageErrors(p.graph, withErrors)
 		// A left-out root that a kept one imports was loaded all the same:
 		// analysing it as a root too costs only the reporting step, and
 		// keeps its entries (an error, say) in the output.
