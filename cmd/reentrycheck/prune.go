@@ -2,13 +2,12 @@ package main
 
 import (
 	"bytes"
-	"go/build"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/reentrycheck/reentrycheck/internal/driver"
+	"github.com/reentrycheck/reentrycheck/internal/stdpkg"
 	"github.com/reentrycheck/reentrycheck/passes/config"
 	"github.com/reentrycheck/reentrycheck/passes/directives"
 	"golang.org/x/tools/go/packages"
@@ -70,34 +69,12 @@ func relevanceSeed(decls []config.Declaration) func(*packages.Package) bool {
 	}
 }
 
-// goroot is the GOROOT/src prefix of standard-library files. It is the
-// toolchain this binary was built with; when go list runs another one, its
-// packages are not recognised as std and are read like any other.
-var goroot = func() string {
-	r := build.Default.GOROOT
-	if r == "" {
-		return ""
-	}
-	if abs, err := filepath.EvalSymlinks(r); err == nil {
-		r = abs
-	}
-	return filepath.Join(r, "src") + string(filepath.Separator)
-}()
-
-// isStd reports whether p is a standard-library package: no dot in the
-// first element of its path and its files under GOROOT/src (the path test
-// alone would take a GOPATH package for one). A package's Go files share
-// one directory, so the first one tells.
+// isStd reports whether p is a standard-library package.
 func isStd(p *packages.Package) bool {
-	first, _, _ := strings.Cut(p.PkgPath, "/")
-	if strings.Contains(first, ".") || goroot == "" || len(p.GoFiles) == 0 {
+	if len(p.GoFiles) == 0 {
 		return false
 	}
-	dir := filepath.Dir(p.GoFiles[0])
-	if abs, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = abs
-	}
-	return strings.HasPrefix(dir+string(filepath.Separator), goroot)
+	return stdpkg.IsFile(p.PkgPath, p.GoFiles[0])
 }
 
 // writeLoadTrace writes the IDs of the packages res loaded from source to

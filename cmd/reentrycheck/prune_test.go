@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/reentrycheck/reentrycheck/internal/stdpkg"
 	"github.com/reentrycheck/reentrycheck/passes/config"
 	"github.com/stretchr/testify/assert"
 	"golang.org/x/tools/go/packages"
@@ -35,15 +36,15 @@ func TestRelevanceSeed(t *testing.T) {
 	assert.True(t, seed(pkg("gopkg.in/yaml.v3", plain)), "named by -yieldvalue, a dot in the path")
 	assert.False(t, seed(pkg("example.com/ext", plain)), "a prefix of a named path is not it")
 	assert.True(t, seed(pkg("example.com/gone", filepath.Join(dir, "missing.go"))), "a file that cannot be read counts")
-	std := filepath.Join(goroot, "go", "types", "api.go")
+	std := filepath.Join(stdpkg.Src, "go", "types", "api.go")
 	assert.True(t, seed(pkg("go/types", std)), "a std package named by a flag")
-	assert.False(t, seed(pkg("go/ast", filepath.Join(goroot, "go", "ast", "no-such-file.go"))), "std is not read (an unreadable file would count)")
+	assert.False(t, seed(pkg("go/ast", filepath.Join(stdpkg.Src, "go", "ast", "no-such-file.go"))), "std is not read (an unreadable file would count)")
 	cgo := &packages.Package{ID: "example.com/c", PkgPath: "example.com/c", GoFiles: []string{plain}, CompiledGoFiles: []string{directive}}
 	assert.True(t, seed(cgo), "compiled files are read too")
 }
 
 func TestIsStd(t *testing.T) {
-	fmtDir := filepath.Join(goroot, "fmt")
+	fmtDir := filepath.Join(stdpkg.Src, "fmt")
 	assert.True(t, isStd(&packages.Package{PkgPath: "fmt", GoFiles: []string{filepath.Join(fmtDir, "print.go")}}))
 	assert.False(t, isStd(&packages.Package{PkgPath: "fmt", GoFiles: []string{filepath.Join(t.TempDir(), "print.go")}}), "a GOPATH package with a std-like path")
 	assert.False(t, isStd(&packages.Package{PkgPath: "example.com/fmt", GoFiles: []string{filepath.Join(fmtDir, "print.go")}}))

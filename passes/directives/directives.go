@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/config"
-	"github.com/reentrycheck/reentrycheck/passes/internal/stdpkg"
+	"github.com/reentrycheck/reentrycheck/internal/stdpkg"
 	"golang.org/x/tools/go/analysis"
 )
 

@@ -12,7 +12,7 @@ import (
 	"go/types"
 	"reflect"
 
-	"github.com/reentrycheck/reentrycheck/passes/internal/stdpkg"
+	"github.com/reentrycheck/reentrycheck/internal/stdpkg"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
