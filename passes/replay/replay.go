@@ -954,9 +954,13 @@ func (a *analysis) collectFacts() {
 		effs  []effect.Effect
 	}
 	var all []pending
+	perCall := a.perCallObjects()
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			effs := a.cls.Of(instr)
+			if perCall[instr] {
+				effs = slices.DeleteFunc(slices.Clone(effs), perCallEffect)
+			}
 			if op, _ := a.lockOp(instr); len(effs) == 0 && len(a.helperSets[instr]) == 0 && op == 0 {
 				continue
 			}

@@ -1,0 +1,99 @@
+package replay
+
+import (
+	"go/token"
+
+	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
+	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"golang.org/x/tools/go/ssa"
+)
+
+// perCallObjects finds the objects a function acquires from a call and
+// releases with a deferred method call on them (ctx := acquire(); defer
+// ctx.Release(); pkt := newBuffer(); defer pkt.DecRef()). Such an object
+// lives for one call: whatever its acquisition, its use and its release do
+// to package state (a pool, a leak registry, a reference count) is undone
+// by the time the call returns, at a yield as anywhere, so re-entry repeats
+// nothing there. It returns the acquiring calls and the calls on the
+// objects (the deferred releases included).
+func (a *analysis) perCallObjects() map[ssa.Instruction]bool {
+	var out map[ssa.Instruction]bool
+	for _, b := range a.fn.Blocks {
+		for _, instr := range b.Instrs {
+			d, ok := instr.(*ssa.Defer)
+			if !ok || d.Call.IsInvoke() || d.Call.Signature().Recv() == nil || len(d.Call.Args) == 0 {
+				continue
+			}
+			acq := producer(d.Call.Args[0], 0)
+			if acq == nil {
+				continue
+			}
+			if out == nil {
+				out = map[ssa.Instruction]bool{}
+			}
+			out[acq] = true
+			out[d] = true
+			a.markUses(acq, out)
+		}
+	}
+	return out
+}
+
+// markUses marks the method calls made on the object acq returned.
+func (a *analysis) markUses(acq *ssa.Call, into map[ssa.Instruction]bool) {
+	for _, b := range a.fn.Blocks {
+		for _, instr := range b.Instrs {
+			call, ok := instr.(ssa.CallInstruction)
+			if !ok {
+				continue
+			}
+			c := call.Common()
+			if c.IsInvoke() || c.Signature().Recv() == nil || len(c.Args) == 0 {
+				continue
+			}
+			if producer(c.Args[0], 0) == acq {
+				into[instr] = true
+			}
+		}
+	}
+}
+
+// producer returns the call whose result v is: directly, as a component,
+// or through the local variable it was stored in.
+func producer(v ssa.Value, depth int) *ssa.Call {
+	if depth > 4 {
+		return nil
+	}
+	switch v := v.(type) {
+	case *ssa.Call:
+		return v
+	case *ssa.Extract:
+		if c, ok := v.Tuple.(*ssa.Call); ok {
+			return c
+		}
+	case *ssa.UnOp:
+		if v.Op == token.MUL {
+			return producer(v.X, depth+1)
+		}
+	case *ssa.Alloc:
+		var st *ssa.Store
+		for _, r := range *v.Referrers() {
+			if s, ok := r.(*ssa.Store); ok && s.Addr == v {
+				if st != nil {
+					return nil
+				}
+				st = s
+			}
+		}
+		if st != nil {
+			return producer(st.Val, depth+1)
+		}
+	}
+	return nil
+}
+
+// perCallEffect reports whether an effect of a per-call object's call is
+// one the object's release undoes: package state, or the object itself.
+func perCallEffect(e effect.Effect) bool {
+	return e.Loc.Root.Kind == persist.Global || !e.Loc.Root.Persistent()
+}
