@@ -9,8 +9,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/reentrycheck/reentrycheck/passes/config"
 	"github.com/reentrycheck/reentrycheck/internal/stdpkg"
+	"github.com/reentrycheck/reentrycheck/passes/config"
 	"golang.org/x/tools/go/analysis"
 )
 

@@ -18,6 +18,7 @@ import (
 // objects (the deferred releases included).
 func (a *analysis) perCallObjects() map[ssa.Instruction]bool {
 	var out map[ssa.Instruction]bool
+	a.perCallRecv = map[ssa.Instruction]string{}
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			d, ok := instr.(*ssa.Defer)
@@ -31,7 +32,9 @@ func (a *analysis) perCallObjects() map[ssa.Instruction]bool {
 			if out == nil {
 				out = map[ssa.Instruction]bool{}
 			}
-			out[acq] = true
+			if call, ok := acq.(*ssa.Call); ok {
+				out[call] = true
+			}
 			out[d] = true
 			a.markUses(acq, out)
 		}
@@ -39,8 +42,8 @@ func (a *analysis) perCallObjects() map[ssa.Instruction]bool {
 	return out
 }
 
-// markUses marks the method calls made on the object acq returned.
-func (a *analysis) markUses(acq *ssa.Call, into map[ssa.Instruction]bool) {
+// markUses marks the method calls made on the object acq.
+func (a *analysis) markUses(acq ssa.Value, into map[ssa.Instruction]bool) {
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			call, ok := instr.(ssa.CallInstruction)
@@ -53,14 +56,17 @@ func (a *analysis) markUses(acq *ssa.Call, into map[ssa.Instruction]bool) {
 			}
 			if producer(c.Args[0], 0) == acq {
 				into[instr] = true
+				a.perCallRecv[instr] = a.tr.Of(c.Args[0]).Path
 			}
 		}
 	}
 }
 
-// producer returns the call whose result v is: directly, as a component,
-// or through the local variable it was stored in.
-func producer(v ssa.Value, depth int) *ssa.Call {
+// producer returns what makes the object v: the call whose result it is
+// (directly, as a component, or through the local variable it was stored
+// in), or a local variable declared here and never assigned (var b
+// Buffer), or nil.
+func producer(v ssa.Value, depth int) ssa.Value {
 	if depth > 4 {
 		return nil
 	}
@@ -85,15 +91,23 @@ func producer(v ssa.Value, depth int) *ssa.Call {
 				st = s
 			}
 		}
-		if st != nil {
-			return producer(st.Val, depth+1)
+		if st == nil {
+			return v // declared here, zero: made by this call
 		}
+		if _, zero := st.Val.(*ssa.Const); zero {
+			return v
+		}
+		return producer(st.Val, depth+1)
 	}
 	return nil
 }
 
 // perCallEffect reports whether an effect of a per-call object's call is
 // one the object's release undoes: package state, or the object itself.
-func perCallEffect(e effect.Effect) bool {
-	return e.Loc.Root.Kind == persist.Global || !e.Loc.Root.Persistent()
+func (a *analysis) perCallEffect(instr ssa.Instruction) func(e effect.Effect) bool {
+	recv := a.perCallRecv[instr]
+	return func(e effect.Effect) bool {
+		return e.Loc.Root.Kind == persist.Global || !e.Loc.Root.Persistent() ||
+			recv != "" && hasPrefixPath(e.Loc.Path, recv)
+	}
 }

@@ -142,6 +142,7 @@ type analysis struct {
 	idempotent    bool                                   // the function is declared idempotent: its writes are not mutations
 	helperSets    map[ssa.Instruction][]effect.MappedSet // transitions made by helpers
 	looped        map[int]int                            // fCall fact -> its fLoopedCall twin
+	perCallRecv   map[ssa.Instruction]string             // calls on a per-call object: the object's path
 	findings      []Finding
 }
 
@@ -959,7 +960,7 @@ func (a *analysis) collectFacts() {
 		for _, instr := range b.Instrs {
 			effs := a.cls.Of(instr)
 			if perCall[instr] {
-				effs = slices.DeleteFunc(slices.Clone(effs), perCallEffect)
+				effs = slices.DeleteFunc(slices.Clone(effs), a.perCallEffect(instr))
 			}
 			if op, _ := a.lockOp(instr); len(effs) == 0 && len(a.helperSets[instr]) == 0 && op == 0 {
 				continue
