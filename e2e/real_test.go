@@ -23,6 +23,8 @@ const (
 	gvisorPin    = "v0.0.0-20260905035102-160fafc42237"
 	xnetModule   = "golang.org/x/net"
 	xnetPin      = "v0.62.0"
+	xzModule     = "github.com/xi2/xz"
+	xzPin        = "v0.0.0-20171230120015-48954b6210f8"
 )
 
 // realModule writes a scratch module requiring mod@version and importing
@@ -133,4 +135,30 @@ func TestRealHpackErrNeedMore(t *testing.T) {
 	_, stderr, code := reentrycheck(t, dir, "-yielderr="+xnetModule+"/http2/hpack.errNoSuchThing", xnetModule+"/http2/hpack")
 	assert.Equal(t, 1, code, stderr)
 	assert.Contains(t, stderr, `-yielderr entry "golang.org/x/net/http2/hpack.errNoSuchThing": package golang.org/x/net/http2/hpack has no declaration errNoSuchThing`)
+}
+
+// xz's decoder with its status xzOK as the yield ("more input or output
+// space needed") in the status spelling. The one-shot helpers that return
+// xzOK as success (header parsers, resets) are decided by their callers and
+// report nothing; input consumed in loops that leave by the yield commits.
+// What remains is judged false in docs/quality.md: the BCJ filter and the
+// LZMA2 run record their progress in the cursors their yields test, in
+// straight-line code.
+func TestRealXZStatus(t *testing.T) {
+	dir, modDir := realModule(t, xzModule, xzPin, xzModule)
+	got := realFindings(t, dir, modDir, "-yieldvalue="+xzModule+".xzOK", xzModule)
+	assert.Equal(t, []string{
+		"dec_bcj.go:327 (mutation-before-yield)",
+		"dec_bcj.go:349 (mutation-before-yield)",
+		"dec_bcj.go:350 (mutation-before-yield)",
+		"dec_bcj.go:351 (repeated-call)",
+		"dec_bcj.go:355 (mutation-before-yield)",
+		"dec_bcj.go:365 (mutation-before-yield)",
+		"dec_bcj.go:366 (mutation-before-yield)",
+		"dec_bcj.go:390 (repeated-call)",
+		"dec_bcj.go:397 (mutation-before-yield)",
+		"dec_bcj.go:406 (mutation-before-yield)",
+		"dec_lzma2.go:1146 (mutation-before-yield)",
+		"dec_lzma2.go:1170 (mutation-before-yield)",
+	}, got)
 }

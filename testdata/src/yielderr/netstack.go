@@ -249,3 +249,43 @@ func (e *Endpoint) SendBuggy(b []byte) error {
 	pkt.release()
 	return nil
 }
+
+// ReadFresh returns a fresh would-block when take would block (the ready!
+// idiom in this spelling): take is being called again, not abandoned, and
+// nothing before it repeats.
+func (e *Endpoint) ReadFresh(n int) ([]byte, error) {
+	b, err := e.rcv.take(n)
+	if errors.Is(err, ErrWouldBlock) {
+		return nil, ErrWouldBlock
+	}
+	if err != nil {
+		return nil, err
+	}
+	e.stats.reads++
+	return b, nil
+}
+
+// ReadFreshBuggy counts before the take whose would-block it answers with
+// a fresh one: the retry counts again.
+func (e *Endpoint) ReadFreshBuggy(n int) ([]byte, error) {
+	e.stats.reads++ // want `increments e\.stats\.reads before the yield at netstack\.go:\d+`
+	b, err := e.rcv.take(n)
+	if errors.Is(err, ErrWouldBlock) {
+		return nil, ErrWouldBlock
+	}
+	return b, err
+}
+
+// ReadPairFreshBuggy: the first take finished; the second's would-block is
+// answered fresh, and the retry takes the first again.
+func (e *Endpoint) ReadPairFreshBuggy() ([]byte, error) {
+	a, err := e.rcv.take(1) // want `calls e\.rcv\.take, which already returned Done, runs again when the yield at netstack\.go:\d+ re-enters`
+	if err != nil {
+		return nil, err
+	}
+	b, err := e.rcv.take(1)
+	if err == ErrWouldBlock {
+		return nil, ErrWouldBlock
+	}
+	return append(a, b...), err
+}

@@ -1,0 +1,73 @@
+package yieldvalue
+
+// Block is a sub-decoder with its own progress, held by value.
+type Block struct {
+	pos, size int
+}
+
+// Step consumes the block from the caller's window; StatusOK asks for
+// more input.
+func (k *Block) Step(b *Buf) Status {
+	for k.pos < k.size {
+		if b.InPos == len(b.In) {
+			return StatusOK
+		}
+		b.InPos++
+		k.pos++
+	}
+	return StatusStreamEnd
+}
+
+// Stream decodes a header block, then a body block.
+type Stream struct {
+	seq       int
+	hdr, body Block
+}
+
+// RunBuggy moves to the body before the header block has ended: when the
+// header asks for more input, re-entry goes straight to the body.
+func (s *Stream) RunBuggy(b *Buf) Status {
+	switch s.seq {
+	case 0:
+		s.seq = 1 // want `state s\.seq is advanced before s\.hdr\.Step, whose IO is propagated at shapes\.go:\d+`
+		if ret := s.hdr.Step(b); ret != StatusStreamEnd {
+			return ret
+		}
+		fallthrough
+	case 1:
+		return s.body.Step(b)
+	}
+	return StatusDataError
+}
+
+// The silent twin: the state moves once the header block has ended.
+func (s *Stream) Run(b *Buf) Status {
+	switch s.seq {
+	case 0:
+		if ret := s.hdr.Step(b); ret != StatusStreamEnd {
+			return ret
+		}
+		s.seq = 1
+		fallthrough
+	case 1:
+		return s.body.Step(b)
+	}
+	return StatusDataError
+}
+
+// BodyCopyBuggy steps a copy of the body block: the progress it makes
+// before asking for more input is lost, and re-entry starts the block over.
+func (s *Stream) BodyCopyBuggy(b *Buf) Status {
+	body := s.body
+	ret := body.Step(b) // want `body is a copy of s\.body, and body\.Step makes its progress on the copy, which is dropped at shapes\.go:\d+`
+	if ret != StatusStreamEnd {
+		return ret
+	}
+	s.body = body
+	return ret
+}
+
+// The silent twin: step the block in place.
+func (s *Stream) BodyInPlace(b *Buf) Status {
+	return s.body.Step(b)
+}
