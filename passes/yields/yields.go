@@ -6,7 +6,6 @@ import (
 	"go/types"
 	"reflect"
 
-	"github.com/reentrycheck/reentrycheck/passes/budget"
 	"github.com/reentrycheck/reentrycheck/passes/directives"
 	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"github.com/reentrycheck/reentrycheck/passes/ssabuild"
@@ -247,20 +246,19 @@ func (y *Yields) solve(funcs []*ssa.Function) {
 			}
 		}
 	}
-	// may: a worklist from every carrier function; a function's answer
-	// changes only from false to true, so each is re-examined at most once
-	// per callee that turned, within the package's work budget.
-	work := append([]*ssa.Function(nil), funcs...)
+	// may: a worklist, callees before callers (so that acyclic chains settle
+	// in one visit each). A function's answer only turns from false to
+	// true, and only a turn re-queues its callers, so the visits number at
+	// most the functions plus the static call sites: no budget is needed.
+	work := postorder(funcs, sites)
 	queued := map[*ssa.Function]bool{}
 	for _, fn := range work {
 		queued[fn] = true
 	}
-	steps, limit := 0, budget.Summaries(len(funcs))
-	for len(work) > 0 && steps < limit {
+	for len(work) > 0 {
 		fn := work[0]
 		work = work[1:]
 		queued[fn] = false
-		steps++
 		i, ok := carriers[fn]
 		if !ok || y.may[fn] {
 			continue
@@ -279,6 +277,53 @@ func (y *Yields) solve(funcs []*ssa.Function) {
 		y.resumable[fn] = m
 	}
 	y.callersDecide(funcs, carriers, sites, addrTaken)
+}
+
+// postorder lists funcs callees first: a depth-first walk of the static
+// calls among them, each function after the functions it calls (cycles cut
+// where the walk meets them).
+func postorder(funcs []*ssa.Function, sites map[*ssa.Function][]*ssa.Call) []*ssa.Function {
+	in := make(map[*ssa.Function]bool, len(funcs))
+	for _, fn := range funcs {
+		in[fn] = true
+	}
+	calls := map[*ssa.Function][]*ssa.Function{}
+	for g, cs := range sites {
+		if !in[g] {
+			continue
+		}
+		for _, c := range cs {
+			calls[c.Parent()] = append(calls[c.Parent()], g)
+		}
+	}
+	out := make([]*ssa.Function, 0, len(funcs))
+	seen := make(map[*ssa.Function]bool, len(funcs))
+	type frame struct {
+		fn   *ssa.Function
+		next int
+	}
+	for _, root := range funcs {
+		if seen[root] {
+			continue
+		}
+		seen[root] = true
+		stack := []frame{{fn: root}}
+		for len(stack) > 0 {
+			top := &stack[len(stack)-1]
+			if top.next < len(calls[top.fn]) {
+				g := calls[top.fn][top.next]
+				top.next++
+				if !seen[g] {
+					seen[g] = true
+					stack = append(stack, frame{fn: g})
+				}
+				continue
+			}
+			out = append(out, top.fn)
+			stack = stack[:len(stack)-1]
+		}
+	}
+	return out
 }
 
 // mayReturn reports whether some return of fn may carry a yield in result
@@ -312,7 +357,7 @@ func (y *Yields) mayReturn(fn *ssa.Function, i int, into map[ssa.Instruction]boo
 // functions whose callers are all visible can be decided so: unexported
 // ones whose value is never taken. A caller counts when it forwards the
 // status to its own yield and is itself resumable; the answer only ever
-// turns from resumable to not, so the loop ends.
+// turns from resumable to not.
 func (y *Yields) callersDecide(funcs []*ssa.Function, carriers map[*ssa.Function]int, sites map[*ssa.Function][]*ssa.Call, addrTaken map[*ssa.Function]bool) {
 	forwardedBy := map[*ssa.Function][]*ssa.Function{}
 	for _, g := range funcs {
@@ -340,22 +385,43 @@ func (y *Yields) callersDecide(funcs []*ssa.Function, carriers map[*ssa.Function
 		}
 		return fn.Object() != nil // closures are called through values
 	}
-	for changed, rounds := true, 0; changed && rounds <= len(funcs); rounds++ {
-		changed = false
-		for _, fn := range funcs {
-			if !y.resumable[fn] || !decidable(fn) {
-				continue
+	// A worklist: a function turning non-resumable re-queues the functions
+	// it forwards, whose only resumable forwarder it may have been. Each
+	// turns at most once, so the visits number at most the functions plus
+	// the forwarding edges.
+	forwards := map[*ssa.Function][]*ssa.Function{}
+	for f, gs := range forwardedBy {
+		for _, g := range gs {
+			forwards[g] = append(forwards[g], f)
+		}
+	}
+	work := append([]*ssa.Function(nil), funcs...)
+	queued := map[*ssa.Function]bool{}
+	for _, fn := range work {
+		queued[fn] = true
+	}
+	for len(work) > 0 {
+		fn := work[0]
+		work = work[1:]
+		queued[fn] = false
+		if !y.resumable[fn] || !decidable(fn) {
+			continue
+		}
+		keep := false
+		for _, g := range forwardedBy[fn] {
+			if y.resumable[g] {
+				keep = true
+				break
 			}
-			keep := false
-			for _, g := range forwardedBy[fn] {
-				if y.resumable[g] {
-					keep = true
-					break
-				}
-			}
-			if !keep {
-				y.resumable[fn] = false
-				changed = true
+		}
+		if keep {
+			continue
+		}
+		y.resumable[fn] = false
+		for _, f := range forwards[fn] {
+			if !queued[f] {
+				queued[f] = true
+				work = append(work, f)
 			}
 		}
 	}
