@@ -89,12 +89,18 @@ func (a *analysis) swallowedYield(call *ssa.Call) {
 	if inCycle(call.Block()) {
 		return // a loop that waits and calls again handles the yield
 	}
-	inspected := false
+	// An error flattened into a message (fmt.Errorf with %v) has lost its
+	// yield as surely as one tested and dropped.
+	inspected := yields.Flattened(v)
 	for _, r := range *v.Referrers() {
 		switch r := r.(type) {
 		case *ssa.DebugRef:
 		case *ssa.BinOp, *ssa.TypeAssert:
 			inspected = true
+		case *ssa.ChangeInterface, *ssa.MakeInterface:
+			if !inspected {
+				return // boxed and passed on: handled where it goes
+			}
 		case *ssa.Call:
 			if fn := r.Call.StaticCallee(); fn != nil && fn.Pkg != nil && fn.Pkg.Pkg.Path() == "errors" {
 				inspected = true

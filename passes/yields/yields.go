@@ -2,9 +2,11 @@ package yields
 
 import (
 	"fmt"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"reflect"
+	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/directives"
 	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
@@ -539,14 +541,23 @@ func (y *Yields) traceCall(call *ssa.Call, at *ssa.BasicBlock, sp Spelling, into
 }
 
 // isWrapper reports whether a call builds an error that errors.Is sees
-// through to its arguments.
+// through to its arguments: errors.Join, and fmt.Errorf with a %w verb (a
+// %v or %s only copies the message, and the yield is gone). A format that
+// is not a constant is taken to wrap.
 func isWrapper(call *ssa.CallCommon) bool {
 	fn := call.StaticCallee()
 	if fn == nil || fn.Pkg == nil {
 		return false
 	}
 	switch fn.Pkg.Pkg.Path() + "." + fn.Name() {
-	case "fmt.Errorf", "errors.Join":
+	case "errors.Join":
+		return true
+	case "fmt.Errorf":
+		if len(call.Args) > 0 {
+			if c, ok := call.Args[0].(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.String {
+				return strings.Contains(constant.StringVal(c.Value), "%w")
+			}
+		}
 		return true
 	}
 	return false
@@ -576,6 +587,53 @@ func varargs(arg ssa.Value) []ssa.Value {
 		}
 	}
 	return out
+}
+
+// Flattened reports whether v, an error, reaches a call that turns it into
+// a message (fmt.Errorf without %w): there the yield it may carry is lost.
+func Flattened(v ssa.Value) bool {
+	for _, r := range *v.Referrers() {
+		var boxed ssa.Value
+		switch r := r.(type) {
+		case *ssa.ChangeInterface:
+			boxed = r
+		case *ssa.MakeInterface:
+			boxed = r
+		default:
+			continue
+		}
+		for _, rr := range *boxed.Referrers() {
+			st, ok := rr.(*ssa.Store)
+			if !ok || st.Val != boxed {
+				continue
+			}
+			ia, ok := st.Addr.(*ssa.IndexAddr)
+			if !ok {
+				continue
+			}
+			arr, ok := ia.X.(*ssa.Alloc)
+			if !ok {
+				continue
+			}
+			for _, ar := range *arr.Referrers() {
+				sl, ok := ar.(*ssa.Slice)
+				if !ok {
+					continue
+				}
+				for _, sr := range *sl.Referrers() {
+					if call, ok := sr.(*ssa.Call); ok && isErrorf(&call.Call) && !isWrapper(&call.Call) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+func isErrorf(call *ssa.CallCommon) bool {
+	fn := call.StaticCallee()
+	return fn != nil && fn.Pkg != nil && fn.Pkg.Pkg.Path() == "fmt" && fn.Name() == "Errorf"
 }
 
 // callOf returns the call whose result v is (directly or as a component).

@@ -289,3 +289,14 @@ func (e *Endpoint) ReadPairFreshBuggy() ([]byte, error) {
 	}
 	return append(a, b...), err
 }
+
+// ReadFlattenedBuggy turns the would-block into a message (%v, not %w): the
+// caller's errors.Is no longer sees it and gives up instead of calling
+// again.
+func (e *Endpoint) ReadFlattenedBuggy(n int) ([]byte, error) {
+	b, err := e.rcv.take(n) // want `the yield of e\.rcv\.take is swallowed`
+	if err != nil {
+		return nil, fmt.Errorf("read: %v", err)
+	}
+	return b, nil
+}

@@ -69,3 +69,8 @@ func noCarrier() int { // want `noCarrier: none`
 	_ = direct()
 	return 0
 }
+
+func flattened() error { // want `flattened: none`
+	// %v copies the message: errors.Is no longer finds the yield.
+	return fmt.Errorf("ctx: %v", ErrAgain)
+}
