@@ -26,14 +26,19 @@ func (a *analysis) findIgnoredIO() {
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			call, ok := instr.(*ssa.Call)
-			if !ok || propagated[call] || !a.o.Resumable(&call.Call) || a.isConstructor(call) {
+			if !ok || !a.o.Resumable(&call.Call) || a.isConstructor(call) {
 				continue
 			}
 			if fn := callee.Object(&call.Call); fn != nil && a.o.IsDone(fn) {
 				continue
 			}
 			if a.spelling != yields.Result || a.y != nil && a.y.CarrierOf(&call.Call) >= 0 {
-				a.swallowedYield(call)
+				// Even a forwarded yield may be turned into "finished" on
+				// another path.
+				a.swallowedYield(call, propagated[call])
+				continue
+			}
+			if propagated[call] {
 				continue
 			}
 			results := a.ioresultValues(call)
@@ -69,7 +74,7 @@ func (a *analysis) findIgnoredIO() {
 // when the callee would block the function carries on, or reports success,
 // as if it had finished. A value stored, passed on or merged is handled
 // elsewhere.
-func (a *analysis) swallowedYield(call *ssa.Call) {
+func (a *analysis) swallowedYield(call *ssa.Call, forwarded bool) {
 	i := a.y.CarrierOf(&call.Call)
 	if i < 0 || !a.y.Known(&call.Call) {
 		return
@@ -88,6 +93,13 @@ func (a *analysis) swallowedYield(call *ssa.Call) {
 	}
 	if inCycle(call.Block()) {
 		return // a loop that waits and calls again handles the yield
+	}
+	if a.convertsYield(v) {
+		a.reportSwallowed(call)
+		return
+	}
+	if forwarded {
+		return // it reaches a yield: what else it is used for is handled there
 	}
 	// An error flattened into a message (fmt.Errorf with %v) has lost its
 	// yield as surely as one tested and dropped.
@@ -118,6 +130,35 @@ func (a *analysis) swallowedYield(call *ssa.Call) {
 	if !inspected {
 		return
 	}
+	a.reportSwallowed(call)
+}
+
+// convertsYield reports whether the function, in a branch taken only when
+// v is the yield, returns something that is no yield: a success (a nil
+// error) in the error spelling, any other status in the status spelling.
+// That turns "call me again" into "finished" (the inverse of the ready!
+// idiom, which answers the callee's yield with a fresh one).
+func (a *analysis) convertsYield(v ssa.Value) bool {
+	carrier := a.resIdx[0]
+	for _, b := range a.fn.Blocks {
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !ok || a.yields[ret] != nil || carrier >= len(ret.Results) || !a.y.GuardedYield(v, b) {
+			continue
+		}
+		switch a.spelling {
+		case yields.Value:
+			return true
+		case yields.Error:
+			if c, ok := ret.Results[carrier].(*ssa.Const); ok && c.IsNil() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// reportSwallowed reports call's yield as swallowed.
+func (a *analysis) reportSwallowed(call *ssa.Call) {
 	if a.cls == nil { // Swallowed builds no classifier until it reports
 		a.cls = effect.New(a.fn, a.o)
 		a.tr = a.cls.Tracer
@@ -135,15 +176,15 @@ func Swallowed(fn *ssa.Function, o Oracle) []Finding {
 	if fn.Blocks == nil || y == nil || y.Set().Empty() {
 		return nil
 	}
-	_, sp := y.Carrier(fn.Signature)
+	carrier, sp := y.Carrier(fn.Signature)
 	if sp != yields.Error && sp != yields.Value {
 		return nil
 	}
-	a := &analysis{fn: fn, o: o, y: y, spelling: sp, yields: map[*ssa.Return]*yieldInfo{}}
+	a := &analysis{fn: fn, o: o, y: y, spelling: sp, resIdx: []int{carrier}, yields: map[*ssa.Return]*yieldInfo{}}
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			if call, ok := instr.(*ssa.Call); ok && !a.isConstructor(call) {
-				a.swallowedYield(call)
+				a.swallowedYield(call, false)
 			}
 		}
 	}

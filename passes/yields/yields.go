@@ -768,6 +768,13 @@ func (y *Yields) guard(v ssa.Value, at *ssa.BasicBlock) verdict {
 	return unknown
 }
 
+// GuardedYield reports whether block at lies under a guard saying that v
+// is the yield (v == ErrWouldBlock, errors.Is(v, ...), ret == StatusMore,
+// a type assertion to the yield type that held).
+func (y *Yields) GuardedYield(v ssa.Value, at *ssa.BasicBlock) bool {
+	return y.guard(v, at) == isYield
+}
+
 // branchVerdict finds the ifs that test cond (possibly negated) and
 // returns the verdict of the branch that every path to at takes.
 func branchVerdict(cond ssa.Value, at *ssa.BasicBlock, onTrue, onFalse verdict) verdict {

@@ -71,3 +71,24 @@ func (s *Stream) BodyCopyBuggy(b *Buf) Status {
 func (s *Stream) BodyInPlace(b *Buf) Status {
 	return s.body.Step(b)
 }
+
+// EndEarlyBuggy reports the end of the stream when the body asks for more
+// input with the window half full: the caller moves on and the rest of
+// the body is never decoded.
+func (s *Stream) EndEarlyBuggy(b *Buf) Status {
+	ret := s.body.Step(b) // want `the yield of s\.body\.Step is swallowed`
+	if ret == StatusOK && b.InPos > len(b.In)/2 {
+		return StatusStreamEnd
+	}
+	return ret
+}
+
+// The silent twin: "more input" goes back as it is, and only the real end
+// is reported as the end.
+func (s *Stream) EndAtEnd(b *Buf) Status {
+	ret := s.body.Step(b)
+	if ret == StatusOK {
+		return ret
+	}
+	return StatusStreamEnd
+}
