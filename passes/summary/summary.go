@@ -679,5 +679,11 @@ func (s *Summaries) IsIdempotent(fn *types.Func) bool { return s.dirs.IsIdempote
 // IsDone implements effect.Oracle.
 func (s *Summaries) IsDone(fn *types.Func) bool { return s.dirs.IsDone(fn) }
 
+// Summarized implements effect.Oracle: every package outside the standard
+// library is summarized, and only functions with an effect export a fact.
+func (s *Summaries) Summarized(fn *types.Func) bool {
+	return fn != nil && fn.Pkg() != nil && !isStdPath(fn.Pkg().Path())
+}
+
 // Directives returns the directives result the summaries were built with.
 func (s *Summaries) Directives() *directives.Directives { return s.dirs }

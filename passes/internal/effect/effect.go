@@ -214,6 +214,10 @@ type Oracle interface {
 	IsCompletion(t types.Type) bool
 	IsIdempotent(fn *types.Func) bool
 	IsDone(fn *types.Func) bool
+	// Summarized reports whether fn's package is summarized (every package
+	// outside the standard library is): a missing summary then means that
+	// the function has no effect, not that nothing is known about it.
+	Summarized(fn *types.Func) bool
 }
 
 // Classifier classifies the instructions of one function.
@@ -531,6 +535,13 @@ func (c *Classifier) mutableDep(v ssa.Value, depth int, seen map[ssa.Value]bool)
 			default:
 				return true
 			}
+		} else if skip, ok := c.stableCall(&v.Call); ok {
+			for i, a := range callArgs(&v.Call) {
+				if i != skip && c.mutableDep(a, depth+1, seen) {
+					return true
+				}
+			}
+			return false
 		} else {
 			return true
 		}
@@ -546,6 +557,58 @@ func (c *Classifier) mutableDep(v ssa.Value, depth int, seen map[ssa.Value]bool)
 		}
 	}
 	return false
+}
+
+// stableCall reports whether a call's result is the same on re-entry
+// whenever its arguments are, and which argument (a receiver) need not be
+// compared, or -1. Two kinds of callee qualify, both statically known:
+//
+//   - a pure function (no write, no submission, no re-pollable call) that
+//     is not resumable and is handed no pointer into persistent state: it
+//     computes its result from its arguments (engine.Rec(page, 0),
+//     IOResult.Value);
+//   - a memoized resumable function: once it returned Done for some
+//     arguments it returns that Done again at once, so the replayed call
+//     (which re-entry reaches with the same arguments) yields the same
+//     value. Its receiver holds the memo and is left out of the
+//     comparison: the memo is what makes the answer stable.
+//
+// So a key computed from a memoized page read through a pure helper is the
+// same key on re-entry, and a set insert under it is a blind write. Reading
+// package variables is not recorded in summaries, so a pure function that
+// reads a global the operation also changes is trusted wrongly: a known
+// gap, bounded to keys computed that way.
+func (c *Classifier) stableCall(call *ssa.CallCommon) (int, bool) {
+	if call.IsInvoke() || call.StaticCallee() == nil {
+		return 0, false
+	}
+	sums, callee := c.Oracle.Callees(c.Fn, call)
+	if callee == nil {
+		return 0, false
+	}
+	if c.Oracle.Resumable(call) {
+		if len(sums) != 1 || sums[0] == nil || !sums[0].Memoized {
+			return 0, false
+		}
+		if r := receiver(call); r != nil {
+			return 0, true
+		}
+		return -1, true
+	}
+	if len(sums) == 0 && !c.Oracle.Summarized(callee) {
+		return 0, false
+	}
+	for _, s := range sums {
+		if !s.Pure() {
+			return 0, false
+		}
+	}
+	for _, a := range callArgs(call) {
+		if c.Tracer.Of(a).Root.Persistent() {
+			return 0, false // it may read what the operation changes
+		}
+	}
+	return -1, true
 }
 
 // call classifies a call (or deferred call).
