@@ -9,6 +9,7 @@ package effect
 import (
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
@@ -94,6 +95,45 @@ type Summary struct {
 	// recorded writes than MaxSets, and none of them is trusted as a
 	// transition. Once set it stays set, so summaries only grow.
 	SetsOverflow bool
+	// Locks records the locks a helper acquires or releases through its
+	// parameters on every path (release() { s.mu.Unlock() }): for its
+	// caller the call is that lock operation, so a lock released by a
+	// helper before a yield is not held across it. LocksOverflow is the top
+	// of that lattice, as SetsOverflow is of Sets.
+	Locks         []LockOp
+	LocksOverflow bool
+}
+
+// LockOp is one lock operation recorded in a summary: the lock at Suffix
+// below parameter Param (receiver first) is acquired, or released.
+type LockOp struct {
+	Param   int
+	Suffix  string
+	Release bool
+}
+
+// AddLockOp returns ops with x added, sorted and free of duplicates; it
+// reports overflow (and returns ops unchanged) past MaxSets entries.
+func AddLockOp(ops []LockOp, x LockOp) ([]LockOp, bool) {
+	less := func(a, b LockOp) bool {
+		if a.Param != b.Param {
+			return a.Param < b.Param
+		}
+		if a.Suffix != b.Suffix {
+			return a.Suffix < b.Suffix
+		}
+		return !a.Release && b.Release
+	}
+	i := sort.Search(len(ops), func(i int) bool { return !less(ops[i], x) })
+	if i < len(ops) && ops[i] == x {
+		return ops, false
+	}
+	if len(ops) >= MaxSets {
+		return ops, true
+	}
+	out := make([]LockOp, 0, len(ops)+1)
+	out = append(append(append(out, ops[:i]...), x), ops[i:]...)
+	return out, false
 }
 
 // Set is one blind write recorded in a summary.
@@ -137,6 +177,20 @@ func (s *Summary) Join(t *Summary) *Summary {
 			out.Sets = sets
 		}
 	}
+	out.LocksOverflow = s.LocksOverflow || t.LocksOverflow
+	if !out.LocksOverflow {
+		ops := s.Locks
+		for _, x := range t.Locks {
+			var over bool
+			if ops, over = AddLockOp(ops, x); over {
+				out.LocksOverflow = true
+				break
+			}
+		}
+		if !out.LocksOverflow {
+			out.Locks = ops
+		}
+	}
 	return out
 }
 
@@ -173,7 +227,7 @@ func (s Set) less(t Set) bool {
 func (s *Summary) Same(t *Summary) bool {
 	if s.Clobber != t.Clobber || s.Blind != t.Blind || s.Empties != t.Empties || s.FreeClobber != t.FreeClobber || s.FreeBlind != t.FreeBlind ||
 		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || s.Memoized != t.Memoized || s.Repolls != t.Repolls || len(s.Sets) != len(t.Sets) ||
-		s.SetsOverflow != t.SetsOverflow {
+		s.SetsOverflow != t.SetsOverflow || s.LocksOverflow != t.LocksOverflow || !slices.Equal(s.Locks, t.Locks) {
 		return false
 	}
 	for i := range s.Sets {
