@@ -705,10 +705,13 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 		completionMethod = true
 	}
 	var bindings []ssa.Value
+	var writeBacks Bits
 	if mc, ok := call.Value.(*ssa.MakeClosure); ok {
 		bindings = mc.Bindings
 		if deferred {
-			out = append(out, c.closureWrites(instr, mc)...)
+			var restores []Effect
+			restores, writeBacks = c.closureWrites(instr, mc)
+			out = append(out, restores...)
 		}
 	}
 	for _, s := range sums {
@@ -747,6 +750,9 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 		for i, b := range bindings {
 			kind, ok := Kind(0), false
 			switch {
+			case s.FreeClobber.Has(i) && writeBacks.Has(i):
+				// Its only clobbers are write-backs of copies, restores
+				// above.
 			case s.FreeClobber.Has(i):
 				kind, ok = Clobber, true
 			case s.FreeBlind.Has(i):
@@ -882,23 +888,37 @@ func (c *Classifier) calleeName(call *ssa.CallCommon, callee *types.Func) string
 
 // closureWrites maps the blind writes of a deferred closure onto the
 // caller's locations: `defer func() { s.sub = sub }()` restores s.sub at
-// every return, the yield points included.
-func (c *Classifier) closureWrites(instr ssa.Instruction, mc *ssa.MakeClosure) []Effect {
+// every return, the yield points included. A write-back of a copy
+// (`t := s.Tasks[i]` in the enclosing call, `defer func() { s.Tasks[i] = t }()`)
+// is such a restore too, although its value is not blind (the copy made
+// progress): it puts the copy, which holds the call's progress, back where
+// re-entry will copy it from again. writeBacks lists the bindings whose
+// every non-idempotent write in the closure is such a write-back: the
+// closure's summary marks them clobbered, and the caller must not count
+// that.
+func (c *Classifier) closureWrites(instr ssa.Instruction, mc *ssa.MakeClosure) (out []Effect, writeBacks Bits) {
 	fn, ok := mc.Fn.(*ssa.Function)
 	if !ok {
-		return nil
+		return nil, 0
 	}
 	inner := New(fn, c.Oracle)
-	var out []Effect
+	var other Bits // bindings written in the closure other than by a write-back
 	for _, b := range fn.Blocks {
 		for _, in := range b.Instrs {
-			st, ok := in.(*ssa.Store)
-			if !ok {
-				continue
-			}
-			for _, e := range inner.Of(st) {
-				if e.Kind == Clobber || e.Loc.Root.Kind != persist.FreeVar || e.Loc.Root.Index >= len(mc.Bindings) {
+			st, isStore := in.(*ssa.Store)
+			for _, e := range inner.Of(in) {
+				if e.Loc.Root.Kind != persist.FreeVar || e.Loc.Root.Index >= len(mc.Bindings) {
 					continue
+				}
+				if e.Kind == Clobber || !isStore {
+					if isStore && e.Kind == Clobber && writesBackCopy(st) {
+						writeBacks = writeBacks.With(e.Loc.Root.Index)
+					} else {
+						if e.Kind == Clobber {
+							other = other.With(e.Loc.Root.Index)
+						}
+						continue
+					}
 				}
 				name := fn.FreeVars[e.Loc.Root.Index].Name()
 				outer := c.Tracer.Captured(mc.Bindings[e.Loc.Root.Index])
@@ -914,7 +934,132 @@ func (c *Classifier) closureWrites(instr ssa.Instruction, mc *ssa.MakeClosure) [
 			}
 		}
 	}
-	return out
+	return out, writeBacks &^ other
+}
+
+// writesBackCopy reports whether a store writes a local copy back to the
+// location it was copied from: the stored value is a load of a variable
+// cell (in this function or, through captures, an enclosing one) whose only
+// store is a load of the very address written, the same field or element
+// of the same base with the same index value. The copy is the call's own
+// (its cell is allocated by the call), so writing it back is how its
+// progress reaches the persistent location.
+func writesBackCopy(st *ssa.Store) bool {
+	ld, ok := st.Val.(*ssa.UnOp)
+	if !ok || ld.Op != token.MUL {
+		return false
+	}
+	cell, ok := resolveCapture(ld.X).(*ssa.Alloc)
+	if !ok || cell.Referrers() == nil {
+		return false
+	}
+	init := onlyStore(cell)
+	if init == nil {
+		return false // reassigned: the copy may hold something else
+	}
+	src, ok := init.Val.(*ssa.UnOp)
+	if !ok || src.Op != token.MUL {
+		return false
+	}
+	return sameAddr(st.Addr, src.X, 0)
+}
+
+// onlyStore returns the one store into a variable cell, or nil when it is
+// stored into more than once (or never).
+func onlyStore(cell *ssa.Alloc) *ssa.Store {
+	var init *ssa.Store
+	for _, r := range *cell.Referrers() {
+		if s, ok := r.(*ssa.Store); ok && s.Addr == cell {
+			if init != nil {
+				return nil
+			}
+			init = s
+		}
+	}
+	return init
+}
+
+// resolveCapture follows a free variable to the value its closure was
+// made with in the enclosing function, through nested closures.
+func resolveCapture(v ssa.Value) ssa.Value {
+	for depth := 0; depth < 8; depth++ {
+		fv, ok := v.(*ssa.FreeVar)
+		if !ok {
+			return v
+		}
+		fn := fv.Parent()
+		idx := slices.Index(fn.FreeVars, fv)
+		parent := fn.Parent()
+		if idx < 0 || parent == nil {
+			return v
+		}
+		var binding ssa.Value
+		for _, b := range parent.Blocks {
+			for _, in := range b.Instrs {
+				if mc, ok := in.(*ssa.MakeClosure); ok && mc.Fn == fn {
+					if binding != nil {
+						return v // made twice: which binding is unknown
+					}
+					binding = mc.Bindings[idx]
+				}
+			}
+		}
+		if binding == nil {
+			return v
+		}
+		v = binding
+	}
+	return v
+}
+
+// sameAddr reports whether two addresses, possibly in a closure and its
+// enclosing function, name the same location: the same value once
+// captures are resolved, or the same field or element (same index value,
+// or equal constants) of the same base.
+func sameAddr(a, b ssa.Value, depth int) bool {
+	if depth > 8 {
+		return false
+	}
+	a, b = resolveCapture(a), resolveCapture(b)
+	if a == b {
+		return true
+	}
+	switch a := a.(type) {
+	case *ssa.FieldAddr:
+		b, ok := b.(*ssa.FieldAddr)
+		return ok && a.Field == b.Field && sameAddr(a.X, b.X, depth+1)
+	case *ssa.IndexAddr:
+		b, ok := b.(*ssa.IndexAddr)
+		return ok && sameIndex(a.Index, b.Index) && sameAddr(a.X, b.X, depth+1)
+	case *ssa.UnOp:
+		b, ok := b.(*ssa.UnOp)
+		return ok && a.Op == token.MUL && b.Op == token.MUL && sameAddr(a.X, b.X, depth+1)
+	}
+	return false
+}
+
+// sameIndex reports whether two index values are the same value, once
+// captures are resolved, or equal constants. Two loads of one location are
+// not the same index: the location may have moved on between them
+// (`defer func() { s.T[s.cur] = t }()` after `s.cur++`).
+func sameIndex(a, b ssa.Value) bool {
+	a, b = resolveCapture(a), resolveCapture(b)
+	if a == b {
+		return true
+	}
+	// Loads of one variable cell stored into once (i := s.cur, captured by
+	// reference) read that one value.
+	if la, ok := a.(*ssa.UnOp); ok && la.Op == token.MUL {
+		if lb, ok := b.(*ssa.UnOp); ok && lb.Op == token.MUL {
+			ca, _ := resolveCapture(la.X).(*ssa.Alloc)
+			if ca != nil && ca == resolveCapture(lb.X) && ca.Referrers() != nil && onlyStore(ca) != nil {
+				return true
+			}
+		}
+	}
+	ca, ok1 := a.(*ssa.Const)
+	cb, ok2 := b.(*ssa.Const)
+	return ok1 && ok2 && ca.Value != nil && cb.Value != nil && ca.Value.ExactString() == cb.Value.ExactString()
 }
 
 // MappedSet is a helper's recorded write seen from its caller.
