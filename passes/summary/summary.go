@@ -165,7 +165,7 @@ func run(pass *analysis.Pass) (any, error) {
 		if s.dirs.IsResumable(fn.Signature) && s.submitStyle(fn) {
 			s.local[fn].SubmitStyle = true
 		}
-		if s.dirs.IsResumable(fn.Signature) && s.memoized(fn) {
+		if (s.dirs.IsResumable(fn.Signature) && s.memoized(fn)) || s.memoizedSubmit(fn) {
 			s.local[fn].Memoized = true
 		}
 	}

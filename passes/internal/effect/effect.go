@@ -74,7 +74,10 @@ type Summary struct {
 	SubmitStyle bool
 	// Memoized marks a resumable function that, once it returned Done,
 	// returns Done again at once and with no effect when called with the
-	// same arguments (a cache hit, a done flag): repeating it is free.
+	// same arguments (a cache hit, a done flag): repeating it is free. On
+	// a function that returns a completion and is not resumable it marks a
+	// get-or-submit gate: once it returned a completion, calling it again
+	// with the same key returns that completion, submitting nothing.
 	Memoized bool
 	// Repolls marks a function that calls a re-pollable function which is
 	// not pure (or whose callee is unknown). Re-pollable calls leave no
@@ -665,6 +668,38 @@ func (c *Classifier) stableCall(call *ssa.CallCommon) (int, bool) {
 	return -1, true
 }
 
+// memoizedGate reports whether a call of a function returning a
+// completion reaches a get-or-submit gate memoized in its key (its summary
+// says so) with arguments that are the same on re-entry: the receiver,
+// which holds the memo, and function values, which only run on a miss,
+// aside. Re-entry then gets back the completion the first call recorded,
+// so the call repeats nothing: no submission, and its insert into the
+// gate's map is the record that makes the repeat a hit. Summaries still
+// record its effects; only the replay, which asks what re-entry repeats,
+// drops them.
+func (c *Classifier) memoizedGate(call *ssa.CallCommon, sums []*Summary) bool {
+	sig := call.Signature()
+	if sig == nil || call.IsInvoke() || !c.Oracle.ReturnsCompletion(sig) || c.Oracle.Resumable(call) {
+		return false
+	}
+	if len(sums) != 1 || sums[0] == nil || !sums[0].Memoized {
+		return false
+	}
+	recv := receiver(call)
+	for _, a := range call.Args {
+		if a == recv {
+			continue
+		}
+		if _, isFunc := a.Type().Underlying().(*types.Signature); isFunc {
+			continue
+		}
+		if c.dependsOnMutable(a, 0) {
+			return false
+		}
+	}
+	return true
+}
+
 // call classifies a call (or deferred call).
 func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred bool) []Effect {
 	if b, ok := call.Value.(*ssa.Builtin); ok && !call.IsInvoke() {
@@ -692,6 +727,9 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 			recv = c.Tracer.Of(r)
 		}
 		return []Effect{{Kind: Repoll, Loc: recv, Verb: VerbCalls, Name: name(), Instr: instr, Callee: callee, Defer: deferred, Idempotent: idempotent}}
+	}
+	if !c.ForSummary && c.memoizedGate(call, sums) {
+		return nil
 	}
 	var out []Effect
 	if sig != nil && c.Oracle.ReturnsCompletion(sig) {
