@@ -49,7 +49,7 @@ func (s *Slots) NextBuggy() (rt.IOResult[int], error) {
 	i := s.cur
 	t := s.jobs[i]
 	defer func() { s.jobs[i+1] = t }() // want `deferred: calls a closure that mutates s at every return`
-	r, err := t.step() // want `t is a copy of s\.jobs\[\], and t\.step makes its progress on the copy`
+	r, err := t.step()                 // want `t is a copy of s\.jobs\[\], and t\.step makes its progress on the copy`
 	if err != nil || r.IsIO() {
 		return rt.Forward[int](r, err)
 	}
@@ -62,7 +62,7 @@ func (s *Slots) NextBuggy() (rt.IOResult[int], error) {
 func (s *Slots) RereadBuggy() (rt.IOResult[int], error) {
 	t := s.jobs[s.cur]
 	defer func() { s.jobs[s.cur] = t }() // want `deferred: calls a closure that mutates s at every return`
-	r, err := t.step() // want `t is a copy of s\.jobs\[\], and t\.step makes its progress on the copy`
+	r, err := t.step()                   // want `t is a copy of s\.jobs\[\], and t\.step makes its progress on the copy`
 	if err != nil || r.IsIO() {
 		return rt.Forward[int](r, err)
 	}
