@@ -5,7 +5,6 @@ import (
 	"go/types"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
@@ -962,7 +961,7 @@ func (a *analysis) collectFacts() {
 			if perCall[instr] {
 				effs = slices.DeleteFunc(slices.Clone(effs), a.perCallEffect(instr))
 			}
-			if op, _ := a.lockOp(instr); len(effs) == 0 && len(a.helperSets[instr]) == 0 && op == 0 {
+			if ops, _ := a.lockOps(instr); len(effs) == 0 && len(a.helperSets[instr]) == 0 && len(ops) == 0 {
 				continue
 			}
 			all = append(all, pending{instr, effs})
@@ -975,10 +974,13 @@ func (a *analysis) collectFacts() {
 	}
 	for _, p := range all {
 		b := p.instr.Block()
-		if op, loc := a.lockOp(p.instr); op != 0 {
+		ops, direct := a.lockOps(p.instr)
+		for _, op := range ops {
 			a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))
-			a.facts = append(a.facts, fact{kind: op, block: b,
-				eff: effect.Effect{Kind: effect.Clobber, Loc: loc, Verb: effect.VerbLocks, Target: loc.Path, Instr: p.instr}})
+			a.facts = append(a.facts, fact{kind: op.kind, block: b,
+				eff: effect.Effect{Kind: effect.Clobber, Loc: op.loc, Verb: effect.VerbLocks, Target: op.loc.Path, Instr: p.instr}})
+		}
+		if direct {
 			continue // what a lock method writes is the lock's own bookkeeping
 		}
 		if a.idempotent {
@@ -1078,114 +1080,57 @@ func (a *analysis) isConstructor(instr ssa.Instruction) bool {
 	return true
 }
 
-// lockOp recognizes Lock, RLock, Unlock and RUnlock of a persistent
-// sync.Mutex or sync.RWMutex, and deferred unlocks.
-func (a *analysis) lockOp(instr ssa.Instruction) (factKind, persist.Loc) {
+// lockFact is one lock operation of an instruction.
+type lockFact struct {
+	kind factKind
+	loc  persist.Loc
+}
+
+// lockOps recognizes the lock operations of an instruction: Lock, RLock,
+// Unlock and RUnlock of a persistent lock (effect.LockMethod says which
+// methods those are), deferred unlocks, and calls of helpers whose summary
+// records that they acquire or release a lock through their arguments on
+// every path (s.release() calling s.mu.Unlock()): for the caller the call
+// is that operation, so a lock released by a helper before a yield is not
+// held across it. direct reports a lock method itself, whose own writes are
+// the lock's bookkeeping; a helper's other effects still count.
+func (a *analysis) lockOps(instr ssa.Instruction) (ops []lockFact, direct bool) {
 	call, ok := instr.(ssa.CallInstruction)
 	if !ok {
-		return 0, persist.Loc{}
+		return nil, false
 	}
 	c := call.Common()
-	fn := c.StaticCallee()
-	if fn == nil || c.IsInvoke() || len(c.Args) == 0 {
-		return 0, persist.Loc{}
-	}
-	obj, _ := fn.Object().(*types.Func)
-	if obj == nil || obj.Pkg() == nil {
-		return 0, persist.Loc{}
-	}
-	recv := obj.Type().(*types.Signature).Recv()
-	if recv == nil {
-		return 0, persist.Loc{}
-	}
-	lock, unlock := lockName(obj.Name())
-	if !lock && !unlock {
-		return 0, persist.Loc{}
-	}
-	if obj.Pkg().Path() != "sync" && !isLocker(deref(recv.Type())) && !pairedLockMethod(deref(recv.Type()), obj.Name()) {
-		return 0, persist.Loc{}
-	}
-	loc := a.tr.Of(c.Args[0])
-	if !loc.Root.Persistent() {
-		return 0, persist.Loc{}
+	if c.IsInvoke() || c.StaticCallee() == nil || len(c.Args) == 0 {
+		return nil, false
 	}
 	_, deferred := instr.(*ssa.Defer)
-	switch {
-	case lock:
-		if !deferred {
-			return fLock, loc
-		}
-	case unlock:
-		if deferred {
-			return fDeferUnlock, loc
-		}
-		return fUnlock, loc
-	}
-	return 0, persist.Loc{}
-}
-
-// lockName classifies a method name as acquiring or releasing a lock:
-// Lock, RLock and their variants (NestedLock, LockUser) acquire, the
-// matching Unlock names release. TryLock acquires only when it says so,
-// and is left out.
-func lockName(name string) (lock, unlock bool) {
-	name = strings.TrimPrefix(name, "Nested")
-	switch {
-	case strings.HasPrefix(name, "Unlock"), strings.HasPrefix(name, "RUnlock"):
-		return false, true
-	case strings.HasPrefix(name, "Lock"), strings.HasPrefix(name, "RLock"):
-		return true, false
-	}
-	return false, false
-}
-
-// pairedLockMethod reports whether name is one half of an acquire/release
-// pair of t's methods (LockUser and UnlockUser) and t holds a lock in one
-// of its fields: a type that locks itself through its own lock.
-func pairedLockMethod(t types.Type, name string) bool {
-	base := strings.TrimPrefix(strings.TrimPrefix(name, "Nested"), "R")
-	if rest, ok := strings.CutPrefix(base, "Unlock"); ok {
-		base = rest
-	} else {
-		base = strings.TrimPrefix(base, "Lock")
-	}
-	if base == "" {
-		return false
-	}
-	ms := types.NewMethodSet(types.NewPointer(t))
-	if ms.Lookup(nil, "Lock"+base) == nil || ms.Lookup(nil, "Unlock"+base) == nil {
-		return false
-	}
-	st, ok := t.Underlying().(*types.Struct)
-	if !ok {
-		return false
-	}
-	for i := 0; i < st.NumFields(); i++ {
-		if isLocker(st.Field(i).Type()) {
-			return true
+	add := func(release bool, loc persist.Loc) {
+		switch {
+		case !loc.Root.Persistent() || loc.Collapsed:
+		case !release && !deferred:
+			ops = append(ops, lockFact{fLock, loc})
+		case release && deferred:
+			ops = append(ops, lockFact{fDeferUnlock, loc})
+		case release:
+			ops = append(ops, lockFact{fUnlock, loc})
 		}
 	}
-	return false
-}
-
-// isLocker reports whether t, or a pointer to it, has the methods Lock()
-// and Unlock() of sync.Locker: a lock, whatever implements it (the
-// standard mutexes, a debug or lock-ordering wrapper, a package's own
-// mutex, an endpoint that locks itself), and its methods' writes are the
-// lock's, not state.
-func isLocker(t types.Type) bool {
-	ms := types.NewMethodSet(types.NewPointer(t))
-	for _, name := range []string{"Lock", "Unlock"} {
-		sel := ms.Lookup(nil, name)
-		if sel == nil {
-			return false
+	if lock, unlock := effect.LockMethod(c); lock || unlock {
+		add(unlock, a.tr.Of(c.Args[0]))
+		return ops, len(ops) > 0
+	}
+	sums, _ := a.o.Callees(a.fn, c)
+	for _, sum := range sums {
+		if sum == nil || sum.LocksOverflow {
+			continue
 		}
-		sig, ok := sel.Type().(*types.Signature)
-		if !ok || sig.Params().Len() != 0 || sig.Results().Len() != 0 {
-			return false
+		for _, op := range sum.Locks {
+			if op.Param < len(c.Args) {
+				add(op.Release, a.tr.Of(c.Args[op.Param]).Below(op.Suffix))
+			}
 		}
 	}
-	return true
+	return ops, false
 }
 
 // localLoop returns the innermost loop containing b whose header carries a

@@ -253,3 +253,106 @@ func paramOf(v ssa.Value) *ssa.Parameter {
 	}
 	return param
 }
+
+// memoizedSubmit reports whether a function that returns a completion,
+// and is not resumable, is a get-or-submit gate memoized in its key: once
+// it has returned a completion without an error, calling it again with the
+// same key returns that completion at once, with no effect, and submits
+// nothing. Its callers' re-entry then gets the in-flight completion back
+// instead of submitting again, as they would from a map they tested
+// themselves.
+//
+// The shape is the map form of the resumable memo: the entry block tests
+// `c, ok := p.m[key]` (key a parameter) with no effect before the test;
+// the hit edge leads straight to a return of that c with nil errors; and
+// every other return of a completion with nil errors lies below an insert
+// of that very completion under the same key. One pass over the function.
+func (s *Summaries) memoizedSubmit(fn *ssa.Function) bool {
+	if len(fn.Blocks) == 0 || fn.Recover != nil || s.dirs.IsResumable(fn.Signature) {
+		return false
+	}
+	res := fn.Signature.Results()
+	ci := -1
+	for i := 0; i < res.Len(); i++ {
+		if s.dirs.IsCompletion(res.At(i).Type()) {
+			if ci >= 0 {
+				return false // two completions: which one is memoized is unclear
+			}
+			ci = i
+		}
+	}
+	if ci < 0 {
+		return false
+	}
+	entry := fn.Blocks[0]
+	ifi, ok := entry.Instrs[len(entry.Instrs)-1].(*ssa.If)
+	if !ok || !s.effectFree(entry) {
+		return false
+	}
+	tr := persist.NewTracer(fn)
+	g := memoGuard(tr, ifi.Cond)
+	if g == nil || !g.isMap {
+		return false
+	}
+	cond := ifi.Cond
+	for u, ok := cond.(*ssa.UnOp); ok && u.Op == token.NOT; u, ok = cond.(*ssa.UnOp) {
+		cond = u.X
+	}
+	lk := cond.(*ssa.Extract).Tuple.(*ssa.Lookup) // memoGuard checked the shape
+	hit := entry.Succs[0]
+	if g.negated {
+		hit = entry.Succs[1]
+	}
+	hitRet, ok := hit.Instrs[len(hit.Instrs)-1].(*ssa.Return)
+	if !ok || len(hit.Preds) != 1 || !s.effectFree(hit) || !nilErrors(hitRet) {
+		return false
+	}
+	if ex, ok := hitRet.Results[ci].(*ssa.Extract); !ok || ex.Tuple != lk || ex.Index != 0 {
+		return false // the hit must hand back the recorded completion
+	}
+	var writes []*ssa.MapUpdate
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if g.written(tr, instr) {
+				if len(writes) == maxMemoWrites {
+					return false
+				}
+				writes = append(writes, instr.(*ssa.MapUpdate))
+			}
+		}
+	}
+	recorded := 0
+	for _, b := range fn.Blocks {
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !ok || ret == hitRet || !nilErrors(ret) {
+			continue
+		}
+		if c, ok := ret.Results[ci].(*ssa.Const); ok && c.IsNil() {
+			continue // no completion: nothing to memoize
+		}
+		recorded++
+		covered := false
+		for _, w := range writes {
+			if w.Value == ret.Results[ci] && dominates(w, ret) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			return false // a completion handed out unrecorded: the next call submits again
+		}
+	}
+	return recorded > 0
+}
+
+// nilErrors reports whether every error result of a return is nil.
+func nilErrors(ret *ssa.Return) bool {
+	for _, r := range ret.Results {
+		if isError(r.Type()) {
+			if c, ok := r.(*ssa.Const); !ok || !c.IsNil() {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -40,8 +40,11 @@ type Mutates struct {
 	Sets    []effect.Set // blind writes of constants or parameters through parameters
 	// SetsOverflow: more recorded writes than fit; none is used.
 	SetsOverflow bool
-	What         string      // the first direct effect, for messages
-	WhatVerb     effect.Verb // its verb
+	// Locks: locks acquired or released through parameters on every path.
+	Locks         []effect.LockOp
+	LocksOverflow bool
+	What          string      // the first direct effect, for messages
+	WhatVerb      effect.Verb // its verb
 }
 
 // AFact marks Mutates as an analysis fact.
@@ -69,6 +72,13 @@ func (m *Mutates) String() string {
 	}
 	if m.Repolls {
 		parts = append(parts, "repolls")
+	}
+	for _, op := range m.Locks {
+		verb := "acquires"
+		if op.Release {
+			verb = "releases"
+		}
+		parts = append(parts, fmt.Sprintf("%s(%d%s)", verb, op.Param, op.Suffix))
 	}
 	return strings.Join(parts, " ")
 }
@@ -155,7 +165,7 @@ func run(pass *analysis.Pass) (any, error) {
 		if s.dirs.IsResumable(fn.Signature) && s.submitStyle(fn) {
 			s.local[fn].SubmitStyle = true
 		}
-		if s.dirs.IsResumable(fn.Signature) && s.memoized(fn) {
+		if (s.dirs.IsResumable(fn.Signature) && s.memoized(fn)) || s.memoizedSubmit(fn) {
 			s.local[fn].Memoized = true
 		}
 	}
@@ -165,12 +175,13 @@ func run(pass *analysis.Pass) (any, error) {
 			continue // closures cannot carry facts
 		}
 		sum := s.local[fn]
-		if sum.Pure() || s.dirs.IsIdempotent(obj) {
+		if (sum.Pure() && len(sum.Locks) == 0 && !sum.LocksOverflow) || s.dirs.IsIdempotent(obj) {
 			continue
 		}
 		pass.ExportObjectFact(obj, &Mutates{
 			Clobber: fromBits(sum.Clobber), Blind: fromBits(sum.Blind &^ sum.Clobber),
 			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Memoized: sum.Memoized, Repolls: sum.Repolls, Sets: sum.Sets, SetsOverflow: sum.SetsOverflow, What: sum.What, WhatVerb: sum.WhatVerb,
+			Locks: sum.Locks, LocksOverflow: sum.LocksOverflow,
 		})
 	}
 	return s, nil
@@ -321,6 +332,7 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 	}
 	c := effect.New(fn, s)
 	c.ForSummary = true
+	s.lockOps(fn, c, out)
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			if call, ok := instr.(*ssa.Call); ok && !out.Repolls && s.repollsImpure(fn, &call.Call) {
@@ -405,6 +417,105 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 		}
 	}
 	return out
+}
+
+// lockOps records in out the locks fn acquires or releases through its
+// parameters on every path: an operation (a lock method, or a helper's
+// recorded one) on the lock at a path below a parameter, in a block that
+// dominates every return, with no opposite operation on the same lock
+// anywhere in fn (a helper that locks and unlocks leaves the lock as it
+// found it). A deferred unlock in a dominating block releases at every
+// return too. One pass over the instructions and a dominance test per
+// operation and return block.
+func (s *Summaries) lockOps(fn *ssa.Function, c *effect.Classifier, out *effect.Summary) {
+	type seen struct {
+		lock, unlock bool
+		everyPath    bool
+	}
+	var rets []*ssa.BasicBlock
+	for _, b := range fn.Blocks {
+		if _, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok {
+			rets = append(rets, b)
+		}
+	}
+	if len(rets) == 0 {
+		return
+	}
+	ops := map[effect.LockOp]*seen{}
+	var order []effect.LockOp
+	note := func(b *ssa.BasicBlock, param int, suffix string, release, deferred bool) {
+		if deferred && !release {
+			return // a deferred lock is not a shape worth trusting
+		}
+		key := effect.LockOp{Param: param, Suffix: suffix}
+		e := ops[key]
+		if e == nil {
+			e = &seen{everyPath: true}
+			ops[key] = e
+			order = append(order, key)
+		}
+		if release {
+			e.unlock = true
+		} else {
+			e.lock = true
+		}
+		for _, r := range rets {
+			if !b.Dominates(r) {
+				e.everyPath = false
+			}
+		}
+	}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			call, ok := instr.(ssa.CallInstruction)
+			if !ok {
+				continue
+			}
+			_, deferred := instr.(*ssa.Defer)
+			cc := call.Common()
+			if cc.IsInvoke() || cc.StaticCallee() == nil || len(cc.Args) == 0 {
+				continue
+			}
+			if lock, unlock := effect.LockMethod(cc); lock || unlock {
+				if l := c.Tracer.Of(cc.Args[0]); l.Root.Kind == persist.Param && !l.Collapsed {
+					name := fn.Params[l.Root.Index].Name()
+					note(b, l.Root.Index, l.Path[len(name):], unlock, deferred)
+				}
+				continue
+			}
+			sums, _ := s.Callees(fn, cc)
+			for _, sum := range sums {
+				if sum == nil {
+					continue
+				}
+				if sum.LocksOverflow {
+					out.LocksOverflow = true
+					continue
+				}
+				for _, op := range sum.Locks {
+					if op.Param >= len(cc.Args) {
+						continue
+					}
+					l := c.Tracer.Of(cc.Args[op.Param]).Below(op.Suffix)
+					if l.Root.Kind == persist.Param && !l.Collapsed {
+						name := fn.Params[l.Root.Index].Name()
+						note(b, l.Root.Index, l.Path[len(name):], op.Release, deferred)
+					}
+				}
+			}
+		}
+	}
+	for _, key := range order {
+		e := ops[key]
+		if !e.everyPath || e.lock == e.unlock || out.LocksOverflow {
+			continue
+		}
+		key.Release = e.unlock
+		var over bool
+		if out.Locks, over = effect.AddLockOp(out.Locks, key); over {
+			out.Locks, out.LocksOverflow = nil, true
+		}
+	}
 }
 
 // submitStyle reports whether a resumable function only submits I/O and
@@ -521,7 +632,7 @@ func (s *Summaries) ofObject(obj *types.Func) *effect.Summary {
 	var sum *effect.Summary
 	var m Mutates
 	if s.pass.ImportObjectFact(obj, &m) {
-		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Memoized: m.Memoized, Repolls: m.Repolls, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What, WhatVerb: m.WhatVerb}
+		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Memoized: m.Memoized, Repolls: m.Repolls, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What, WhatVerb: m.WhatVerb, Locks: m.Locks, LocksOverflow: m.LocksOverflow}
 	} else if obj.Pkg() != nil && obj.Pkg() != s.pass.Pkg {
 		if std, ok := stdEffects[config.QualifiedName(obj)]; ok {
 			sum = &std
@@ -678,6 +789,12 @@ func (s *Summaries) IsIdempotent(fn *types.Func) bool { return s.dirs.IsIdempote
 
 // IsDone implements effect.Oracle.
 func (s *Summaries) IsDone(fn *types.Func) bool { return s.dirs.IsDone(fn) }
+
+// Summarized implements effect.Oracle: every package outside the standard
+// library is summarized, and only functions with an effect export a fact.
+func (s *Summaries) Summarized(fn *types.Func) bool {
+	return fn != nil && fn.Pkg() != nil && !isStdPath(fn.Pkg().Path())
+}
 
 // Directives returns the directives result the summaries were built with.
 func (s *Summaries) Directives() *directives.Directives { return s.dirs }

@@ -451,6 +451,49 @@ func (p *Cache) Counted() (Result, error) {
 	p.ran = true
 	return Done(nil), nil
 }
+
+type Gate struct {
+	f    *File
+	byID map[int]*Completion
+}
+
+// Admit is a get-or-submit gate: a hit hands back the recorded completion,
+// a miss records what it submits before handing it out.
+func (g *Gate) Admit(id int) (*Completion, error) {
+	if c, ok := g.byID[id]; ok {
+		return c, nil
+	}
+	c := g.f.ReadAt(nil)
+	g.byID[id] = c
+	return c, nil
+}
+
+// Forgets hands out a submission it did not record.
+func (g *Gate) Forgets(id int) (*Completion, error) {
+	if c, ok := g.byID[id]; ok {
+		return c, nil
+	}
+	return g.f.ReadAt(nil), nil
+}
+
+// Swaps records one completion and hands out another.
+func (g *Gate) Swaps(id int) (*Completion, error) {
+	if c, ok := g.byID[id]; ok {
+		return c, nil
+	}
+	g.byID[id] = g.f.ReadAt(nil)
+	return g.f.ReadAt(nil), nil
+}
+
+// Fresh hits without handing back what it recorded.
+func (g *Gate) Fresh(id int) (*Completion, error) {
+	if _, ok := g.byID[id]; ok {
+		return g.f.ReadAt(nil), nil
+	}
+	c := g.f.ReadAt(nil)
+	g.byID[id] = c
+	return c, nil
+}
 `
 
 // A memoized resumable function returns Done again, with no effect, once
@@ -468,4 +511,19 @@ func TestMemoized(t *testing.T) {
 	assert.False(t, memo("Cache.OtherKey"), "the memo written under another key")
 	assert.False(t, memo("Cache.Counted"), "a hit with an effect")
 	assert.False(t, memo("Cache.Armed"), "a flag set before a yield, with no Done recording it")
+}
+
+// A get-or-submit gate (not resumable, returns a completion) is memoized
+// when its hit hands back the recorded completion and every completion it
+// hands out is the one it recorded under the tested key.
+func TestMemoizedGate(t *testing.T) {
+	fs, _ := facts(t, memoShapes)
+	memo := func(name string) bool {
+		require.NotNil(t, fs[name], name)
+		return fs[name].Memoized
+	}
+	assert.True(t, memo("Gate.Admit"), "records its submission before handing it out")
+	assert.False(t, memo("Gate.Forgets"), "a submission handed out unrecorded")
+	assert.False(t, memo("Gate.Swaps"), "records one completion, hands out another")
+	assert.False(t, memo("Gate.Fresh"), "the hit submits afresh")
 }

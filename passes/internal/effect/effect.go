@@ -9,6 +9,7 @@ package effect
 import (
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
@@ -73,7 +74,10 @@ type Summary struct {
 	SubmitStyle bool
 	// Memoized marks a resumable function that, once it returned Done,
 	// returns Done again at once and with no effect when called with the
-	// same arguments (a cache hit, a done flag): repeating it is free.
+	// same arguments (a cache hit, a done flag): repeating it is free. On
+	// a function that returns a completion and is not resumable it marks a
+	// get-or-submit gate: once it returned a completion, calling it again
+	// with the same key returns that completion, submitting nothing.
 	Memoized bool
 	// Repolls marks a function that calls a re-pollable function which is
 	// not pure (or whose callee is unknown). Re-pollable calls leave no
@@ -94,6 +98,45 @@ type Summary struct {
 	// recorded writes than MaxSets, and none of them is trusted as a
 	// transition. Once set it stays set, so summaries only grow.
 	SetsOverflow bool
+	// Locks records the locks a helper acquires or releases through its
+	// parameters on every path (release() { s.mu.Unlock() }): for its
+	// caller the call is that lock operation, so a lock released by a
+	// helper before a yield is not held across it. LocksOverflow is the top
+	// of that lattice, as SetsOverflow is of Sets.
+	Locks         []LockOp
+	LocksOverflow bool
+}
+
+// LockOp is one lock operation recorded in a summary: the lock at Suffix
+// below parameter Param (receiver first) is acquired, or released.
+type LockOp struct {
+	Param   int
+	Suffix  string
+	Release bool
+}
+
+// AddLockOp returns ops with x added, sorted and free of duplicates; it
+// reports overflow (and returns ops unchanged) past MaxSets entries.
+func AddLockOp(ops []LockOp, x LockOp) ([]LockOp, bool) {
+	less := func(a, b LockOp) bool {
+		if a.Param != b.Param {
+			return a.Param < b.Param
+		}
+		if a.Suffix != b.Suffix {
+			return a.Suffix < b.Suffix
+		}
+		return !a.Release && b.Release
+	}
+	i := sort.Search(len(ops), func(i int) bool { return !less(ops[i], x) })
+	if i < len(ops) && ops[i] == x {
+		return ops, false
+	}
+	if len(ops) >= MaxSets {
+		return ops, true
+	}
+	out := make([]LockOp, 0, len(ops)+1)
+	out = append(append(append(out, ops[:i]...), x), ops[i:]...)
+	return out, false
 }
 
 // Set is one blind write recorded in a summary.
@@ -137,6 +180,20 @@ func (s *Summary) Join(t *Summary) *Summary {
 			out.Sets = sets
 		}
 	}
+	out.LocksOverflow = s.LocksOverflow || t.LocksOverflow
+	if !out.LocksOverflow {
+		ops := s.Locks
+		for _, x := range t.Locks {
+			var over bool
+			if ops, over = AddLockOp(ops, x); over {
+				out.LocksOverflow = true
+				break
+			}
+		}
+		if !out.LocksOverflow {
+			out.Locks = ops
+		}
+	}
 	return out
 }
 
@@ -173,7 +230,7 @@ func (s Set) less(t Set) bool {
 func (s *Summary) Same(t *Summary) bool {
 	if s.Clobber != t.Clobber || s.Blind != t.Blind || s.Empties != t.Empties || s.FreeClobber != t.FreeClobber || s.FreeBlind != t.FreeBlind ||
 		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || s.Memoized != t.Memoized || s.Repolls != t.Repolls || len(s.Sets) != len(t.Sets) ||
-		s.SetsOverflow != t.SetsOverflow {
+		s.SetsOverflow != t.SetsOverflow || s.LocksOverflow != t.LocksOverflow || !slices.Equal(s.Locks, t.Locks) {
 		return false
 	}
 	for i := range s.Sets {
@@ -214,6 +271,10 @@ type Oracle interface {
 	IsCompletion(t types.Type) bool
 	IsIdempotent(fn *types.Func) bool
 	IsDone(fn *types.Func) bool
+	// Summarized reports whether fn's package is summarized (every package
+	// outside the standard library is): a missing summary then means that
+	// the function has no effect, not that nothing is known about it.
+	Summarized(fn *types.Func) bool
 }
 
 // Classifier classifies the instructions of one function.
@@ -531,6 +592,13 @@ func (c *Classifier) mutableDep(v ssa.Value, depth int, seen map[ssa.Value]bool)
 			default:
 				return true
 			}
+		} else if skip, ok := c.stableCall(&v.Call); ok {
+			for i, a := range callArgs(&v.Call) {
+				if i != skip && c.mutableDep(a, depth+1, seen) {
+					return true
+				}
+			}
+			return false
 		} else {
 			return true
 		}
@@ -546,6 +614,90 @@ func (c *Classifier) mutableDep(v ssa.Value, depth int, seen map[ssa.Value]bool)
 		}
 	}
 	return false
+}
+
+// stableCall reports whether a call's result is the same on re-entry
+// whenever its arguments are, and which argument (a receiver) need not be
+// compared, or -1. Two kinds of callee qualify, both statically known:
+//
+//   - a pure function (no write, no submission, no re-pollable call) that
+//     is not resumable and is handed no pointer into persistent state: it
+//     computes its result from its arguments (engine.Rec(page, 0),
+//     IOResult.Value);
+//   - a memoized resumable function: once it returned Done for some
+//     arguments it returns that Done again at once, so the replayed call
+//     (which re-entry reaches with the same arguments) yields the same
+//     value. Its receiver holds the memo and is left out of the
+//     comparison: the memo is what makes the answer stable.
+//
+// So a key computed from a memoized page read through a pure helper is the
+// same key on re-entry, and a set insert under it is a blind write. Reading
+// package variables is not recorded in summaries, so a pure function that
+// reads a global the operation also changes is trusted wrongly: a known
+// gap, bounded to keys computed that way.
+func (c *Classifier) stableCall(call *ssa.CallCommon) (int, bool) {
+	if call.IsInvoke() || call.StaticCallee() == nil {
+		return 0, false
+	}
+	sums, callee := c.Oracle.Callees(c.Fn, call)
+	if callee == nil {
+		return 0, false
+	}
+	if c.Oracle.Resumable(call) {
+		if len(sums) != 1 || sums[0] == nil || !sums[0].Memoized {
+			return 0, false
+		}
+		if r := receiver(call); r != nil {
+			return 0, true
+		}
+		return -1, true
+	}
+	if len(sums) == 0 && !c.Oracle.Summarized(callee) {
+		return 0, false
+	}
+	for _, s := range sums {
+		if !s.Pure() {
+			return 0, false
+		}
+	}
+	for _, a := range callArgs(call) {
+		if c.Tracer.Of(a).Root.Persistent() {
+			return 0, false // it may read what the operation changes
+		}
+	}
+	return -1, true
+}
+
+// memoizedGate reports whether a call of a function returning a
+// completion reaches a get-or-submit gate memoized in its key (its summary
+// says so) with arguments that are the same on re-entry: the receiver,
+// which holds the memo, and function values, which only run on a miss,
+// aside. Re-entry then gets back the completion the first call recorded,
+// so the call repeats nothing: no submission, and its insert into the
+// gate's map is the record that makes the repeat a hit. Summaries still
+// record its effects; only the replay, which asks what re-entry repeats,
+// drops them.
+func (c *Classifier) memoizedGate(call *ssa.CallCommon, sums []*Summary) bool {
+	sig := call.Signature()
+	if sig == nil || call.IsInvoke() || !c.Oracle.ReturnsCompletion(sig) || c.Oracle.Resumable(call) {
+		return false
+	}
+	if len(sums) != 1 || sums[0] == nil || !sums[0].Memoized {
+		return false
+	}
+	recv := receiver(call)
+	for _, a := range call.Args {
+		if a == recv {
+			continue
+		}
+		if _, isFunc := a.Type().Underlying().(*types.Signature); isFunc {
+			continue
+		}
+		if c.dependsOnMutable(a, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // call classifies a call (or deferred call).
@@ -576,6 +728,9 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 		}
 		return []Effect{{Kind: Repoll, Loc: recv, Verb: VerbCalls, Name: name(), Instr: instr, Callee: callee, Defer: deferred, Idempotent: idempotent}}
 	}
+	if !c.ForSummary && c.memoizedGate(call, sums) {
+		return nil
+	}
 	var out []Effect
 	if sig != nil && c.Oracle.ReturnsCompletion(sig) {
 		out = append(out, Effect{Kind: Submit, Verb: VerbSubmits, Name: name(), Instr: instr, Callee: callee, Defer: deferred})
@@ -588,10 +743,13 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 		completionMethod = true
 	}
 	var bindings []ssa.Value
+	var writeBacks Bits
 	if mc, ok := call.Value.(*ssa.MakeClosure); ok {
 		bindings = mc.Bindings
 		if deferred {
-			out = append(out, c.closureWrites(instr, mc)...)
+			var restores []Effect
+			restores, writeBacks = c.closureWrites(instr, mc)
+			out = append(out, restores...)
 		}
 	}
 	for _, s := range sums {
@@ -630,6 +788,9 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 		for i, b := range bindings {
 			kind, ok := Kind(0), false
 			switch {
+			case s.FreeClobber.Has(i) && writeBacks.Has(i):
+				// Its only clobbers are write-backs of copies, restores
+				// above.
 			case s.FreeClobber.Has(i):
 				kind, ok = Clobber, true
 			case s.FreeBlind.Has(i):
@@ -765,23 +926,37 @@ func (c *Classifier) calleeName(call *ssa.CallCommon, callee *types.Func) string
 
 // closureWrites maps the blind writes of a deferred closure onto the
 // caller's locations: `defer func() { s.sub = sub }()` restores s.sub at
-// every return, the yield points included.
-func (c *Classifier) closureWrites(instr ssa.Instruction, mc *ssa.MakeClosure) []Effect {
+// every return, the yield points included. A write-back of a copy
+// (`t := s.Tasks[i]` in the enclosing call, `defer func() { s.Tasks[i] = t }()`)
+// is such a restore too, although its value is not blind (the copy made
+// progress): it puts the copy, which holds the call's progress, back where
+// re-entry will copy it from again. writeBacks lists the bindings whose
+// every non-idempotent write in the closure is such a write-back: the
+// closure's summary marks them clobbered, and the caller must not count
+// that.
+func (c *Classifier) closureWrites(instr ssa.Instruction, mc *ssa.MakeClosure) (out []Effect, writeBacks Bits) {
 	fn, ok := mc.Fn.(*ssa.Function)
 	if !ok {
-		return nil
+		return nil, 0
 	}
 	inner := New(fn, c.Oracle)
-	var out []Effect
+	var other Bits // bindings written in the closure other than by a write-back
 	for _, b := range fn.Blocks {
 		for _, in := range b.Instrs {
-			st, ok := in.(*ssa.Store)
-			if !ok {
-				continue
-			}
-			for _, e := range inner.Of(st) {
-				if e.Kind == Clobber || e.Loc.Root.Kind != persist.FreeVar || e.Loc.Root.Index >= len(mc.Bindings) {
+			st, isStore := in.(*ssa.Store)
+			for _, e := range inner.Of(in) {
+				if e.Loc.Root.Kind != persist.FreeVar || e.Loc.Root.Index >= len(mc.Bindings) {
 					continue
+				}
+				if e.Kind == Clobber || !isStore {
+					if isStore && e.Kind == Clobber && writesBackCopy(st) {
+						writeBacks = writeBacks.With(e.Loc.Root.Index)
+					} else {
+						if e.Kind == Clobber {
+							other = other.With(e.Loc.Root.Index)
+						}
+						continue
+					}
 				}
 				name := fn.FreeVars[e.Loc.Root.Index].Name()
 				outer := c.Tracer.Captured(mc.Bindings[e.Loc.Root.Index])
@@ -797,7 +972,132 @@ func (c *Classifier) closureWrites(instr ssa.Instruction, mc *ssa.MakeClosure) [
 			}
 		}
 	}
-	return out
+	return out, writeBacks &^ other
+}
+
+// writesBackCopy reports whether a store writes a local copy back to the
+// location it was copied from: the stored value is a load of a variable
+// cell (in this function or, through captures, an enclosing one) whose only
+// store is a load of the very address written, the same field or element
+// of the same base with the same index value. The copy is the call's own
+// (its cell is allocated by the call), so writing it back is how its
+// progress reaches the persistent location.
+func writesBackCopy(st *ssa.Store) bool {
+	ld, ok := st.Val.(*ssa.UnOp)
+	if !ok || ld.Op != token.MUL {
+		return false
+	}
+	cell, ok := resolveCapture(ld.X).(*ssa.Alloc)
+	if !ok || cell.Referrers() == nil {
+		return false
+	}
+	init := onlyStore(cell)
+	if init == nil {
+		return false // reassigned: the copy may hold something else
+	}
+	src, ok := init.Val.(*ssa.UnOp)
+	if !ok || src.Op != token.MUL {
+		return false
+	}
+	return sameAddr(st.Addr, src.X, 0)
+}
+
+// onlyStore returns the one store into a variable cell, or nil when it is
+// stored into more than once (or never).
+func onlyStore(cell *ssa.Alloc) *ssa.Store {
+	var init *ssa.Store
+	for _, r := range *cell.Referrers() {
+		if s, ok := r.(*ssa.Store); ok && s.Addr == cell {
+			if init != nil {
+				return nil
+			}
+			init = s
+		}
+	}
+	return init
+}
+
+// resolveCapture follows a free variable to the value its closure was
+// made with in the enclosing function, through nested closures.
+func resolveCapture(v ssa.Value) ssa.Value {
+	for depth := 0; depth < 8; depth++ {
+		fv, ok := v.(*ssa.FreeVar)
+		if !ok {
+			return v
+		}
+		fn := fv.Parent()
+		idx := slices.Index(fn.FreeVars, fv)
+		parent := fn.Parent()
+		if idx < 0 || parent == nil {
+			return v
+		}
+		var binding ssa.Value
+		for _, b := range parent.Blocks {
+			for _, in := range b.Instrs {
+				if mc, ok := in.(*ssa.MakeClosure); ok && mc.Fn == fn {
+					if binding != nil {
+						return v // made twice: which binding is unknown
+					}
+					binding = mc.Bindings[idx]
+				}
+			}
+		}
+		if binding == nil {
+			return v
+		}
+		v = binding
+	}
+	return v
+}
+
+// sameAddr reports whether two addresses, possibly in a closure and its
+// enclosing function, name the same location: the same value once
+// captures are resolved, or the same field or element (same index value,
+// or equal constants) of the same base.
+func sameAddr(a, b ssa.Value, depth int) bool {
+	if depth > 8 {
+		return false
+	}
+	a, b = resolveCapture(a), resolveCapture(b)
+	if a == b {
+		return true
+	}
+	switch a := a.(type) {
+	case *ssa.FieldAddr:
+		b, ok := b.(*ssa.FieldAddr)
+		return ok && a.Field == b.Field && sameAddr(a.X, b.X, depth+1)
+	case *ssa.IndexAddr:
+		b, ok := b.(*ssa.IndexAddr)
+		return ok && sameIndex(a.Index, b.Index) && sameAddr(a.X, b.X, depth+1)
+	case *ssa.UnOp:
+		b, ok := b.(*ssa.UnOp)
+		return ok && a.Op == token.MUL && b.Op == token.MUL && sameAddr(a.X, b.X, depth+1)
+	}
+	return false
+}
+
+// sameIndex reports whether two index values are the same value, once
+// captures are resolved, or equal constants. Two loads of one location are
+// not the same index: the location may have moved on between them
+// (`defer func() { s.T[s.cur] = t }()` after `s.cur++`).
+func sameIndex(a, b ssa.Value) bool {
+	a, b = resolveCapture(a), resolveCapture(b)
+	if a == b {
+		return true
+	}
+	// Loads of one variable cell stored into once (i := s.cur, captured by
+	// reference) read that one value.
+	if la, ok := a.(*ssa.UnOp); ok && la.Op == token.MUL {
+		if lb, ok := b.(*ssa.UnOp); ok && lb.Op == token.MUL {
+			ca, _ := resolveCapture(la.X).(*ssa.Alloc)
+			if ca != nil && ca == resolveCapture(lb.X) && ca.Referrers() != nil && onlyStore(ca) != nil {
+				return true
+			}
+		}
+	}
+	ca, ok1 := a.(*ssa.Const)
+	cb, ok2 := b.(*ssa.Const)
+	return ok1 && ok2 && ca.Value != nil && cb.Value != nil && ca.Value.ExactString() == cb.Value.ExactString()
 }
 
 // MappedSet is a helper's recorded write seen from its caller.

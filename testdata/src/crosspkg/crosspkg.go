@@ -28,3 +28,33 @@ func (w *Writer) Step() (rt.IOResult[int], error) {
 	}
 	return rt.Done(r.Value()), nil
 }
+
+// Locked takes its guard through another package's helpers: their lock
+// operations arrive as facts.
+type Locked struct {
+	g   helpers.Guard
+	cur *rt.Cursor
+}
+
+// The guard is released by Leave before the yield: silent.
+func (l *Locked) Step() (rt.IOResult[int], error) {
+	l.g.Enter()
+	r, err := l.cur.Next()
+	if err != nil || r.IsIO() {
+		l.g.Leave()
+		return rt.Forward[int](r, err)
+	}
+	l.g.Leave()
+	return rt.Done(r.Value()), nil
+}
+
+// Enter's lock is still held at the yield.
+func (l *Locked) StepBuggy() (rt.IOResult[int], error) {
+	l.g.Enter() // want `l\.g\.mu is locked and still held at the yield`
+	r, err := l.cur.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[int](r, err)
+	}
+	l.g.Leave()
+	return rt.Done(r.Value()), nil
+}

@@ -2,6 +2,8 @@
 // async model, and its summaries reach other packages as facts.
 package helpers
 
+import "sync"
+
 type Log struct {
 	lines []string
 	n     int
@@ -52,4 +54,24 @@ func walkOdd(l *Log, n int) { // want walkOdd:`clobbers\(0\)`
 	if n > 0 {
 		Walk(l, n-1)
 	}
+}
+
+// Guard is locked and unlocked through helpers: their summaries record the
+// lock operation, so a caller's lock held or released through them is seen.
+type Guard struct {
+	mu sync.Mutex
+	N  int
+}
+
+func (g *Guard) Enter() { g.mu.Lock() } // want Enter:`acquires\(0\.mu\)`
+
+func (g *Guard) Leave() { g.mu.Unlock() } // want Leave:`releases\(0\.mu\)`
+
+// Peek locks and unlocks: it leaves the lock as it found it, and records
+// no lock operation.
+func (g *Guard) Peek() int {
+	g.mu.Lock()
+	n := g.N
+	g.mu.Unlock()
+	return n
 }

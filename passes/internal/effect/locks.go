@@ -1,0 +1,104 @@
+package effect
+
+import (
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// LockMethod reports whether a static method call acquires or releases a
+// lock held by its receiver (the call's first argument): Lock, RLock,
+// Unlock and RUnlock of the sync package's locks, of any type with the
+// methods of sync.Locker, and a type's paired LockX/UnlockX methods over a
+// lock it holds. Such a call's own writes are the lock's bookkeeping.
+func LockMethod(c *ssa.CallCommon) (lock, unlock bool) {
+	fn := c.StaticCallee()
+	if fn == nil || c.IsInvoke() || len(c.Args) == 0 {
+		return false, false
+	}
+	obj, _ := fn.Object().(*types.Func)
+	if obj == nil || obj.Pkg() == nil {
+		return false, false
+	}
+	recv := obj.Type().(*types.Signature).Recv()
+	if recv == nil {
+		return false, false
+	}
+	lock, unlock = lockName(obj.Name())
+	if !lock && !unlock {
+		return false, false
+	}
+	t := recv.Type()
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if obj.Pkg().Path() != "sync" && !isLocker(t) && !pairedLockMethod(t, obj.Name()) {
+		return false, false
+	}
+	return lock, unlock
+}
+
+// lockName classifies a method name as acquiring or releasing a lock:
+// Lock, RLock and their variants (NestedLock, LockUser) acquire, the
+// matching Unlock names release. TryLock acquires only when it says so,
+// and is left out.
+func lockName(name string) (lock, unlock bool) {
+	name = strings.TrimPrefix(name, "Nested")
+	switch {
+	case strings.HasPrefix(name, "Unlock"), strings.HasPrefix(name, "RUnlock"):
+		return false, true
+	case strings.HasPrefix(name, "Lock"), strings.HasPrefix(name, "RLock"):
+		return true, false
+	}
+	return false, false
+}
+
+// pairedLockMethod reports whether name is one half of an acquire/release
+// pair of t's methods (LockUser and UnlockUser) and t holds a lock in one
+// of its fields: a type that locks itself through its own lock.
+func pairedLockMethod(t types.Type, name string) bool {
+	base := strings.TrimPrefix(strings.TrimPrefix(name, "Nested"), "R")
+	if rest, ok := strings.CutPrefix(base, "Unlock"); ok {
+		base = rest
+	} else {
+		base = strings.TrimPrefix(base, "Lock")
+	}
+	if base == "" {
+		return false
+	}
+	ms := types.NewMethodSet(types.NewPointer(t))
+	if ms.Lookup(nil, "Lock"+base) == nil || ms.Lookup(nil, "Unlock"+base) == nil {
+		return false
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		if isLocker(st.Field(i).Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+// isLocker reports whether t, or a pointer to it, has the methods Lock()
+// and Unlock() of sync.Locker: a lock, whatever implements it (the
+// standard mutexes, a debug or lock-ordering wrapper, a package's own
+// mutex, an endpoint that locks itself), and its methods' writes are the
+// lock's, not state.
+func isLocker(t types.Type) bool {
+	ms := types.NewMethodSet(types.NewPointer(t))
+	for _, name := range []string{"Lock", "Unlock"} {
+		sel := ms.Lookup(nil, name)
+		if sel == nil {
+			return false
+		}
+		sig, ok := sel.Type().(*types.Signature)
+		if !ok || sig.Params().Len() != 0 || sig.Results().Len() != 0 {
+			return false
+		}
+	}
+	return true
+}
