@@ -138,11 +138,9 @@ func (a *analysis) buildMasks() {
 func (a *analysis) loopMask(l *loop) bitset {
 	if l.mask == nil {
 		l.mask = newBitset(a.m.n)
-		for i, in := range l.body {
-			if in {
-				for _, id := range a.m.byBlock[i] {
-					l.mask.add(id)
-				}
+		for _, i := range l.body.members {
+			for _, id := range a.m.byBlock[i] {
+				l.mask.add(id)
 			}
 		}
 		l.mask.andNot(a.m.immune)
