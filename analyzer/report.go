@@ -98,7 +98,13 @@ type ignoreKey struct {
 func (r *reporter) flush() error {
 	var unknown []error
 	sort.SliceStable(r.diags, func(i, j int) bool { return r.diags[i].pos < r.diags[j].pos })
-	seen := map[string]bool{}
+	// A comparable key, not a formatted string: the bug-dense probe
+	// reports thousands of findings per function.
+	type dedupKey struct {
+		pos       token.Pos
+		rule, msg string
+	}
+	seen := map[dedupKey]bool{}
 	for _, d := range r.diags {
 		if d.rule != config.CategoryDirective && r.suppressed(d) {
 			continue // matched even when the rule is disabled, so the directive counts as used
@@ -113,7 +119,7 @@ func (r *reporter) flush() error {
 		if !r.cfg.Enabled(d.rule) {
 			continue
 		}
-		key := fmt.Sprintf("%d|%s|%s", d.pos, d.rule, d.msg)
+		key := dedupKey{d.pos, d.rule, d.msg}
 		if seen[key] {
 			continue
 		}

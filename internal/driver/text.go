@@ -13,14 +13,26 @@ import (
 // are printed relative to it, so that they stay short and clickable.
 func WriteText(w io.Writer, findings []Finding, base string) error {
 	var b strings.Builder
+	// Findings come many to a file: resolve each file name against base
+	// once, not once per finding and related location.
+	rel := map[string]string{}
+	relPosition := func(p token.Position) string {
+		name, ok := rel[p.Filename]
+		if !ok {
+			name = RelPath(p.Filename, base)
+			rel[p.Filename] = name
+		}
+		p.Filename = name
+		return p.String()
+	}
 	for _, f := range findings {
-		fmt.Fprintf(&b, "%s: %s", RelPosition(f.Pos, base), f.Message)
+		fmt.Fprintf(&b, "%s: %s", relPosition(f.Pos), f.Message)
 		if f.Category != "" {
 			fmt.Fprintf(&b, " (%s)", f.Category)
 		}
 		b.WriteByte('\n')
 		for _, r := range f.Related {
-			fmt.Fprintf(&b, "\t%s: %s\n", RelPosition(r.Pos, base), r.Message)
+			fmt.Fprintf(&b, "\t%s: %s\n", relPosition(r.Pos), r.Message)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -51,7 +51,19 @@ func (s vset) equal(t vset) bool {
 
 // union, inter and minus work on sorted, duplicate-free key lists by
 // merging them: linear, and no allocation beyond the result.
+//
+// Key lists are never modified once built, so union returns one of its
+// operands when it contains the other: the dispatch fixpoint joins the
+// sets of every merge point again on every visit, mostly to the same
+// values, and allocating a copy each time was an eighth of the bug-dense
+// probe's allocations.
 func union(keysA, keysB []string) []string {
+	switch unionLen(keysA, keysB) {
+	case len(keysA):
+		return keysA
+	case len(keysB):
+		return keysB
+	}
 	out := make([]string, 0, len(keysA)+len(keysB))
 	i, j := 0, 0
 	for i < len(keysA) && j < len(keysB) {
@@ -69,6 +81,23 @@ func union(keysA, keysB []string) []string {
 	}
 	out = append(out, keysA[i:]...)
 	return append(out, keysB[j:]...)
+}
+
+// unionLen is the length of union(keysA, keysB), without building it.
+func unionLen(keysA, keysB []string) int {
+	n, i, j := 0, 0, 0
+	for i < len(keysA) && j < len(keysB) {
+		switch {
+		case keysA[i] < keysB[j]:
+			i++
+		case keysA[i] > keysB[j]:
+			j++
+		default:
+			i, j = i+1, j+1
+		}
+		n++
+	}
+	return n + len(keysA) - i + len(keysB) - j
 }
 
 func inter(keysA, keysB []string) []string {

@@ -138,11 +138,9 @@ func (a *analysis) buildMasks() {
 func (a *analysis) loopMask(l *loop) bitset {
 	if l.mask == nil {
 		l.mask = newBitset(a.m.n)
-		for i, in := range l.body {
-			if in {
-				for _, id := range a.m.byBlock[i] {
-					l.mask.add(id)
-				}
+		for _, i := range l.body.members {
+			for _, id := range a.m.byBlock[i] {
+				l.mask.add(id)
 			}
 		}
 		l.mask.andNot(a.m.immune)
@@ -309,14 +307,33 @@ func (a *analysis) admits(loc string, set vset) bitset {
 	}
 	gs := a.armGroups(loc)
 	s := gs.top.clone()
-	for g := range gs.groups {
-		if len(gs.groups) > maxArmGroups {
-			s = nil // too many groups to test one by one: cut nothing
-			break
+	take := func(g int) {
+		for _, id := range gs.groups[g].ids {
+			s.add(id)
 		}
-		if gs.groups[g].set.overlaps(set) {
-			for _, id := range gs.groups[g].ids {
-				s.add(id)
+	}
+	switch {
+	case len(gs.groups) > maxArmGroups:
+		s = nil // too many groups to test one by one: cut nothing
+	case !set.neg && !set.top:
+		// A finite set overlaps a positive group exactly when the group
+		// admits one of its values (byKey), and may overlap any group of
+		// the form "all but": the other groups need no test. Testing every
+		// group for every dispatch edge cost arms × arms per state machine.
+		for _, k := range set.keys {
+			for _, g := range gs.byKey[k] {
+				take(g) // a group under several keys is added again: a no-op
+			}
+		}
+		for _, g := range gs.neg {
+			if gs.groups[g].set.overlaps(set) {
+				take(g)
+			}
+		}
+	default:
+		for g := range gs.groups {
+			if gs.groups[g].set.overlaps(set) {
+				take(g)
 			}
 		}
 	}

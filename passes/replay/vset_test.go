@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"slices"
 	"sort"
 	"testing"
 
@@ -103,4 +104,23 @@ func TestKeyListOperations(t *testing.T) {
 		check("inter", inter(a, b), func(k string) bool { return ma[k] && mb[k] })
 		check("minus", minus(a, b), func(k string) bool { return ma[k] && !mb[k] })
 	})
+}
+
+// union shares an operand that already contains the other (key lists are
+// never modified), and copies only when both bring a value of their own.
+func TestUnionSharesAContainingOperand(t *testing.T) {
+	a, b := []string{"1", "2", "3"}, []string{"2"}
+	for _, got := range [][]string{union(a, b), union(b, a), union(a, nil), union(a, a)} {
+		if len(got) != len(a) || &got[0] != &a[0] {
+			t.Errorf("union = %v, want a itself", got)
+		}
+	}
+	c := []string{"0", "2"}
+	got := union(a, c)
+	if want := []string{"0", "1", "2", "3"}; !slices.Equal(got, want) {
+		t.Errorf("union(a, c) = %v, want %v", got, want)
+	}
+	if len(union(nil, nil)) != 0 {
+		t.Error("union of two empty lists is not empty")
+	}
 }
