@@ -252,8 +252,24 @@ func (y *Yields) solve(funcs []*ssa.Function) {
 	// in one visit each). A function's answer only turns from false to
 	// true, and only a turn re-queues its callers, so the visits number at
 	// most the functions plus the static call sites: no budget is needed.
-	work := postorder(funcs, sites)
-	queued := map[*ssa.Function]bool{}
+	drain(postorder(funcs, sites), func(fn *ssa.Function) []*ssa.Function {
+		i, ok := carriers[fn]
+		if !ok || y.may[fn] || !y.mayReturn(fn, i, nil) {
+			return nil
+		}
+		y.may[fn] = true
+		return callers[fn]
+	})
+	for fn, m := range y.may {
+		y.resumable[fn] = m
+	}
+	y.callersDecide(funcs, carriers, sites, addrTaken)
+}
+
+// drain runs a worklist from work: visit returns the functions to visit
+// again, which are queued unless they are already.
+func drain(work []*ssa.Function, visit func(*ssa.Function) []*ssa.Function) {
+	queued := make(map[*ssa.Function]bool, len(work))
 	for _, fn := range work {
 		queued[fn] = true
 	}
@@ -261,24 +277,13 @@ func (y *Yields) solve(funcs []*ssa.Function) {
 		fn := work[0]
 		work = work[1:]
 		queued[fn] = false
-		i, ok := carriers[fn]
-		if !ok || y.may[fn] {
-			continue
-		}
-		if y.mayReturn(fn, i, nil) {
-			y.may[fn] = true
-			for _, c := range callers[fn] {
-				if !queued[c] {
-					queued[c] = true
-					work = append(work, c)
-				}
+		for _, g := range visit(fn) {
+			if !queued[g] {
+				queued[g] = true
+				work = append(work, g)
 			}
 		}
 	}
-	for fn, m := range y.may {
-		y.resumable[fn] = m
-	}
-	y.callersDecide(funcs, carriers, sites, addrTaken)
 }
 
 // postorder lists funcs callees first: a depth-first walk of the static
@@ -397,36 +402,18 @@ func (y *Yields) callersDecide(funcs []*ssa.Function, carriers map[*ssa.Function
 			forwards[g] = append(forwards[g], f)
 		}
 	}
-	work := append([]*ssa.Function(nil), funcs...)
-	queued := map[*ssa.Function]bool{}
-	for _, fn := range work {
-		queued[fn] = true
-	}
-	for len(work) > 0 {
-		fn := work[0]
-		work = work[1:]
-		queued[fn] = false
+	drain(funcs, func(fn *ssa.Function) []*ssa.Function {
 		if !y.resumable[fn] || !decidable(fn) {
-			continue
+			return nil
 		}
-		keep := false
 		for _, g := range forwardedBy[fn] {
 			if y.resumable[g] {
-				keep = true
-				break
+				return nil
 			}
-		}
-		if keep {
-			continue
 		}
 		y.resumable[fn] = false
-		for _, f := range forwards[fn] {
-			if !queued[f] {
-				queued[f] = true
-				work = append(work, f)
-			}
-		}
-	}
+		return forwards[fn]
+	})
 }
 
 // ---- tracing a returned value ----

@@ -13,6 +13,7 @@ import (
 	"sort"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -991,7 +992,7 @@ func writesBackCopy(st *ssa.Store) bool {
 	if !ok || cell.Referrers() == nil {
 		return false
 	}
-	init := onlyStore(cell)
+	init := ssax.OnlyStore(cell)
 	if init == nil {
 		return false // reassigned: the copy may hold something else
 	}
@@ -1000,21 +1001,6 @@ func writesBackCopy(st *ssa.Store) bool {
 		return false
 	}
 	return sameAddr(st.Addr, src.X, 0)
-}
-
-// onlyStore returns the one store into a variable cell, or nil when it is
-// stored into more than once (or never).
-func onlyStore(cell *ssa.Alloc) *ssa.Store {
-	var init *ssa.Store
-	for _, r := range *cell.Referrers() {
-		if s, ok := r.(*ssa.Store); ok && s.Addr == cell {
-			if init != nil {
-				return nil
-			}
-			init = s
-		}
-	}
-	return init
 }
 
 // resolveCapture follows a free variable to the value its closure was
@@ -1090,7 +1076,7 @@ func sameIndex(a, b ssa.Value) bool {
 	if la, ok := a.(*ssa.UnOp); ok && la.Op == token.MUL {
 		if lb, ok := b.(*ssa.UnOp); ok && lb.Op == token.MUL {
 			ca, _ := resolveCapture(la.X).(*ssa.Alloc)
-			if ca != nil && ca == resolveCapture(lb.X) && ca.Referrers() != nil && onlyStore(ca) != nil {
+			if ca != nil && ca == resolveCapture(lb.X) && ca.Referrers() != nil && ssax.OnlyStore(ca) != nil {
 				return true
 			}
 		}
