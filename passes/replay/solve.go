@@ -479,6 +479,7 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 			unlocked = append(unlocked, f.eff.Loc.Path)
 		}
 	})
+	a.prematureAdvances(st, ret, recs)
 	judged := rules.Judged()
 	// Only the facts not yet reported are judged: yields are visited in
 	// source order, and a fact is reported at the first yield it reaches.

@@ -92,3 +92,64 @@ func (s *Stream) EndAtEnd(b *Buf) Status {
 	}
 	return StatusStreamEnd
 }
+
+// Copier copies input to output through the caller's window.
+type Copier struct {
+	left int
+	sum  byte
+}
+
+// ReserveBuggy reserves the output slot before it knows the input byte is
+// there: when the input runs out, re-entry reserves the next slot and the
+// reserved one stays empty.
+func (c *Copier) ReserveBuggy(in []byte, inPos *int, out []byte, outPos *int) Status {
+	for c.left > 0 {
+		if *outPos == len(out) {
+			return StatusOK
+		}
+		slot := *outPos
+		*outPos++ // want `increments outPos before the yield at shapes\.go:\d+`
+		if *inPos == len(in) {
+			return StatusOK
+		}
+		out[slot] = in[*inPos]
+		c.sum ^= in[*inPos]
+		*inPos++
+		c.left--
+	}
+	return StatusStreamEnd
+}
+
+// The silent twin: both checks come first, and the cursors move together
+// once the byte is copied.
+func (c *Copier) Copy(in []byte, inPos *int, out []byte, outPos *int) Status {
+	for c.left > 0 {
+		if *outPos == len(out) || *inPos == len(in) {
+			return StatusOK
+		}
+		out[*outPos] = in[*inPos]
+		c.sum ^= in[*inPos]
+		*outPos++
+		*inPos++
+		c.left--
+	}
+	return StatusStreamEnd
+}
+
+// Silent as well: the iteration's work is done before the cursor moves,
+// and the yield that follows it ends the iteration (a budget per call).
+func (c *Copier) CopyBudgeted(in []byte, inPos *int, out []byte, outPos *int, budget *int) Status {
+	for c.left > 0 {
+		if *outPos == len(out) || *inPos == len(in) {
+			return StatusOK
+		}
+		out[*outPos] = in[*inPos]
+		*inPos++
+		c.left--
+		*outPos++
+		if *budget--; *budget <= 0 {
+			return StatusOK
+		}
+	}
+	return StatusStreamEnd
+}
