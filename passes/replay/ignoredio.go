@@ -267,6 +267,15 @@ func (a *analysis) useOfResult(v ssa.Value) resultUse {
 					use = useInspected
 					continue
 				}
+				// A pass-through (rt.Map(r, f)): a function with no effect
+				// that makes an ioresult out of this one carries its IO,
+				// so how its result is used decides.
+				if a.isConstructor(r) && a.isIOResultValue(r) {
+					if visit(r, depth+1) {
+						return true
+					}
+					continue
+				}
 				return true // passed to another function
 			case *ssa.Store:
 				if cell, ok := r.Addr.(*ssa.Alloc); ok && r.Val == v {
