@@ -22,7 +22,7 @@ func (a *analysis) prematureAdvances(st *flow, ret *ssa.Return, recs *[]record) 
 		return
 	}
 	for loc := range l.tested {
-		if !st.advanced[loc] || !a.incrementedIn(loc, l.body) {
+		if !st.advanced[loc] || len(a.increments(l)[loc]) == 0 {
 			continue
 		}
 		ids := a.advanceFacts(loc, l, guard)
@@ -58,51 +58,68 @@ func (a *analysis) loopExit(b *ssa.BasicBlock) (*ssa.BasicBlock, *loop) {
 // branch that does not yield: a block of the loop reached from there,
 // before the header, holds a fact (a write, a call, a submission).
 func (a *analysis) workAfter(guard, yieldBlock *ssa.BasicBlock, l *loop) bool {
-	seen := map[*ssa.BasicBlock]bool{}
-	var stack []*ssa.BasicBlock
+	work := a.loopWork(l)
 	for _, s := range guard.Succs {
-		if !s.Dominates(yieldBlock) && l.contains(s) {
-			stack = append(stack, s)
+		if !s.Dominates(yieldBlock) && s != l.header && l.contains(s) && work[s.Index] {
+			return true
+		}
+	}
+	return false
+}
+
+// loopWork computes, once per loop, for every block of its body whether a
+// fact (a write, a call, a submission) lies on some path from it to the
+// header within the iteration: a backward propagation over the body's
+// edges, each visited once, so the cost is the body's, whatever the number
+// of yields asking.
+func (a *analysis) loopWork(l *loop) []bool {
+	if l.work != nil {
+		return l.work
+	}
+	l.work = make([]bool, len(a.fn.Blocks))
+	var stack []*ssa.BasicBlock
+	for _, i := range l.body.members {
+		if i == l.header.Index {
+			continue
+		}
+		for _, id := range a.m.byBlock[i] {
+			switch a.facts[id].kind {
+			case fMutation, fTransition, fCall, fBlind:
+				if !l.work[i] {
+					l.work[i] = true
+					stack = append(stack, a.fn.Blocks[i])
+				}
+			}
 		}
 	}
 	for len(stack) > 0 {
 		x := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if seen[x] || x == l.header || !l.contains(x) {
-			continue
-		}
-		seen[x] = true
-		for _, id := range a.m.byBlock[x.Index] {
-			switch a.facts[id].kind {
-			case fMutation, fTransition, fCall, fBlind:
-				return true
+		for _, p := range x.Preds {
+			if p == l.header || !l.contains(p) || l.work[p.Index] {
+				continue
 			}
+			l.work[p.Index] = true
+			stack = append(stack, p)
 		}
-		stack = append(stack, x.Succs...)
 	}
-	return false
+	return l.work
 }
 
-// advanceFacts returns the mutation facts of the loop's writes of loc made
-// on every path to the guard within the iteration: in a block of the loop
-// that dominates it (a helper that writes the cursor's struct elsewhere,
-// or an increment on another branch, is not this iteration's advance).
+// advanceFacts returns the mutation facts of the loop's increments of loc
+// made on every path to the guard within the iteration: in a block of the
+// loop that dominates it (an increment on another branch, or a helper
+// that writes the cursor's struct, is not this iteration's advance).
 func (a *analysis) advanceFacts(loc string, l *loop, guard *ssa.BasicBlock) []int {
 	var ids []int
-	for _, i := range l.body.members {
-		blk := a.fn.Blocks[i]
+	for _, st := range a.increments(l)[loc] {
+		blk := st.Block()
 		if !blk.Dominates(guard) || blk == l.header && guard != l.header {
 			continue
 		}
-		for _, instr := range blk.Instrs {
-			st, ok := instr.(*ssa.Store)
-			if !ok || a.tr.Of(st.Addr).Path != loc {
-				continue
-			}
-			for _, id := range a.byInstr[instr] {
-				if a.facts[id].kind == fMutation {
-					ids = append(ids, id)
-				}
+		for _, id := range a.byInstr[st] {
+			if a.facts[id].kind == fMutation {
+				ids = append(ids, id)
 			}
 		}
 	}

@@ -75,26 +75,17 @@ func (a *analysis) findIgnoredIO() {
 // as if it had finished. A value stored, passed on or merged is handled
 // elsewhere.
 func (a *analysis) swallowedYield(call *ssa.Call, forwarded bool) {
-	i := a.y.CarrierOf(&call.Call)
-	if i < 0 || !a.y.Known(&call.Call) {
+	if !a.y.Known(&call.Call) {
 		return
 	}
-	var v ssa.Value = call
-	if _, ok := call.Type().(*types.Tuple); ok {
-		v = nil
-		for _, r := range *call.Referrers() {
-			if ex, ok := r.(*ssa.Extract); ok && ex.Index == i {
-				v = ex
-			}
-		}
-	}
+	v := a.carrierValue(call)
 	if v == nil || v.Referrers() == nil {
 		return // discarded entirely: the analyzer's dropped-result check
 	}
-	if inCycle(call.Block()) {
+	if a.inCycle(call.Block()) {
 		return // a loop that waits and calls again handles the yield
 	}
-	if a.convertsYield(v) {
+	if a.convertedCalls()[call] {
 		a.reportSwallowed(call)
 		return
 	}
@@ -133,28 +124,68 @@ func (a *analysis) swallowedYield(call *ssa.Call, forwarded bool) {
 	a.reportSwallowed(call)
 }
 
-// convertsYield reports whether the function, in a branch taken only when
-// v is the yield, returns something that is no yield: a success (a nil
-// error) in the error spelling, any other status in the status spelling.
-// That turns "call me again" into "finished" (the inverse of the ready!
-// idiom, which answers the callee's yield with a fresh one).
-func (a *analysis) convertsYield(v ssa.Value) bool {
+// carrierValue returns the value holding the call's yield carrier (the
+// call itself, or its component), or nil when it has none or it is unused.
+func (a *analysis) carrierValue(call *ssa.Call) ssa.Value {
+	i := a.y.CarrierOf(&call.Call)
+	if i < 0 {
+		return nil
+	}
+	if _, ok := call.Type().(*types.Tuple); !ok {
+		return call
+	}
+	if call.Referrers() == nil {
+		return nil
+	}
+	for _, r := range *call.Referrers() {
+		if ex, ok := r.(*ssa.Extract); ok && ex.Index == i {
+			return ex
+		}
+	}
+	return nil
+}
+
+// convertDepth bounds how far up the dominator tree a finishing return
+// looks for the test that its callee yielded.
+const convertDepth = 8
+
+// convertedCalls returns the calls whose yield the function turns into
+// "finished": a return that is no yield (a success, a nil error, in the
+// error spelling; any other status in the status spelling) in a branch
+// taken only when the call's result is the yield. That is the inverse of
+// the ready! idiom, which answers the callee's yield with a fresh one. It
+// is computed once per function: each finishing return looks a bounded
+// number of dominators up for the test (TestedCall) and checks that its
+// branch is the yield's.
+func (a *analysis) convertedCalls() map[*ssa.Call]bool {
+	if a.converted != nil {
+		return a.converted
+	}
+	a.converted = map[*ssa.Call]bool{}
 	carrier := a.resIdx[0]
 	for _, b := range a.fn.Blocks {
 		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
-		if !ok || a.yields[ret] != nil || carrier >= len(ret.Results) || !a.y.GuardedYield(v, b) {
+		if !ok || a.yields[ret] != nil || carrier >= len(ret.Results) {
 			continue
 		}
-		switch a.spelling {
-		case yields.Value:
-			return true
-		case yields.Error:
-			if c, ok := ret.Results[carrier].(*ssa.Const); ok && c.IsNil() {
-				return true
+		if a.spelling == yields.Error {
+			if c, ok := ret.Results[carrier].(*ssa.Const); !ok || !c.IsNil() {
+				continue // an error exit, not a success
+			}
+		}
+		for d, k := b.Idom(), 0; d != nil && k < convertDepth; d, k = d.Idom(), k+1 {
+			ifi, ok := d.Instrs[len(d.Instrs)-1].(*ssa.If)
+			if !ok {
+				continue
+			}
+			if call := a.y.TestedCall(ifi.Cond); call != nil {
+				if v := a.carrierValue(call); v != nil && a.y.GuardedYield(v, b) {
+					a.converted[call] = true
+				}
 			}
 		}
 	}
-	return false
+	return a.converted
 }
 
 // reportSwallowed reports call's yield as swallowed.
@@ -191,23 +222,84 @@ func Swallowed(fn *ssa.Function, o Oracle) []Finding {
 	return a.findings
 }
 
-// inCycle reports whether b can reach itself: it lies in a loop.
-func inCycle(b *ssa.BasicBlock) bool {
-	seen := make([]bool, len(b.Parent().Blocks))
-	stack := append([]*ssa.BasicBlock(nil), b.Succs...)
-	for len(stack) > 0 {
-		x := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if x == b {
-			return true
-		}
-		if seen[x.Index] {
+// inCycle reports whether b can reach itself: it lies in a loop. The
+// strongly connected components are computed once per function.
+func (a *analysis) inCycle(b *ssa.BasicBlock) bool {
+	if a.cyclic == nil {
+		a.cyclic = cyclicBlocks(a.fn)
+	}
+	return a.cyclic[b.Index]
+}
+
+// cyclicBlocks marks the blocks that lie on a cycle of the control-flow
+// graph: those of a strongly connected component with more than one block,
+// or with an edge to itself (Tarjan's algorithm, iteratively, linear).
+func cyclicBlocks(fn *ssa.Function) []bool {
+	n := len(fn.Blocks)
+	index, low := make([]int, n), make([]int, n)
+	onStack, cyclic := make([]bool, n), make([]bool, n)
+	for i := range index {
+		index[i] = -1
+	}
+	var stack []int
+	next := 0
+	type frame struct{ b, succ int }
+	for root := 0; root < n; root++ {
+		if index[root] >= 0 {
 			continue
 		}
-		seen[x.Index] = true
-		stack = append(stack, x.Succs...)
+		calls := []frame{{b: root}}
+		index[root], low[root] = next, next
+		next++
+		stack = append(stack, root)
+		onStack[root] = true
+		for len(calls) > 0 {
+			top := &calls[len(calls)-1]
+			succs := fn.Blocks[top.b].Succs
+			if top.succ < len(succs) {
+				w := succs[top.succ].Index
+				top.succ++
+				if w == top.b {
+					cyclic[w] = true
+				}
+				switch {
+				case index[w] < 0:
+					index[w], low[w] = next, next
+					next++
+					stack = append(stack, w)
+					onStack[w] = true
+					calls = append(calls, frame{b: w})
+				case onStack[w]:
+					low[top.b] = min(low[top.b], index[w])
+				}
+				continue
+			}
+			v := top.b
+			calls = calls[:len(calls)-1]
+			if len(calls) > 0 {
+				parent := calls[len(calls)-1].b
+				low[parent] = min(low[parent], low[v])
+			}
+			if low[v] == index[v] {
+				size := 0
+				for i := len(stack) - 1; i >= 0; i-- {
+					size++
+					if stack[i] == v {
+						break
+					}
+				}
+				for k := 0; k < size; k++ {
+					w := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					onStack[w] = false
+					if size > 1 {
+						cyclic[w] = true
+					}
+				}
+			}
+		}
 	}
-	return false
+	return cyclic
 }
 
 // ioresultValues returns the SSA values holding the call's ioresult(s).

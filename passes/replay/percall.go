@@ -17,49 +17,54 @@ import (
 // nothing there. It returns the acquiring calls and the calls on the
 // objects (the deferred releases included).
 func (a *analysis) perCallObjects() map[ssa.Instruction]bool {
-	var out map[ssa.Instruction]bool
 	a.perCallRecv = map[ssa.Instruction]string{}
+	// First the objects released by a deferred method call, then, in a
+	// second pass, the method calls on them: two passes over the function
+	// whatever the number of defers.
+	acquired := map[ssa.Value]bool{}
+	var out map[ssa.Instruction]bool
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			d, ok := instr.(*ssa.Defer)
-			if !ok || d.Call.IsInvoke() || d.Call.Signature().Recv() == nil || len(d.Call.Args) == 0 {
+			if !ok {
 				continue
 			}
-			acq := producer(d.Call.Args[0], 0)
-			if acq == nil {
-				continue
+			if acq := methodReceiver(&d.Call); acq != nil {
+				if out == nil {
+					out = map[ssa.Instruction]bool{}
+				}
+				acquired[acq] = true
+				if call, ok := acq.(*ssa.Call); ok {
+					out[call] = true
+				}
 			}
-			if out == nil {
-				out = map[ssa.Instruction]bool{}
-			}
-			if call, ok := acq.(*ssa.Call); ok {
-				out[call] = true
-			}
-			out[d] = true
-			a.markUses(acq, out)
 		}
 	}
-	return out
-}
-
-// markUses marks the method calls made on the object acq.
-func (a *analysis) markUses(acq ssa.Value, into map[ssa.Instruction]bool) {
+	if out == nil {
+		return nil
+	}
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			call, ok := instr.(ssa.CallInstruction)
 			if !ok {
 				continue
 			}
-			c := call.Common()
-			if c.IsInvoke() || c.Signature().Recv() == nil || len(c.Args) == 0 {
-				continue
-			}
-			if producer(c.Args[0], 0) == acq {
-				into[instr] = true
-				a.perCallRecv[instr] = a.tr.Of(c.Args[0]).Path
+			if acq := methodReceiver(call.Common()); acq != nil && acquired[acq] {
+				out[instr] = true // the deferred release among them
+				a.perCallRecv[instr] = a.tr.Of(call.Common().Args[0]).Path
 			}
 		}
 	}
+	return out
+}
+
+// methodReceiver returns what makes the receiver of a static method call
+// (see producer), or nil.
+func methodReceiver(c *ssa.CallCommon) ssa.Value {
+	if c.IsInvoke() || c.Signature().Recv() == nil || len(c.Args) == 0 {
+		return nil
+	}
+	return producer(c.Args[0], 0)
 }
 
 // producer returns what makes the object v: the call whose result it is

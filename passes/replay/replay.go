@@ -142,6 +142,8 @@ type analysis struct {
 	helperSets    map[ssa.Instruction][]effect.MappedSet // transitions made by helpers
 	looped        map[int]int                            // fCall fact -> its fLoopedCall twin
 	perCallRecv   map[ssa.Instruction]string             // calls on a per-call object: the object's path
+	converted     map[*ssa.Call]bool                     // lazily: calls whose yield a finishing return answers
+	cyclic        []bool                                 // lazily: blocks on a cycle
 	findings      []Finding
 }
 
@@ -831,6 +833,8 @@ type loop struct {
 	mask   bitset          // lazily: the non-immune facts in the body
 	// replays, lazily: the facts of mask whose repetition is not free
 	replays bitset
+	incs    map[string][]*ssa.Store // lazily: the body's increments, by location
+	work    []bool                  // lazily, by block index: the iteration goes on to a fact from here
 }
 
 func (l *loop) contains(b *ssa.BasicBlock) bool { return l.body.has(b.Index) }
@@ -925,7 +929,7 @@ func (a *analysis) findLoops() {
 				continue
 			}
 			for _, t := range a.ifTests[ifi] {
-				if a.incrementedIn(t.path, l.body) {
+				if len(a.increments(l)[t.path]) > 0 {
 					if a.state[t.path] {
 						l.locs[t.path] = true
 					}
@@ -1171,26 +1175,35 @@ func (a *analysis) localLoop(b *ssa.BasicBlock) *ssa.BasicBlock {
 	return nil
 }
 
-// incrementedIn reports whether the loop body advances the location by an
-// update that reads it (b.pos++, s.off += n): a cursor that moves, not a
-// slot overwritten with a new value.
-func (a *analysis) incrementedIn(path string, body loopBody) bool {
-	for _, i := range body.members {
+// increments returns the loop body's updates of each location that read
+// it (b.pos++, s.off += n: a cursor that moves, not a slot overwritten with
+// a new value), by location. It is built on first use, in one pass over
+// the body, so asking for any number of locations costs the body once.
+func (a *analysis) increments(l *loop) map[string][]*ssa.Store {
+	if l.incs != nil {
+		return l.incs
+	}
+	l.incs = map[string][]*ssa.Store{}
+	for _, i := range l.body.members {
 		for _, instr := range a.fn.Blocks[i].Instrs {
 			st, ok := instr.(*ssa.Store)
-			if !ok || a.tr.Of(st.Addr).Path != path {
+			if !ok {
 				continue
 			}
-			if bin, ok := st.Val.(*ssa.BinOp); ok {
-				for _, op := range []ssa.Value{bin.X, bin.Y} {
-					if p, _, ok := loadPath(a.tr, op); ok && p == path {
-						return true
-					}
+			bin, ok := st.Val.(*ssa.BinOp)
+			if !ok {
+				continue
+			}
+			path := a.tr.Of(st.Addr).Path
+			for _, op := range []ssa.Value{bin.X, bin.Y} {
+				if p, _, ok := loadPath(a.tr, op); ok && p == path {
+					l.incs[path] = append(l.incs[path], st)
+					break
 				}
 			}
 		}
 	}
-	return false
+	return l.incs
 }
 
 // exitsByYield reports whether a successor of x leaves the loop body

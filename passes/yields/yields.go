@@ -45,9 +45,10 @@ type Yields struct {
 	dirs *directives.Directives
 	set  *directives.YieldSet
 
-	may       map[*ssa.Function]bool // error and status spellings: may return a yield
-	resumable map[*ssa.Function]bool // after the callers have had their say (status spelling)
-	final     bool                   // Call answers with resumable, not may
+	may       map[*ssa.Function]bool   // error and status spellings: may return a yield
+	resumable map[*ssa.Function]bool   // after the callers have had their say (status spelling)
+	final     bool                     // Call answers with resumable, not may
+	cells     map[*ssa.Alloc]cellTrace // result cells traced since final
 }
 
 // Analyzer decides, per function, whether it may yield in the spellings of
@@ -480,15 +481,7 @@ func (y *Yields) trace(v ssa.Value, at *ssa.BasicBlock, sp Spelling, into map[ss
 				if st := ssax.ReachingStore(cell, v); st != nil {
 					return y.trace(st.Val, st.Block(), sp, into, depth+1, seen)
 				}
-				may := false
-				for _, r := range *cell.Referrers() {
-					if st, ok := r.(*ssa.Store); ok && st.Addr == cell {
-						if y.trace(st.Val, st.Block(), sp, into, depth+1, seen) {
-							may = true
-						}
-					}
-				}
-				return may
+				return y.traceCell(cell, sp, into, depth, seen)
 			}
 			if _, ok := v.X.(*ssa.Global); ok {
 				return false // a package-level error that is not a yield
@@ -504,6 +497,50 @@ func (y *Yields) trace(v ssa.Value, at *ssa.BasicBlock, sp Spelling, into map[ss
 		return false // a fresh value of a type that is not a yield
 	}
 	return sp == Value
+}
+
+// traceCell is the union over every store into a result cell, each traced
+// at its own block. It does not depend on the return that loads the cell,
+// so it is computed once per cell: a function with a named result and
+// many bare returns costs its stores once, not once per return.
+func (y *Yields) traceCell(cell *ssa.Alloc, sp Spelling, into map[ssa.Instruction]bool, depth int, seen map[ssa.Value]bool) bool {
+	if m, ok := y.cells[cell]; ok {
+		for _, src := range m.srcs {
+			into[src] = true
+		}
+		return m.may
+	}
+	srcs := map[ssa.Instruction]bool{}
+	may := false
+	for _, r := range *cell.Referrers() {
+		if st, ok := r.(*ssa.Store); ok && st.Addr == cell {
+			if y.trace(st.Val, st.Block(), sp, srcs, depth+1, seen) {
+				may = true
+			}
+		}
+	}
+	m := cellTrace{may: may}
+	for src := range srcs {
+		into[src] = true
+		m.srcs = append(m.srcs, src)
+	}
+	if !y.final || depth > 1 {
+		// The answers may still grow, or the trace was cut short by the
+		// depth bound: memoize only complete, final ones (a return's own
+		// load of its cell).
+		return may
+	}
+	if y.cells == nil {
+		y.cells = map[*ssa.Alloc]cellTrace{}
+	}
+	y.cells[cell] = m
+	return may
+}
+
+// cellTrace is the memoized trace of a result cell.
+type cellTrace struct {
+	may  bool
+	srcs []ssa.Instruction
 }
 
 // traceCall decides whether a call's carrier result may be a yield: the
