@@ -18,6 +18,7 @@ type YieldSet struct {
 	errTypes map[*types.TypeName]bool         // yield error types
 	errVals  map[*types.TypeName][]yieldConst // yield error constants, by their type
 	values   map[*types.TypeName][]yieldConst // yield status constants, by their type
+	carriers map[*types.TypeName]bool         // ErrorCarrier's answers, by named type
 }
 
 type yieldConst struct {
@@ -186,29 +187,45 @@ func (y *YieldSet) ErrorCarrier(t types.Type) bool {
 		return true
 	}
 	if tn := namedOf(t, false); tn != nil {
-		if y.errTypes[tn] || len(y.errVals[tn]) > 0 {
-			return true
+		// Asked for the result type of every call: the answer, which may
+		// take method-set comparisons, is kept per named type.
+		if c, ok := y.carriers[tn]; ok {
+			return c
 		}
-		if iface, ok := tn.Type().Underlying().(*types.Interface); ok && iface.NumMethods() > 0 {
-			// An interface that implements error, or, for a yield error
-			// type's own package, one of its error interfaces (gVisor's
-			// tcpip.Error has no Error method).
-			isErr := types.Implements(tn.Type(), errorInterface)
-			for et := range y.errTypes {
-				if !isErr && et.Pkg() != tn.Pkg() {
-					continue
-				}
-				if types.Implements(et.Type(), iface) || types.Implements(types.NewPointer(et.Type()), iface) {
-					return true
-				}
+		c := y.namedCarrier(tn)
+		if y.carriers == nil {
+			y.carriers = map[*types.TypeName]bool{}
+		}
+		y.carriers[tn] = c
+		return c
+	}
+	return false
+}
+
+// namedCarrier is ErrorCarrier for a named type.
+func (y *YieldSet) namedCarrier(tn *types.TypeName) bool {
+	if y.errTypes[tn] || len(y.errVals[tn]) > 0 {
+		return true
+	}
+	if iface, ok := tn.Type().Underlying().(*types.Interface); ok && iface.NumMethods() > 0 {
+		// An interface that implements error, or, for a yield error
+		// type's own package, one of its error interfaces (gVisor's
+		// tcpip.Error has no Error method).
+		isErr := types.Implements(tn.Type(), errorInterface)
+		for et := range y.errTypes {
+			if !isErr && et.Pkg() != tn.Pkg() {
+				continue
 			}
-			if !isErr {
-				return false
+			if types.Implements(et.Type(), iface) || types.Implements(types.NewPointer(et.Type()), iface) {
+				return true
 			}
-			for obj := range y.errObjs {
-				if types.Implements(obj.Type(), iface) {
-					return true
-				}
+		}
+		if !isErr {
+			return false
+		}
+		for obj := range y.errObjs {
+			if types.Implements(obj.Type(), iface) {
+				return true
 			}
 		}
 	}
