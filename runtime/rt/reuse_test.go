@@ -563,12 +563,14 @@ func TestStaleTicketsRaceWithReset(t *testing.T) {
 		require.NoError(t, err)
 		tk.Complete(int(tk.Generation()))
 		require.True(t, c.Succeeded(), "generation %d: %v", tk.Generation(), c.Err())
-		stale <- tk
+		// Never block on the channel: the other goroutine drains it
+		// concurrently, so a full channel may be empty a moment later.
+		select {
+		case stale <- tk:
+		default:
+		}
 		g.Cancel() // the group holds generation 1 only
 		require.NoError(t, c.Reset())
-		if len(stale) == cap(stale) {
-			<-stale
-		}
 	}
 	close(stop)
 	wg.Wait()
