@@ -63,8 +63,12 @@ func analyzerDoc() string {
 // oracle joins the directives and the summaries for the replay analysis.
 type oracle struct {
 	*summary.Summaries
-	dirs *directives.Directives
+	dirs    *directives.Directives
+	cursors *replay.Cursors
 }
+
+// Cursors implements the replay's question of which fields index data.
+func (o oracle) Cursors() *replay.Cursors { return o.cursors }
 
 func (o oracle) IOResultIndexes(sig *types.Signature) []int { return o.dirs.IOResultIndexes(sig) }
 
@@ -92,7 +96,7 @@ func run(pass *analysis.Pass) (any, error) {
 		r.finding(rules.NotAnalyzed(pass.Files[0].Package, "package "+pass.Pkg.Name()))
 	}
 	if prog != nil && (dirs.Relevant() || len(r.ignores) > 0) {
-		o := oracle{Summaries: sums, dirs: dirs}
+		o := oracle{Summaries: sums, dirs: dirs, cursors: replay.NewCursors(prog.SrcFuncs)}
 		for _, fn := range prog.SrcFuncs {
 			if err := r.analyzeFunc(fn, o); err != nil {
 				failures = append(failures, err)

@@ -138,27 +138,20 @@ func TestRealHpackErrNeedMore(t *testing.T) {
 }
 
 // xz's decoder with its status xzOK as the yield ("more input or output
-// space needed") in the status spelling. The one-shot helpers that return
-// xzOK as success (header parsers, resets) are decided by their callers and
-// report nothing; input consumed in loops that leave by the yield commits.
-// What remains is judged false in docs/quality.md: the BCJ filter and the
-// LZMA2 run record their progress in the cursors their yields test, in
-// straight-line code.
+// space needed") in the status spelling: a mature, correct state machine,
+// on which the linter must be silent. The one-shot helpers that return
+// xzOK as success (header parsers, resets) are decided by their callers;
+// input consumed in loops that leave by the yield commits; the BCJ filter
+// and the LZMA2 run yield because the cursors they advanced say so
+// (progress yields), and the filter's status re-read from its field under
+// `s.ret != xzStreamEnd && s.ret != xzOK` is narrowed like a local.
 func TestRealXZStatus(t *testing.T) {
 	dir, modDir := realModule(t, xzModule, xzPin, xzModule)
 	got := realFindings(t, dir, modDir, "-yieldvalue="+xzModule+".xzOK", xzModule)
-	assert.Equal(t, []string{
-		"dec_bcj.go:327 (mutation-before-yield)",
-		"dec_bcj.go:349 (mutation-before-yield)",
-		"dec_bcj.go:350 (mutation-before-yield)",
-		"dec_bcj.go:351 (repeated-call)",
-		"dec_bcj.go:355 (mutation-before-yield)",
-		"dec_bcj.go:365 (mutation-before-yield)",
-		"dec_bcj.go:366 (mutation-before-yield)",
-		"dec_bcj.go:390 (repeated-call)",
-		"dec_bcj.go:397 (mutation-before-yield)",
-		"dec_bcj.go:406 (mutation-before-yield)",
-		"dec_lzma2.go:1146 (mutation-before-yield)",
-		"dec_lzma2.go:1170 (mutation-before-yield)",
-	}, got)
+	assert.Empty(t, got)
+	// The silence is the rules', not a run that analysed nothing: declared
+	// as a result type, every return of the status is a yield, and the
+	// same functions are flagged.
+	broad := realFindings(t, dir, modDir, "-ioresult="+xzModule+".xzRet", xzModule)
+	assert.NotEmpty(t, broad)
 }

@@ -480,11 +480,15 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 		}
 	})
 	a.prematureAdvances(st, ret, recs)
+	progress := a.progressYield(st, ret)
 	judged := rules.Judged()
 	// Only the facts not yet reported are judged: yields are visited in
 	// source order, and a fact is reported at the first yield it reaches.
 	st.pending.eachAndNot(a.judged, func(id int) {
 		f := a.facts[id]
+		if progress && committedByProgress[f.kind] {
+			return
+		}
 		p := &rules.Pending{Kind: pendingKind[f.kind], Effect: f.eff, Idempotent: f.eff.Idempotent}
 		if f.kind == fCall {
 			p.Memoized = a.memoizedCall(f.eff.Instr) && a.memoKept(st, id)

@@ -731,6 +731,23 @@ func (y *Yields) classify(v ssa.Value) verdict {
 // error type. It looks at v's own uses, not up the dominator tree, so its
 // cost does not grow with the function.
 func (y *Yields) guard(v ssa.Value, at *ssa.BasicBlock) verdict {
+	if got := y.guardOf(v, at); got != unknown {
+		return got
+	}
+	// A field read again holds what an earlier read of it held when
+	// nothing in between can write it: the guard on that read applies.
+	if l, ok := v.(*ssa.UnOp); ok {
+		for _, same := range ssax.SameLoads(l) {
+			if got := y.guardOf(same, at); got != unknown {
+				return got
+			}
+		}
+	}
+	return unknown
+}
+
+// guardOf is guard for the uses of v itself.
+func (y *Yields) guardOf(v ssa.Value, at *ssa.BasicBlock) verdict {
 	refs := v.Referrers()
 	if refs == nil {
 		return unknown

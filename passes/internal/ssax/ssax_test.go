@@ -1,0 +1,118 @@
+package ssax_test
+
+import (
+	"go/token"
+	"testing"
+
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssatest"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
+	"golang.org/x/tools/go/ssa"
+)
+
+const sameLoadsSrc = `package p
+
+type S struct{ ret, other int }
+
+func write(s *S) { s.ret = 1 }
+
+// Plain reads s.ret in both tests of the && and in the return.
+func Plain(s *S) int {
+	if s.ret != 1 && s.ret != 2 {
+		return s.ret
+	}
+	return 0
+}
+
+// Stored writes the field between the test and the return.
+func Stored(s *S) int {
+	if s.ret != 1 {
+		s.ret = 3
+		return s.ret
+	}
+	return 0
+}
+
+// Other writes another field: the read still holds.
+func Other(s *S) int {
+	if s.ret != 1 {
+		s.other = 3
+		return s.ret
+	}
+	return 0
+}
+
+// Called calls something that may write it.
+func Called(s *S) int {
+	if s.ret != 1 {
+		write(s)
+		return s.ret
+	}
+	return 0
+}
+
+// Alias writes the whole struct through another pointer.
+func Alias(s, t *S) int {
+	if s.ret != 1 {
+		*t = S{}
+		return s.ret
+	}
+	return 0
+}
+
+// Merge reads it after a merge of paths, one of which writes it.
+func Merge(s *S, c bool) int {
+	x := s.ret
+	if c {
+		s.ret = 4
+	}
+	return x + s.ret
+}
+`
+
+// lastLoad returns the load of field ret that a return or an addition
+// uses (the read whose earlier twins are asked for).
+func lastLoad(t *testing.T, fn *ssa.Function) *ssa.UnOp {
+	t.Helper()
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			var ops []ssa.Value
+			switch in := in.(type) {
+			case *ssa.Return:
+				ops = in.Results
+			case *ssa.BinOp:
+				if in.Op == token.ADD {
+					ops = []ssa.Value{in.Y}
+				}
+			}
+			for _, v := range ops {
+				if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+					if fa, ok := u.X.(*ssa.FieldAddr); ok && fa.Field == 0 {
+						return u
+					}
+				}
+			}
+		}
+	}
+	t.Fatalf("%s: no returned load of ret", fn.Name())
+	return nil
+}
+
+func TestSameLoads(t *testing.T) {
+	p := ssatest.Build(t, sameLoadsSrc)
+	for _, c := range []struct {
+		fn   string
+		want int
+	}{
+		{"Plain", 2},  // both tests' loads hold the return's value
+		{"Stored", 0}, // a store in between
+		{"Other", 1},  // another field written: still the same
+		{"Called", 0}, // a call in between
+		{"Alias", 0},  // the whole struct written
+		{"Merge", 0},  // one path in between writes it
+	} {
+		fn := p.Func(t, c.fn)
+		if got := len(ssax.SameLoads(lastLoad(t, fn))); got != c.want {
+			t.Errorf("%s: %d same loads, want %d", c.fn, got, c.want)
+		}
+	}
+}
