@@ -214,7 +214,8 @@ func (y *Yields) CarrierOf(call *ssa.CallCommon) int {
 // ---- the fixpoint ----
 
 // solve computes may (a function may return a yield) by a worklist over the
-// package's call graph, then lets callers decide for status constants.
+// package's call graph, then lets callers decide: for status constants
+// (callersDecide) and for yield errors (driversDecide).
 func (y *Yields) solve(funcs []*ssa.Function) {
 	carriers := map[*ssa.Function]int{}
 	callers := map[*ssa.Function][]*ssa.Function{} // static callee -> callers
@@ -265,6 +266,7 @@ func (y *Yields) solve(funcs []*ssa.Function) {
 		y.resumable[fn] = m
 	}
 	y.callersDecide(funcs, carriers, sites, addrTaken)
+	y.driversDecide(funcs, carriers, sites, addrTaken)
 }
 
 // drain runs a worklist from work: visit returns the functions to visit
