@@ -70,7 +70,11 @@ func methodReceiver(c *ssa.CallCommon) ssa.Value {
 // producer returns what makes the object v: the call whose result it is
 // (directly, as a component, or through the local variable it was stored
 // in), or a local variable declared here and never assigned (var b
-// Buffer), or nil.
+// Buffer), or nil. A field of a local variable is made by what made the
+// variable (info, err := prepare(); defer info.ctx.Release()): a struct
+// returned by value is a copy that belongs to the call, and so do the
+// objects it holds by value. A field reached through a pointer is not (p
+// := lookup(); p.mu may be shared with every other holder of p).
 func producer(v ssa.Value, depth int) ssa.Value {
 	if depth > 4 {
 		return nil
@@ -85,6 +89,10 @@ func producer(v ssa.Value, depth int) ssa.Value {
 	case *ssa.UnOp:
 		if v.Op == token.MUL {
 			return producer(v.X, depth+1)
+		}
+	case *ssa.FieldAddr:
+		if x, ok := v.X.(*ssa.Alloc); ok {
+			return producer(x, depth+1)
 		}
 	case *ssa.Alloc:
 		var st *ssa.Store
