@@ -33,8 +33,9 @@ import (
 // driverSite is what one call site of a decidable function does with the
 // yield: drives it itself, or forwards it to its caller's results.
 type driverSite struct {
-	drives  bool
+	drives  bool // retry included
 	forward bool
+	retry   bool
 }
 
 // driversDecide turns the decidable error-spelling functions that no
@@ -47,11 +48,15 @@ type driverSite struct {
 // at most the functions plus the forwarding sites.
 func (y *Yields) driversDecide(funcs []*ssa.Function, carriers map[*ssa.Function]int, sites map[*ssa.Function][]*ssa.Call, addrTaken map[*ssa.Function]bool) {
 	invokes := map[string][]*ssa.Call{} // unexported method name -> its invoke sites
+	y.invoked = map[string]bool{}
 	for _, fn := range funcs {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
-				if call, ok := instr.(*ssa.Call); ok && call.Call.IsInvoke() && !call.Call.Method.Exported() {
-					invokes[call.Call.Method.Name()] = append(invokes[call.Call.Method.Name()], call)
+				if c, ok := instr.(ssa.CallInstruction); ok && c.Common().IsInvoke() && !c.Common().Method.Exported() {
+					y.invoked[c.Common().Method.Name()] = true
+					if call, ok := c.(*ssa.Call); ok {
+						invokes[call.Call.Method.Name()] = append(invokes[call.Call.Method.Name()], call)
+					}
 				}
 			}
 		}
@@ -170,6 +175,45 @@ func (y *Yields) driversDecide(funcs []*ssa.Function, carriers map[*ssa.Function
 	}
 }
 
+// CallSites returns every call of fn in the package, and whether they are
+// all of its calls: fn is unexported, not generic, its value (or a method
+// value of its name) is never taken, no interface call of its name could
+// reach it, and no go or defer statement calls it. It is false when the
+// package declares no yield (the call graph is not built).
+func (y *Yields) CallSites(fn *ssa.Function) ([]*ssa.Call, bool) {
+	if y.sites == nil {
+		return nil, false
+	}
+	obj, _ := fn.Object().(*types.Func)
+	if obj == nil || obj.Exported() || fn.Parent() != nil || y.addrTaken[fn] || fn.TypeParams().Len() > 0 || fn.Synthetic != "" {
+		return nil, false
+	}
+	if fn.Signature.Recv() != nil {
+		if y.invoked[fn.Name()] {
+			return nil, false
+		}
+		if named, ok := derefType(fn.Signature.Recv().Type()).(*types.Named); ok && named.TypeParams().Len() > 0 {
+			return nil, false
+		}
+		for g := range y.addrTaken {
+			if g.Synthetic != "" && strings.TrimSuffix(strings.TrimSuffix(g.Name(), "$bound"), "$thunk") == fn.Name() {
+				return nil, false
+			}
+		}
+	}
+	if y.goDefer[fn] {
+		return nil, false
+	}
+	return y.sites[fn], len(y.sites[fn]) > 0
+}
+
+// Recalls reports whether a call's caller calls it again, with the same
+// input, on a path where the error in its i-th result is not known to be
+// nil (i < 0: whatever its results).
+func (y *Yields) Recalls(call *ssa.Call, i int) bool {
+	return y.classifySite(call, i).retry
+}
+
 // classifySite follows the carrier result (the i-th) of a call through the
 // caller: into its returns (a forward), into a comparison with a yield, an
 // errors.Is or errors.As, a type assertion to a yield type, or persistent
@@ -203,7 +247,7 @@ func (y *Yields) classifySite(call *ssa.Call, i int) driverSite {
 	for _, v := range carriers {
 		seen[v] = true
 	}
-	for len(work) > 0 && !s.drives {
+	for len(work) > 0 {
 		v := work[len(work)-1]
 		work = work[:len(work)-1]
 		refs := v.Referrers()
@@ -294,8 +338,8 @@ func (y *Yields) classifySite(call *ssa.Call, i int) driverSite {
 			}
 		}
 	}
-	if !s.drives && reachesAgain(call, nilEdges) {
-		s.drives = true
+	if reachesAgain(call, nilEdges) {
+		s.retry, s.drives = true, true
 	}
 	return s
 }
