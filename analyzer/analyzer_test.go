@@ -184,3 +184,10 @@ func TestYieldValue(t *testing.T) {
 func TestYieldErrSpace(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "yielderrspace")
 }
+
+// Yields spelled as a sentinel error that some callers take for a drop: a
+// function whose callers all stop, or drop the frame and go on, is not
+// resumable; the same code whose caller calls again is reported.
+func TestYieldErrDrop(t *testing.T) {
+	analysistest.Run(t, testdata(t), Analyzer, "yielderrdrop")
+}

@@ -142,6 +142,7 @@ type analysis struct {
 	helperSets    map[ssa.Instruction][]effect.MappedSet // transitions made by helpers
 	looped        map[int]int                            // fCall fact -> its fLoopedCall twin
 	perCallRecv   map[ssa.Instruction]string             // calls on a per-call object: the object's path
+	perCallParams map[int]bool                           // parameters every caller passes a per-call object for
 	converted     map[*ssa.Call]bool                     // lazily: calls whose yield a finishing return answers
 	cyclic        []bool                                 // lazily: blocks on a cycle
 	findings      []Finding
@@ -988,8 +989,8 @@ func (a *analysis) collectFacts() {
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			effs := a.cls.Of(instr)
-			if perCall[instr] {
-				effs = slices.DeleteFunc(slices.Clone(effs), a.perCallEffect(instr))
+			if perCall[instr] || len(a.perCallParams) > 0 {
+				effs = slices.DeleteFunc(slices.Clone(effs), a.perCallEffect(instr, perCall[instr]))
 			}
 			if ops, _ := a.lockOps(instr); len(effs) == 0 && len(a.helperSets[instr]) == 0 && len(ops) == 0 {
 				continue

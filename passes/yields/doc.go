@@ -21,4 +21,14 @@
 // is never taken, and whose every caller moves on when it returns the
 // constant, is not resumable; one forwarded to a resumable caller's yield
 // is.
+//
+// A yield error asks to be called again, but only a caller can call again.
+// So for the error spelling the callers decide too: a function whose
+// callers are all visible (unexported, its value never taken; for a
+// method, its invoke sites in the package count among its callers) is not
+// resumable when none of them drives its yield: none calls it again with
+// the same input on the error path, tells the yield from other errors,
+// keeps the error in memory others read, or forwards it to a driven
+// caller. A link layer's EAGAIN whose callers drop the frame or stop the
+// read loop is a drop, not "call me again".
 package yields

@@ -49,6 +49,14 @@ type Yields struct {
 	resumable map[*ssa.Function]bool   // after the callers have had their say (status spelling)
 	final     bool                     // Call answers with resumable, not may
 	cells     map[*ssa.Alloc]cellTrace // result cells traced since final
+
+	// The package's static call sites, the functions whose value is
+	// taken and the unexported method names called through interfaces:
+	// who can call a function (CallSites).
+	sites     map[*ssa.Function][]*ssa.Call
+	addrTaken map[*ssa.Function]bool
+	invoked   map[string]bool
+	goDefer   map[*ssa.Function]bool // called by a go or defer statement
 }
 
 // Analyzer decides, per function, whether it may yield in the spellings of
@@ -214,12 +222,14 @@ func (y *Yields) CarrierOf(call *ssa.CallCommon) int {
 // ---- the fixpoint ----
 
 // solve computes may (a function may return a yield) by a worklist over the
-// package's call graph, then lets callers decide for status constants.
+// package's call graph, then lets callers decide: for status constants
+// (callersDecide) and for yield errors (driversDecide).
 func (y *Yields) solve(funcs []*ssa.Function) {
 	carriers := map[*ssa.Function]int{}
 	callers := map[*ssa.Function][]*ssa.Function{} // static callee -> callers
 	sites := map[*ssa.Function][]*ssa.Call{}       // static callee -> its call sites
 	addrTaken := map[*ssa.Function]bool{}
+	y.goDefer = map[*ssa.Function]bool{}
 	for _, fn := range funcs {
 		if i, sp := y.Carrier(fn.Signature); sp == Error || sp == Value {
 			carriers[fn] = i
@@ -232,6 +242,10 @@ func (y *Yields) solve(funcs []*ssa.Function) {
 					if g := call.Call.StaticCallee(); g != nil {
 						callers[g] = append(callers[g], fn)
 						sites[g] = append(sites[g], call)
+					}
+				} else if c, ok := instr.(ssa.CallInstruction); ok && !c.Common().IsInvoke() {
+					if g := c.Common().StaticCallee(); g != nil {
+						y.goDefer[g] = true // go or defer: no result to decide on
 					}
 				}
 				ops = instr.Operands(ops[:0])
@@ -264,7 +278,9 @@ func (y *Yields) solve(funcs []*ssa.Function) {
 	for fn, m := range y.may {
 		y.resumable[fn] = m
 	}
+	y.sites, y.addrTaken = sites, addrTaken
 	y.callersDecide(funcs, carriers, sites, addrTaken)
+	y.driversDecide(funcs, carriers, sites, addrTaken)
 }
 
 // drain runs a worklist from work: visit returns the functions to visit

@@ -51,3 +51,12 @@ func TestStatusSpelling(t *testing.T) {
 func TestAcrossPackages(t *testing.T) {
 	analysistest.Run(t, testdata(t), report, "crossuse")
 }
+
+// Error spelling, with the callers deciding: helpers whose callers drop
+// the would-block, chains of them, and the callers that drive a yield
+// (retry, telling it from other errors, keeping it, forwarding it to an
+// exported function), method values, and unexported methods called
+// through interfaces.
+func TestErrorCallersDecide(t *testing.T) {
+	analysistest.Run(t, testdata(t), report, "drivers")
+}

@@ -250,6 +250,56 @@ func (e *Endpoint) SendBuggy(b []byte) error {
 	return nil
 }
 
+// A write context is acquired with the endpoint's route and counted in
+// package state while alive; prepareWrite returns it inside a struct, by
+// value, with the ports it resolved.
+type writeCtx struct{ route []byte }
+
+func (c *writeCtx) Release() { live-- }
+
+type writeInfo struct {
+	ctx  writeCtx
+	port uint16
+}
+
+func (e *Endpoint) prepareWrite() (writeInfo, error) {
+	if e.closed {
+		return writeInfo{}, ErrClosed
+	}
+	live++
+	return writeInfo{ctx: writeCtx{route: e.hdr}, port: 7}, nil
+}
+
+// SendInfo releases the context it got inside prepareWrite's result by a
+// deferred call: the count is back when the would-block returns.
+func (e *Endpoint) SendInfo(b []byte) error {
+	info, err := e.prepareWrite()
+	if err != nil {
+		return err
+	}
+	defer info.ctx.Release()
+	if len(e.rcv.buf) > 64 {
+		return ErrWouldBlock
+	}
+	e.rcv.buf = append(e.rcv.buf, b...)
+	return nil
+}
+
+// SendInfoBuggy releases it only on success: every would-block leaves one
+// more context counted.
+func (e *Endpoint) SendInfoBuggy(b []byte) error {
+	info, err := e.prepareWrite() // want `calls e\.prepareWrite, which mutates package state before the yield at netstack\.go:\d+`
+	if err != nil {
+		return err
+	}
+	if len(e.rcv.buf) > 64 {
+		return ErrWouldBlock
+	}
+	e.rcv.buf = append(e.rcv.buf, b...)
+	info.ctx.Release()
+	return nil
+}
+
 // ReadFresh returns a fresh would-block when take would block (the ready!
 // idiom in this spelling): take is being called again, not abandoned, and
 // nothing before it repeats.
