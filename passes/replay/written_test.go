@@ -23,3 +23,11 @@ func TestWrittenJoin(t *testing.T) {
 	assert.False(t, written{"s.n": one}.excludes(arm0), "a location the arm does not test")
 	assert.False(t, written{"s.state": one}.excludes(map[string]vset{"s.state": newSet(true, "0")}))
 }
+
+// Only an arm admitting nil alone is a memo's "not produced yet" arm.
+func TestNilOnly(t *testing.T) {
+	assert.True(t, nilOnly(newSet(false, "nil")))
+	assert.False(t, nilOnly(newSet(true, "nil")), "the non-nil arm")
+	assert.False(t, nilOnly(newSet(false, "nil", "0")))
+	assert.False(t, nilOnly(topSet))
+}
