@@ -167,14 +167,14 @@ func (a *analysis) findCarriedLocals() {
 	}
 	n := len(a.fn.Blocks)
 	writes := make([][]fact, n)
-	any := false
+	hasWrites := false
 	for _, f := range a.facts {
 		if f.kind == fTransition {
 			writes[f.block.Index] = append(writes[f.block.Index], f)
-			any = true
+			hasWrites = true
 		}
 	}
-	if !any {
+	if !hasWrites {
 		return
 	}
 	apply := func(b *ssa.BasicBlock, in written) written {
