@@ -5,7 +5,10 @@
 //
 // A completion callback is a function literal passed to a function whose
 // result is a completion type (such a function submits I/O, or builds the
-// completion that will be submitted).
+// completion that will be submitted), or to a constructor of a completion
+// builder: a function whose result has a method without parameters that
+// returns a completion (rt.NewGroup's *Group, whose Build turns what was
+// given to the group into the completion its callback completes).
 package callbacks
 
 import (
@@ -37,7 +40,7 @@ func Check(fn *ssa.Function, o Oracle) []Finding {
 				continue
 			}
 			sig := call.Common().Signature()
-			if sig == nil || !o.ReturnsCompletion(sig) {
+			if sig == nil || !o.ReturnsCompletion(sig) && !buildsCompletion(sig, o) {
 				continue
 			}
 			for _, arg := range call.Common().Args {
@@ -55,6 +58,40 @@ func Check(fn *ssa.Function, o Oracle) []Finding {
 		}
 	}
 	return out
+}
+
+// buildsCompletion reports whether a function of this signature returns a
+// completion builder: a value with a method that takes no parameters and
+// returns a completion. Such a method makes the completion out of what the
+// builder was given, its constructor's callback included, so the callback
+// runs with that completion's outcome, failure included (a group's callback
+// gets the first child's error). A method that takes arguments (a device's
+// Write(buf)) starts a new operation per call instead: the object is no
+// builder, and a callback its constructor keeps (an error handler) is not
+// run with one completion's outcome.
+func buildsCompletion(sig *types.Signature, o Oracle) bool {
+	for i := 0; i < sig.Results().Len(); i++ {
+		t := types.Unalias(sig.Results().At(i).Type())
+		if p, ok := t.(*types.Pointer); ok {
+			t = types.Unalias(p.Elem())
+		}
+		named, ok := t.(*types.Named)
+		if !ok || o.IsCompletion(named) {
+			continue
+		}
+		var ms *types.MethodSet
+		if types.IsInterface(named) {
+			ms = types.NewMethodSet(named)
+		} else {
+			ms = types.NewMethodSet(types.NewPointer(named)) // *T's methods include T's
+		}
+		for j := 0; j < ms.Len(); j++ {
+			if msig, ok := ms.At(j).Type().(*types.Signature); ok && msig.Params().Len() == 0 && o.ReturnsCompletion(msig) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // checkCallback reports the callback's writes to state that outlives the

@@ -89,3 +89,285 @@ func freshObject(v ssa.Value, depth int) ssa.Value {
 	}
 	return nil
 }
+
+// maxCarried bounds the phis findCarriedLocals follows in one function:
+// each costs one forward propagation, so the check stays linear in the
+// function's size times a constant.
+const maxCarried = 32
+
+// written is the last value written to each state location on a path
+// (absent: not written on it).
+type written map[string]wval
+
+// join merges another path's writes: a location written differently, or
+// on one path only, holds an unknown value.
+func (w written) join(v written) written {
+	out := written{}
+	for k, x := range w {
+		if y, ok := v[k]; ok && x == y {
+			out[k] = x
+		} else {
+			out[k] = wval{kind: wUnknown}
+		}
+	}
+	for k := range v {
+		if _, ok := w[k]; !ok {
+			out[k] = wval{kind: wUnknown}
+		}
+	}
+	return out
+}
+
+func (w written) equal(v written) bool {
+	if len(w) != len(v) {
+		return false
+	}
+	for k, x := range w {
+		if y, ok := v[k]; !ok || x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// excludes reports whether a location holding the values of w can take no
+// path whose allowed values are s.
+func (w written) excludes(s map[string]vset) bool {
+	for loc, x := range w {
+		if set, ok := s[loc]; ok && x.kind != wUnknown && !canSelect(x, set) {
+			return true
+		}
+	}
+	return false
+}
+
+// findCarriedLocals reports rule local-progress for a local carried across
+// a transition (docs/bugs.md C4, R4 case b): a local set in one state's arm
+// and read after the arm's join, on a path that writes the state past that
+// arm and then yields. Re-entry starts from the top with the state as it is
+// at the yield, so it cannot take the arm again: it reaches the join
+// through another edge, where the local holds its initial value (a
+// constant), and every read of it that re-entry reaches sees that value
+// instead of the one the arm computed (Relocate's record, B16's result).
+//
+// In SSA the local is a phi at the join: one edge, from the arm, brings the
+// computed value; another brings the constant. Per such phi, a forward
+// propagation of the writes of state locations follows the paths that
+// entered the join through the arm's edge, seeded with the writes on the
+// way to that edge; at each yield on them it asks whether those writes
+// exclude the arm's edge (re-entry cannot bring the computed value) while
+// admitting an edge of a constant, and whether a read of the local lies
+// in a block they admit. A local that re-entry recomputes (the arm is
+// admitted again), one whose other edges bring a value read from state
+// (restored from a field the arm saved), and reads only in arms the state
+// at the yield excludes are not reported.
+func (a *analysis) findCarriedLocals() {
+	if len(a.state) == 0 || a.idempotent {
+		return
+	}
+	n := len(a.fn.Blocks)
+	writes := make([][]fact, n)
+	hasWrites := false
+	for _, f := range a.facts {
+		if f.kind == fTransition {
+			writes[f.block.Index] = append(writes[f.block.Index], f)
+			hasWrites = true
+		}
+	}
+	if !hasWrites {
+		return
+	}
+	apply := func(b *ssa.BasicBlock, in written) written {
+		if len(writes[b.Index]) == 0 {
+			return in
+		}
+		out := make(written, len(in)+1)
+		for k, v := range in {
+			out[k] = v
+		}
+		for _, f := range writes[b.Index] {
+			out[f.state] = a.writeOf(f)
+		}
+		return out
+	}
+	// The writes on every path from the entry to each block's end.
+	outs := make([]written, n)
+	if !forwardFixpoint(a.fn, func(b *ssa.BasicBlock) bool {
+		var in written
+		if b.Index == 0 {
+			in = written{}
+		}
+		for _, p := range b.Preds {
+			if outs[p.Index] == nil {
+				continue
+			}
+			if in == nil {
+				in = outs[p.Index]
+			} else {
+				in = in.join(outs[p.Index])
+			}
+		}
+		if in == nil {
+			return false
+		}
+		o := apply(b, in)
+		if outs[b.Index] != nil && outs[b.Index].equal(o) {
+			return false
+		}
+		outs[b.Index] = o
+		return true
+	}) {
+		return
+	}
+	followed := 0
+	reported := map[ssa.Instruction]bool{}
+	for _, m := range a.fn.Blocks {
+		for _, instr := range m.Instrs {
+			phi, ok := instr.(*ssa.Phi)
+			if !ok {
+				break
+			}
+			for k, d := range phi.Edges {
+				if _, isConst := d.(*ssa.Const); isConst || !hasConstEdge(phi, d) {
+					continue
+				}
+				pa := m.Preds[k]
+				if outs[pa.Index] == nil || len(a.edgeAllowed(pa, m)) == 0 {
+					continue // unreachable, or an edge no dispatch constrains
+				}
+				if followed++; followed > maxCarried {
+					return
+				}
+				a.followCarried(phi, k, outs[pa.Index], apply, reported)
+			}
+		}
+	}
+}
+
+// hasConstEdge reports whether some edge of phi brings a constant other
+// than d.
+func hasConstEdge(phi *ssa.Phi, d ssa.Value) bool {
+	for _, e := range phi.Edges {
+		if c, ok := e.(*ssa.Const); ok {
+			if dc, ok := d.(*ssa.Const); !ok || constKey(dc) != constKey(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// followCarried propagates, from phi's block entered through edge k with
+// the writes seed, the writes of state locations along the paths that keep
+// the phi's value (paths that come back to the phi's block through another
+// edge replace it), and judges the yields on them.
+func (a *analysis) followCarried(phi *ssa.Phi, k int, seed written, apply func(*ssa.BasicBlock, written) written, reported map[ssa.Instruction]bool) {
+	m := phi.Block()
+	pa := m.Preds[k]
+	n := len(a.fn.Blocks)
+	outs := make([]written, n)
+	if !forwardFixpoint(a.fn, func(b *ssa.BasicBlock) bool {
+		var in written
+		if b == m {
+			// Only the arm's edge carries the computed value; from pa
+			// itself it is carried again on a later iteration.
+			in = seed
+			if outs[pa.Index] != nil {
+				in = in.join(outs[pa.Index])
+			}
+		} else {
+			for _, p := range b.Preds {
+				if outs[p.Index] == nil {
+					continue
+				}
+				if in == nil {
+					in = outs[p.Index]
+				} else {
+					in = in.join(outs[p.Index])
+				}
+			}
+		}
+		if in == nil {
+			return false
+		}
+		o := apply(b, in)
+		if outs[b.Index] != nil && outs[b.Index].equal(o) {
+			return false
+		}
+		outs[b.Index] = o
+		return true
+	}) {
+		return
+	}
+	// Judged at the fixpoint only: an earlier, narrower state would
+	// exclude what a later path admits.
+	for _, b := range a.fn.Blocks {
+		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && a.yields[ret] != nil && outs[b.Index] != nil {
+			a.judgeCarried(phi, k, ret, outs[b.Index], reported)
+		}
+	}
+}
+
+// judgeCarried reports the first read of phi that re-entry from the yield
+// ret, with the writes w made on the way, reaches through an edge of a
+// constant instead of the arm's edge k.
+func (a *analysis) judgeCarried(phi *ssa.Phi, k int, ret *ssa.Return, w written, reported map[ssa.Instruction]bool) {
+	m := phi.Block()
+	if !w.excludes(a.edgeAllowed(m.Preds[k], m)) {
+		return // re-entry may take the arm again and recompute the local
+	}
+	reenters := false
+	for j, e := range phi.Edges {
+		if _, ok := e.(*ssa.Const); ok && j != k && !w.excludes(a.edgeAllowed(m.Preds[j], m)) {
+			reenters = true
+		}
+	}
+	if !reenters {
+		return
+	}
+	var first ssa.Instruction
+	for _, r := range readsOf(phi) {
+		if !w.excludes(a.allowed[r.Block().Index]) && r.Pos().IsValid() && (first == nil || r.Pos() < first.Pos()) {
+			first = r
+		}
+	}
+	if first == nil || reported[first] {
+		return
+	}
+	reported[first] = true
+	name := phi.Comment
+	if name == "" {
+		name = "a local"
+	}
+	a.findings = append(a.findings, Finding{Rule: rules.LocalProgress, Yield: ret.Pos(), Carried: true,
+		Effect: effect.Effect{Kind: effect.Read, Instr: first, Name: name, Loc: persist.Loc{Root: persist.Root{Kind: persist.Fresh}}}})
+}
+
+// readsOf returns the instructions that read v, directly or through
+// values computed from it (byte(rec), rec + 1), up to a small depth; a phi
+// carries it on to another join, where other edges decide again, and is
+// not followed.
+func readsOf(v ssa.Value) []ssa.Instruction {
+	var out []ssa.Instruction
+	seen := map[ssa.Value]bool{}
+	var walk func(v ssa.Value, depth int)
+	walk = func(v ssa.Value, depth int) {
+		if seen[v] || depth > 4 || v.Referrers() == nil {
+			return
+		}
+		seen[v] = true
+		for _, r := range *v.Referrers() {
+			if _, ok := r.(*ssa.Phi); ok {
+				continue
+			}
+			out = append(out, r)
+			if rv, ok := r.(ssa.Value); ok {
+				if _, isCall := r.(*ssa.Call); !isCall {
+					walk(rv, depth+1)
+				}
+			}
+		}
+	}
+	walk(v, 0)
+	return out
+}

@@ -93,6 +93,7 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 	}
 	a.findLoops()
 	a.collectFacts()
+	a.findCarriedLocals()
 	a.buildMasks()
 	a.solve()
 	if a.tooLarge {

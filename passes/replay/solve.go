@@ -404,7 +404,11 @@ func (a *analysis) writeOf(f fact) wval {
 		return *f.w
 	}
 	if v := storeVal(f.eff.Instr); v != nil {
-		return abstractWrite(a.tr, v, f.state)
+		w := abstractWrite(a.tr, v, f.state)
+		if w.kind == wUnknown && a.recordsProduct(f.eff.Instr, v, f.state) {
+			w = wval{kind: wNonNil} // a memo of its arm's product
+		}
+		return w
 	}
 	return wval{kind: wUnknown}
 }

@@ -118,6 +118,9 @@ type Finding struct {
 	CallName string
 	// InLoop marks the loop case of local-progress.
 	InLoop bool
+	// Carried marks the case of local-progress where a local set in one
+	// state's arm is read after re-entry has skipped that arm.
+	Carried bool
 	// Discarded marks the case of dropped-result where the result is not
 	// even looked at.
 	Discarded bool
