@@ -19,7 +19,8 @@ import (
 // more than the dense bitset's word count.
 //
 // The masks that the transfer function combines with a pending set stay
-// dense bitsets: they are built once and indexed by word.
+// dense bitsets, built once and indexed by word, except the masks of arms
+// (armMask), which are asked about each member.
 type pset struct {
 	ws []pword
 }
@@ -142,12 +143,19 @@ func (s *pset) andNot(t bitset) {
 	s.ws = out
 }
 
-// keepOnly removes every member that is in neither of the dense sets t
-// and u.
-func (s *pset) keepOnly(t, u bitset) {
+// keepOnly removes every member that is in neither the mask m nor the
+// dense set immune. It asks m about each member, so that its cost is the
+// members', whatever m admits.
+func (s *pset) keepOnly(m *armMask, immune bitset) {
 	out := s.ws[:0]
 	for _, w := range s.ws {
-		if w.w &= t[w.i] | u[w.i]; w.w != 0 {
+		kept := w.w & immune[w.i]
+		for rest := w.w &^ kept; rest != 0; rest &= rest - 1 {
+			if b := bits.TrailingZeros64(rest); m.has(w.i*64 + b) {
+				kept |= 1 << uint(b)
+			}
+		}
+		if w.w = kept; w.w != 0 {
 			out = append(out, w)
 		}
 	}
