@@ -45,6 +45,13 @@ bench:
 $(addprefix bench-,$(BENCHMARKS)): bench-%:
 	$(BENCH) $*
 
+# The scaling probe by instructions executed, under valgrind (cachegrind):
+# repeatable whatever the machine's load, unlike wall time. SIZES as above
+# (default 1000,...,8000). Needs valgrind; not part of `make bench`.
+.PHONY: bench-icount
+bench-icount:
+	$(GO) run ./bench/cmd/icount
+
 # How good the analyzer is on code it was not written against
 # (docs/quality.md, docs/mutation.md): the generalization corpus (every label
 # confirmed dynamically, then recall and precision per class), and mutation

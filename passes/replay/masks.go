@@ -26,9 +26,9 @@ type masks struct {
 	memoWrites  map[string]bitset // receiver of a memoized call -> the writes at or below it (they may reset its memo)
 
 	groups  map[string]*locGroups // state location -> facts grouped by the arm set of their block
-	survive map[survKey]bitset    // memo: (location, written value) -> facts that may still be selected
-	admit   map[string]bitset     // memo: (location, value set) -> facts a dispatch edge admits
-	edges   map[[2]int]bitset     // memo per edge (pred, succ block index): its narrowing mask, nil for none
+	survive map[survKey]*armMask  // memo: (location, written value) -> facts that may still be selected
+	admit   map[string]*armMask   // memo: (location, value set) -> facts a dispatch edge admits
+	edges   map[[2]int]*armMask   // memo per edge (pred, succ block index): its narrowing mask, nil for none
 }
 
 // twin pairs a re-pollable call's fact with its looped twin; memo marks
@@ -41,16 +41,37 @@ type twin struct {
 // locGroups is the facts of a function grouped by the arm set their block
 // has for one state location.
 type locGroups struct {
-	top    bitset           // facts in blocks every value of the location reaches
-	groups []armGroup       // the other arm sets
+	// of is the group of each fact, by id: -1 for the facts in blocks
+	// every value of the location reaches.
+	of     []int32
+	groups []armGroup       // the arm sets other than every value
 	byKey  map[string][]int // value -> positive groups admitting it
 	neg    []int            // groups of the form "any value but these"
 }
 
-// armGroup is the facts whose blocks share one arm set for a location.
+// armGroup is one arm set of a location, shared by the blocks of its facts.
 type armGroup struct {
 	set vset
-	ids []int
+}
+
+// armMask is the facts that re-entry may still reach after a write of a
+// state location or across a dispatch edge: those of the blocks every
+// value reaches and those of the admitted groups.
+//
+// It is kept as a flag per group, not as a set of facts: a write of state
+// k of a machine whose arms fall through admits the arms from k on, most
+// of the function's facts, so that a dense set per written value and per
+// dispatch edge cost arms × facts to build. The pending set asks only
+// about its own members (pset.keepOnly).
+type armMask struct {
+	of   []int32 // locGroups.of, shared
+	keep []bool  // by group
+}
+
+// has reports whether fact id is in the mask.
+func (m *armMask) has(id int) bool {
+	g := m.of[id]
+	return g < 0 || m.keep[g]
 }
 
 func (a *analysis) buildMasks() {
@@ -60,8 +81,8 @@ func (a *analysis) buildMasks() {
 		transByLoc: map[string]bitset{}, commitByLoc: map[string]bitset{}, restorable: map[string]bitset{},
 		locks: map[string]bitset{}, reads: map[string]bitset{},
 		byBlock: make([][]int, len(a.fn.Blocks)),
-		groups:  map[string]*locGroups{}, survive: map[survKey]bitset{}, admit: map[string]bitset{},
-		edges: map[[2]int]bitset{},
+		groups:  map[string]*locGroups{}, survive: map[survKey]*armMask{}, admit: map[string]*armMask{},
+		edges: map[[2]int]*armMask{},
 	}
 	add := func(into map[string]bitset, key string, id int) {
 		s, ok := into[key]
@@ -190,43 +211,67 @@ func (a *analysis) loopReplays(l *loop) bitset {
 // armGroups groups the facts by the arm set their block has for loc: a
 // state machine's facts fall into one group per arm, plus the prologue. The
 // facts of blocks where loc is unconstrained (every value reaches them) are
-// one dense mask; the other groups keep their facts as lists, and positive
-// groups are indexed by the values they admit.
+// in no group; positive groups are indexed by the values they admit.
 func (a *analysis) armGroups(loc string) *locGroups {
 	if gs, ok := a.m.groups[loc]; ok {
 		return gs
 	}
-	gs := &locGroups{top: newBitset(a.m.n), byKey: map[string][]int{}}
+	gs := &locGroups{of: make([]int32, a.m.n), byKey: map[string][]int{}}
 	index := map[string]int{}
+	// The blocks of one arm share their arm set's key list (the dispatch
+	// never modifies one, and its union returns an operand that already
+	// holds the other), so the group of a list already seen is found
+	// without spelling its key: spelling it for every block cost blocks ×
+	// arms for a machine whose arms fall through, where the arm set of
+	// state k's blocks holds every state up to k.
+	type listID struct {
+		first *string
+		n     int
+		neg   bool
+	}
+	seen := map[listID]int{}
 	for bi, ids := range a.m.byBlock {
 		if len(ids) == 0 {
 			continue
 		}
 		set := a.armSet(a.fn.Blocks[bi], loc)
-		if set.top {
-			for _, id := range ids {
-				gs.top.add(id)
+		g := -1
+		if !set.top {
+			id := listID{n: len(set.keys), neg: set.neg}
+			if len(set.keys) > 0 {
+				id.first = &set.keys[0]
 			}
-			continue
-		}
-		key := set.key()
-		g, ok := index[key]
-		if !ok {
-			g = len(gs.groups)
-			index[key] = g
-			gs.groups = append(gs.groups, armGroup{set: set})
-			if set.neg {
-				gs.neg = append(gs.neg, g)
-			} else {
-				for _, k := range set.keys {
-					gs.byKey[k] = append(gs.byKey[k], g)
-				}
+			var ok bool
+			if g, ok = seen[id]; !ok {
+				g = gs.group(index, set)
+				seen[id] = g
 			}
 		}
-		gs.groups[g].ids = append(gs.groups[g].ids, ids...)
+		for _, id := range ids {
+			gs.of[id] = int32(g)
+		}
 	}
 	a.m.groups[loc] = gs
 	return gs
+}
+
+// group returns the group of arm set set, made if it is new.
+func (gs *locGroups) group(index map[string]int, set vset) int {
+	key := set.key()
+	g, ok := index[key]
+	if !ok {
+		g = len(gs.groups)
+		index[key] = g
+		gs.groups = append(gs.groups, armGroup{set: set})
+		if set.neg {
+			gs.neg = append(gs.neg, g)
+		} else {
+			for _, k := range set.keys {
+				gs.byKey[k] = append(gs.byKey[k], g)
+			}
+		}
+	}
+	return g
 }
 
 // maxArmGroups bounds the groups a written value is tested against one by
@@ -237,41 +282,41 @@ const maxArmGroups = 256
 // survivors returns the facts whose block re-entry may still reach after
 // loc is written with w (memoized per location and value), or nil when the
 // write cuts nothing by arm.
-func (a *analysis) survivors(loc string, w wval) bitset {
+func (a *analysis) survivors(loc string, w wval) *armMask {
 	key := survKey{loc, w}
 	if s, ok := a.m.survive[key]; ok {
 		return s
 	}
 	gs := a.armGroups(loc)
-	var s bitset
-	take := func(g int) {
-		for _, id := range gs.groups[g].ids {
-			s.add(id)
-		}
-	}
+	var s *armMask
 	switch {
 	case len(gs.groups) == 0:
 		// every fact is in an unconstrained block: nothing to cut
 	case w.kind == wExact || w.kind == wTyp:
-		s = gs.top.clone()
+		s = gs.mask()
 		for _, g := range gs.byKey[w.key] {
-			take(g)
+			s.keep[g] = true
 		}
 		for _, g := range gs.neg {
 			if gs.groups[g].set.has(w.key) {
-				take(g)
+				s.keep[g] = true
 			}
 		}
 	case len(gs.groups) <= maxArmGroups:
-		s = gs.top.clone()
+		s = gs.mask()
 		for g := range gs.groups {
 			if canSelect(w, gs.groups[g].set) {
-				take(g)
+				s.keep[g] = true
 			}
 		}
 	}
 	a.m.survive[key] = s
 	return s
+}
+
+// mask returns a mask of the facts of gs that admits no group yet.
+func (gs *locGroups) mask() *armMask {
+	return &armMask{of: gs.of, keep: make([]bool, len(gs.groups))}
 }
 
 // survKey is a memo key of survivors: a location and a written value (a
@@ -284,12 +329,12 @@ type survKey struct {
 // edgeMask returns the mask a dispatch edge p->b keeps of the pending facts
 // (edgeTest, admits), or nil when the edge narrows nothing; computed once
 // per edge.
-func (a *analysis) edgeMask(p, b *ssa.BasicBlock) bitset {
+func (a *analysis) edgeMask(p, b *ssa.BasicBlock) *armMask {
 	k := [2]int{p.Index, b.Index}
 	if m, ok := a.m.edges[k]; ok {
 		return m
 	}
-	var m bitset
+	var m *armMask
 	if loc, set, ok := a.edgeTest(p, b); ok {
 		m = a.admits(loc, set)
 	}
@@ -298,20 +343,15 @@ func (a *analysis) edgeMask(p, b *ssa.BasicBlock) bitset {
 }
 
 // admits returns the facts whose block's arm set for loc shares a value
-// with set (memoized per location and set): what a dispatch edge that
-// constrains loc to set may still lead re-entry to.
-func (a *analysis) admits(loc string, set vset) bitset {
+// with set (memoized per location and set), or nil for every fact: what a
+// dispatch edge that constrains loc to set may still lead re-entry to.
+func (a *analysis) admits(loc string, set vset) *armMask {
 	key := loc + "\x02" + set.key()
 	if s, ok := a.m.admit[key]; ok {
 		return s
 	}
 	gs := a.armGroups(loc)
-	s := gs.top.clone()
-	take := func(g int) {
-		for _, id := range gs.groups[g].ids {
-			s.add(id)
-		}
-	}
+	s := gs.mask()
 	switch {
 	case len(gs.groups) > maxArmGroups:
 		s = nil // too many groups to test one by one: cut nothing
@@ -322,25 +362,19 @@ func (a *analysis) admits(loc string, set vset) bitset {
 		// group for every dispatch edge cost arms × arms per state machine.
 		for _, k := range set.keys {
 			for _, g := range gs.byKey[k] {
-				take(g) // a group under several keys is added again: a no-op
+				s.keep[g] = true
 			}
 		}
 		for _, g := range gs.neg {
 			if gs.groups[g].set.overlaps(set) {
-				take(g)
+				s.keep[g] = true
 			}
 		}
 	default:
 		for g := range gs.groups {
 			if gs.groups[g].set.overlaps(set) {
-				take(g)
+				s.keep[g] = true
 			}
-		}
-	}
-	if s == nil {
-		s = newBitset(a.m.n)
-		for i := range s {
-			s[i] = ^uint64(0)
 		}
 	}
 	a.m.admit[key] = s

@@ -14,7 +14,7 @@ import (
 
 // flow is the dataflow state at a program point.
 type flow struct {
-	pending bitset          // facts that re-entry would replay
+	pending pset            // facts that re-entry would replay
 	written map[string]wval // last write of each state location on the path
 	reset   map[string]bool // locations emptied or overwritten on every path (within the region)
 	// advanced holds the state locations written on every path since the
@@ -24,14 +24,14 @@ type flow struct {
 }
 
 func newFlow(nf int) *flow {
-	return &flow{pending: newBitset(nf), written: map[string]wval{}, reset: map[string]bool{}, advanced: map[string]bool{}}
+	return &flow{written: map[string]wval{}, reset: map[string]bool{}, advanced: map[string]bool{}}
 }
 
 // copyFrom makes f equal to g, reusing f's storage: the dataflow keeps a
 // few scratch states and swaps them with the blocks' outputs instead of
 // allocating a state per transfer.
 func (f *flow) copyFrom(g *flow) {
-	copy(f.pending, g.pending)
+	f.pending.copyFrom(&g.pending)
 	clear(f.written)
 	for k, v := range g.written {
 		f.written[k] = v
@@ -48,14 +48,14 @@ func (f *flow) copyFrom(g *flow) {
 
 // clear empties f: nothing pending, nothing written, nothing reset.
 func (f *flow) clear() {
-	clear(f.pending)
+	f.pending.clear()
 	clear(f.written)
 	clear(f.reset)
 	clear(f.advanced)
 }
 
 func (f *flow) equal(g *flow) bool {
-	if !f.pending.equal(g.pending) || len(f.written) != len(g.written) || len(f.reset) != len(g.reset) || len(f.advanced) != len(g.advanced) {
+	if !f.pending.equal(&g.pending) || len(f.written) != len(g.written) || len(f.reset) != len(g.reset) || len(f.advanced) != len(g.advanced) {
 		return false
 	}
 	for k := range f.advanced {
@@ -79,7 +79,7 @@ func (f *flow) equal(g *flow) bool {
 // merge joins g into f: pending facts union, differing writes become
 // unknown, resets must hold on both paths.
 func (f *flow) merge(g *flow) {
-	f.pending.or(g.pending)
+	f.pending.or(&g.pending)
 	for k, v := range f.written {
 		if w, ok := g.written[k]; !ok || w != v {
 			f.written[k] = wval{kind: wUnknown}
