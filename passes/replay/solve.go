@@ -485,12 +485,13 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 	})
 	a.prematureAdvances(st, ret, recs)
 	progress := a.progressYield(st, ret)
+	handed := a.returnedProgress(ret)
 	judged := rules.Judged()
 	// Only the facts not yet reported are judged: yields are visited in
 	// source order, and a fact is reported at the first yield it reaches.
 	st.pending.eachAndNot(a.judged, func(id int) {
 		f := a.facts[id]
-		if progress && committedByProgress[f.kind] {
+		if progress && committedByProgress[f.kind] || a.handedBack(&f, handed) {
 			return
 		}
 		p := &rules.Pending{Kind: pendingKind[f.kind], Effect: f.eff, Idempotent: f.eff.Idempotent}
