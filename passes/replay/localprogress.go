@@ -197,14 +197,11 @@ func (a *analysis) findCarriedLocals() {
 		if b.Index == 0 {
 			in = written{}
 		}
-		for _, p := range b.Preds {
-			if outs[p.Index] == nil {
-				continue
-			}
+		if in2 := joinPreds(b, outs); in2 != nil {
 			if in == nil {
-				in = outs[p.Index]
+				in = in2
 			} else {
-				in = in.join(outs[p.Index])
+				in = in.join(in2)
 			}
 		}
 		if in == nil {
@@ -276,16 +273,7 @@ func (a *analysis) followCarried(phi *ssa.Phi, k int, seed written, apply func(*
 				in = in.join(outs[pa.Index])
 			}
 		} else {
-			for _, p := range b.Preds {
-				if outs[p.Index] == nil {
-					continue
-				}
-				if in == nil {
-					in = outs[p.Index]
-				} else {
-					in = in.join(outs[p.Index])
-				}
-			}
+			in = joinPreds(b, outs)
 		}
 		if in == nil {
 			return false
@@ -370,4 +358,21 @@ func readsOf(v ssa.Value) []ssa.Instruction {
 	}
 	walk(v, 0)
 	return out
+}
+
+// joinPreds joins the states the predecessors of b that have been visited
+// hand it, or returns nil when none has been.
+func joinPreds(b *ssa.BasicBlock, outs []written) written {
+	var in written
+	for _, p := range b.Preds {
+		if outs[p.Index] == nil {
+			continue
+		}
+		if in == nil {
+			in = outs[p.Index]
+		} else {
+			in = in.join(outs[p.Index])
+		}
+	}
+	return in
 }

@@ -32,6 +32,10 @@ type Cursors struct {
 	fns  []*ssa.Function
 	once sync.Once
 	set  map[fieldKey]bool
+	seen map[ssa.Value]bool // index operands already traced
+
+	mu     sync.Mutex
+	stores map[*ssa.Function]map[fieldKey]bool
 }
 
 // NewCursors returns the cursor set of the functions of one package.
@@ -60,8 +64,45 @@ func (c *Cursors) Has(fa *ssa.FieldAddr) bool {
 	return c.set[keyOf(fa)]
 }
 
+// storesCursor reports whether fn's own body stores to a cursor.
+func (c *Cursors) storesCursor(fn *ssa.Function) bool {
+	c.once.Do(c.compute)
+	for k := range c.storedFields(fn) {
+		if c.set[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// storedFields returns the fields fn's own body stores to, computed once
+// per function for the package's whole analysis.
+func (c *Cursors) storedFields(fn *ssa.Function) map[fieldKey]bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if m, ok := c.stores[fn]; ok {
+		return m
+	}
+	m := map[fieldKey]bool{}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if st, ok := instr.(*ssa.Store); ok {
+				if fa, ok := st.Addr.(*ssa.FieldAddr); ok {
+					m[keyOf(fa)] = true
+				}
+			}
+		}
+	}
+	if c.stores == nil {
+		c.stores = map[*ssa.Function]map[fieldKey]bool{}
+	}
+	c.stores[fn] = m
+	return m
+}
+
 func (c *Cursors) compute() {
 	c.set = map[fieldKey]bool{}
+	c.seen = map[ssa.Value]bool{}
 	for _, fn := range c.fns {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
@@ -80,11 +121,13 @@ func (c *Cursors) compute() {
 	}
 }
 
-// mark records the fields an index operand is computed from.
+// mark records the fields an index operand is computed from. A value is
+// traced once, so the whole computation is linear in the package.
 func (c *Cursors) mark(v ssa.Value, depth int) {
-	if v == nil || depth > maxIndexTrace {
+	if v == nil || depth > maxIndexTrace || c.seen[v] {
 		return
 	}
+	c.seen[v] = true
 	switch v := v.(type) {
 	case *ssa.UnOp:
 		if fa, ok := v.X.(*ssa.FieldAddr); ok && v.Op == token.MUL {
@@ -120,7 +163,6 @@ func (a *analysis) progressYield(st *flow, ret *ssa.Return) bool {
 		return false
 	}
 	cur := co.Cursors()
-	stores := map[*ssa.Function]map[fieldKey]bool{}
 	written := func(fa *ssa.FieldAddr, path string) bool {
 		hit := false
 		st.pending.each(func(id int) {
@@ -138,7 +180,7 @@ func (a *analysis) progressYield(st *flow, ret *ssa.Return) bool {
 			// A callee handed the window moves its cursor itself
 			// (dictFlush(&s.dict, b) advancing b.outPos).
 			if call, ok := f.eff.Instr.(*ssa.Call); ok {
-				if fn := call.Call.StaticCallee(); fn != nil && storedFields(fn, stores)[keyOf(fa)] {
+				if fn := call.Call.StaticCallee(); fn != nil && cur.storedFields(fn)[keyOf(fa)] {
 					hit = true
 				}
 			}
@@ -235,36 +277,7 @@ func (a *analysis) callAdvancesCursor(call *ssa.Call, cur *Cursors) bool {
 	if b, ok := call.Type().Underlying().(*types.Basic); !ok || b.Kind() != types.Bool {
 		return false
 	}
-	for _, b := range fn.Blocks {
-		for _, instr := range b.Instrs {
-			if st, ok := instr.(*ssa.Store); ok {
-				if fa, ok := st.Addr.(*ssa.FieldAddr); ok && cur.Has(fa) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// storedFields returns the fields fn's own body stores to, memoized in
-// memo for one yield's questions.
-func storedFields(fn *ssa.Function, memo map[*ssa.Function]map[fieldKey]bool) map[fieldKey]bool {
-	if m, ok := memo[fn]; ok {
-		return m
-	}
-	m := map[fieldKey]bool{}
-	for _, b := range fn.Blocks {
-		for _, instr := range b.Instrs {
-			if st, ok := instr.(*ssa.Store); ok {
-				if fa, ok := st.Addr.(*ssa.FieldAddr); ok {
-					m[keyOf(fa)] = true
-				}
-			}
-		}
-	}
-	memo[fn] = m
-	return m
+	return cur.storesCursor(fn)
 }
 
 // committedByProgress are the kinds of pending fact a progress yield

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"go/token"
+	"go/types"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -21,8 +22,9 @@ import (
 // loop-carried locals it is computed from.
 const maxCountTrace = 6
 
-// returnedProgress returns the loop headers whose carried locals a
-// non-carrier result of ret is computed from (sent, sent + n), or nil.
+// returnedProgress returns the loop headers whose carried locals an
+// integer non-carrier result of ret is computed from (sent, sent + n), or
+// nil.
 func (a *analysis) returnedProgress(ret *ssa.Return) map[*ssa.BasicBlock]bool {
 	var out map[*ssa.BasicBlock]bool
 	carrier := map[int]bool{}
@@ -30,7 +32,9 @@ func (a *analysis) returnedProgress(ret *ssa.Return) map[*ssa.BasicBlock]bool {
 		carrier[i] = true
 	}
 	for i, v := range ret.Results {
-		if carrier[i] {
+		// A count: a partial result of another type (a slice appended
+		// to) says nothing about where the caller resumes.
+		if b, ok := v.Type().Underlying().(*types.Basic); carrier[i] || !ok || b.Info()&types.IsInteger == 0 {
 			continue
 		}
 		a.carriedFrom(v, 0, map[ssa.Value]bool{}, func(h *ssa.BasicBlock) {

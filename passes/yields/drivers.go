@@ -318,15 +318,9 @@ func (y *Yields) classifySite(call *ssa.Call, i int) driverSite {
 						s.drives = true
 						continue
 					}
-					for _, ar := range *arr.Referrers() {
-						sl, ok := ar.(*ssa.Slice)
-						if !ok {
-							continue
-						}
-						for _, sr := range *sl.Referrers() {
-							if c, ok := sr.(*ssa.Call); ok && isWrapper(&c.Call) {
-								follow(c)
-							}
+					for _, c := range varargCalls(arr) {
+						if isWrapper(&c.Call) {
+							follow(c)
 						}
 					}
 				default:
@@ -370,6 +364,11 @@ func nilTestEdges(cmp *ssa.BinOp, into map[[2]*ssa.BasicBlock]bool) {
 	}
 }
 
+// maxRecallWalk bounds the blocks reachesAgain walks from one call site,
+// so that a function with many call sites in a very large caller costs a
+// constant per site.
+const maxRecallWalk = 2048
+
 // reachesAgain reports whether control can come back to call's block from
 // after the call without taking an edge on which its error is nil, with
 // the same input: the caller calls again on the error path. A call whose
@@ -391,6 +390,11 @@ func reachesAgain(call *ssa.Call, nilEdges map[[2]*ssa.BasicBlock]bool) bool {
 	}
 	push(start)
 	for len(stack) > 0 {
+		if len(reached) > maxRecallWalk {
+			// Too far to tell: the answer that keeps the callee
+			// resumable, so that nothing is exempted unseen.
+			return true
+		}
 		b := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if b != start {

@@ -655,20 +655,32 @@ func Flattened(v ssa.Value) bool {
 			if !ok {
 				continue
 			}
-			for _, ar := range *arr.Referrers() {
-				sl, ok := ar.(*ssa.Slice)
-				if !ok {
-					continue
-				}
-				for _, sr := range *sl.Referrers() {
-					if call, ok := sr.(*ssa.Call); ok && isErrorf(&call.Call) && !isWrapper(&call.Call) {
-						return true
-					}
+			for _, call := range varargCalls(arr) {
+				if isErrorf(&call.Call) && !isWrapper(&call.Call) {
+					return true
 				}
 			}
 		}
 	}
 	return false
+}
+
+// varargCalls returns the calls that take the local array arr, sliced, as
+// their variadic arguments.
+func varargCalls(arr *ssa.Alloc) []*ssa.Call {
+	var out []*ssa.Call
+	for _, ar := range *arr.Referrers() {
+		sl, ok := ar.(*ssa.Slice)
+		if !ok {
+			continue
+		}
+		for _, sr := range *sl.Referrers() {
+			if call, ok := sr.(*ssa.Call); ok {
+				out = append(out, call)
+			}
+		}
+	}
+	return out
 }
 
 func isErrorf(call *ssa.CallCommon) bool {

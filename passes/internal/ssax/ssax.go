@@ -79,131 +79,79 @@ func EdgeDominates(from, to, b *ssa.BasicBlock) bool {
 	return true
 }
 
-// maxSameLoads bounds how many loads of a field SameLoads compares, and
-// maxBetween how many blocks it walks between two of them: what a guard
-// asks stays constant work per question, whatever the function's size.
+// maxBackInstrs bounds how many instructions SameLoads reads back from a
+// load, and maxBackBlocks how many blocks: a guard's question costs
+// constant work, whatever the function's size.
 const (
-	maxSameLoads = 32
-	maxBetween   = 16
+	maxBackInstrs = 256
+	maxBackBlocks = 16
 )
 
 // SameLoads returns the earlier loads of the field that load reads (the
 // same field of the same base value: `s.ret` read again under `if s.ret !=
-// X && s.ret != Y { return s.ret }`) that hold the value it reads: each
-// dominates it, and no path between them stores to that field of any value
-// of the base's type, or calls anything. The loads of one field compile to
-// separate instructions, and a guard tests one of them while a return
-// reads another.
+// X && s.ret != Y { return s.ret }`) that hold the value it reads. It reads
+// back from the load through its block and then up a chain of blocks that
+// each have one predecessor (so every earlier load found dominates it, and
+// the chain is the only path between them), and stops at the first store
+// to that field of a value of the base's type, store of a whole such
+// struct, or call. The loads of one field compile to separate
+// instructions, and a guard tests one of them while a return reads
+// another.
 func SameLoads(load *ssa.UnOp) []*ssa.UnOp {
 	fa, ok := load.X.(*ssa.FieldAddr)
 	if !ok || load.Op != token.MUL {
 		return nil
 	}
-	refs := fa.X.Referrers()
-	if refs == nil {
-		return nil
-	}
 	var out []*ssa.UnOp
-	seen := 0
-	for _, r := range *refs {
-		other, ok := r.(*ssa.FieldAddr)
-		if !ok || other.Field != fa.Field || other.Referrers() == nil {
-			continue
+	b := load.Block()
+	// The load's position: read back from the end of its block.
+	i := len(b.Instrs) - 1
+	read := 0
+	for i >= 0 && b.Instrs[i] != load {
+		i--
+		if read++; read > maxBackInstrs {
+			return nil
 		}
-		if seen++; seen > maxSameLoads {
-			break
-		}
-		for _, rr := range *other.Referrers() {
-			l, ok := rr.(*ssa.UnOp)
-			if !ok || l == load || l.Op != token.MUL || l.X != other {
-				continue
+	}
+	for blocks := 0; blocks < maxBackBlocks; blocks++ {
+		for i--; i >= 0; i-- {
+			if read++; read > maxBackInstrs {
+				return out
 			}
-			if clearBetween(l, load, fa) {
-				out = append(out, l)
+			in := b.Instrs[i]
+			if writesField(in, fa) {
+				return out
+			}
+			if l, ok := in.(*ssa.UnOp); ok && l.Op == token.MUL {
+				if o, ok := l.X.(*ssa.FieldAddr); ok && o.X == fa.X && o.Field == fa.Field {
+					out = append(out, l)
+				}
 			}
 		}
+		if len(b.Preds) != 1 {
+			return out
+		}
+		b = b.Preds[0]
+		i = len(b.Instrs)
 	}
 	return out
 }
 
-// clearBetween reports whether from dominates to and no path from one to
-// the other writes fa's field or calls anything.
-func clearBetween(from, to ssa.Instruction, fa *ssa.FieldAddr) bool {
-	fb, tb := from.Block(), to.Block()
-	if !fb.Dominates(tb) {
-		return false
-	}
-	if fb == tb {
-		return clearRange(fb, from, to, fa) && before(fb, from, to)
-	}
-	if !clearRange(tb, nil, to, fa) || !clearRange(fb, from, nil, fa) {
-		return false
-	}
-	// The blocks strictly between: everything that reaches tb backwards
-	// without passing fb.
-	seen := map[*ssa.BasicBlock]bool{tb: true, fb: true}
-	stack := append([]*ssa.BasicBlock(nil), tb.Preds...)
-	walked := 0
-	for len(stack) > 0 {
-		b := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[b] {
-			continue
-		}
-		seen[b] = true
-		if walked++; walked > maxBetween || !clearRange(b, nil, nil, fa) {
-			return false
-		}
-		stack = append(stack, b.Preds...)
-	}
-	// A path from tb back to tb (a loop) would have made tb reach fb
-	// through itself; the dominance of fb and the walk stopping there
-	// cover it, since fb is where every backward path ends.
-	return true
-}
-
-// before reports whether a precedes b in their common block.
-func before(blk *ssa.BasicBlock, a, b ssa.Instruction) bool {
-	for _, in := range blk.Instrs {
-		switch in {
-		case a:
+// writesField reports whether in may write fa's field: a store to that
+// field of a value of its base's type, a store of a whole such struct, or
+// a call (builtins aside) or deferred calls run.
+func writesField(in ssa.Instruction, fa *ssa.FieldAddr) bool {
+	switch in := in.(type) {
+	case *ssa.Store:
+		if o, ok := in.Addr.(*ssa.FieldAddr); ok && o.Field == fa.Field && types.Identical(o.X.Type(), fa.X.Type()) {
 			return true
-		case b:
-			return false
 		}
+		return types.Identical(in.Addr.Type(), fa.X.Type()) // the whole struct written
+	case *ssa.Call:
+		_, builtin := in.Call.Value.(*ssa.Builtin)
+		return !builtin
+	case *ssa.Go, *ssa.Defer, *ssa.RunDefers:
+		return true
 	}
 	return false
-}
-
-// clearRange reports whether the instructions of blk after from (from the
-// start when nil) and before to (to the end when nil) neither store to
-// fa's field of a value of its base's type nor call anything.
-func clearRange(blk *ssa.BasicBlock, from, to ssa.Instruction, fa *ssa.FieldAddr) bool {
-	on := from == nil
-	for _, in := range blk.Instrs {
-		if in == to {
-			return true
-		}
-		if !on {
-			on = in == from
-			continue
-		}
-		switch in := in.(type) {
-		case *ssa.Store:
-			if o, ok := in.Addr.(*ssa.FieldAddr); ok && o.Field == fa.Field && types.Identical(o.X.Type(), fa.X.Type()) {
-				return false
-			}
-			if types.Identical(in.Addr.Type(), fa.X.Type()) {
-				return false // the whole struct written
-			}
-		case *ssa.Call, *ssa.Go, *ssa.Defer, *ssa.RunDefers:
-			if c, ok := in.(*ssa.Call); ok {
-				if _, builtin := c.Call.Value.(*ssa.Builtin); builtin {
-					continue
-				}
-			}
-			return false
-		}
-	}
-	return to == nil
 }

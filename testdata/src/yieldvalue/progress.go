@@ -158,3 +158,16 @@ func (r *Relay) ForwardRetry(b *Buf) Status {
 	}
 	return StatusStreamEnd
 }
+
+// Batch gathers items before handing them on.
+type Batch struct{ items []int }
+
+// Add appends and yields on the list's length: a list's length is no
+// cursor (nothing was consumed), so the append repeats on re-entry.
+func (q *Batch) Add(x int) Status {
+	q.items = append(q.items, x) // want `q\.items before the yield`
+	if len(q.items) < 4 {
+		return StatusOK
+	}
+	return StatusStreamEnd
+}
