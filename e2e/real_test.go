@@ -46,22 +46,30 @@ func realModule(t *testing.T, mod, version string, pkgs ...string) (dir, modDir 
 	src.WriteString(")\n")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "scratch.go"), []byte(src.String()), 0o644))
 
-	_, cacheErr, code := run(t, dir, baseEnv(), "go", "mod", "tidy")
-	if code != 0 {
+	// resolve tidies the module and lists mod's directory; listing may need
+	// go.mod files that tidy did not (a fresh module cache), so both run in
+	// one environment: the module cache alone first, then the proxy.
+	resolve := func(env []string) (string, string, bool) {
+		if _, stderr, code := run(t, dir, env, "go", "mod", "tidy"); code != 0 {
+			return "", stderr, false
+		}
+		out, stderr, code := run(t, dir, env, "go", "list", "-m", "-f", "{{.Dir}}", mod)
+		return strings.TrimSpace(out), stderr, code == 0 && strings.TrimSpace(out) != ""
+	}
+	modDir, cacheErr, ok := resolve(baseEnv())
+	if !ok {
 		proxy := os.Getenv("GOPROXY")
 		if proxy == "" || proxy == "off" {
 			proxy = "https://proxy.golang.org"
 		}
-		env := append(baseEnv(), "GOPROXY="+proxy)
-		_, proxyErr, code := run(t, dir, env, "go", "mod", "tidy")
-		if code != 0 {
+		var proxyErr string
+		modDir, proxyErr, ok = resolve(append(baseEnv(), "GOPROXY="+proxy))
+		if !ok {
 			t.Skipf("SKIPPED: %s@%s and its dependencies are neither in the module cache nor reachable through the module proxy %s:\nfrom the cache: %s\nfrom the proxy: %s",
 				mod, version, proxy, strings.TrimSpace(cacheErr), strings.TrimSpace(proxyErr))
 		}
 	}
-	out, stderr, code := run(t, dir, baseEnv(), "go", "list", "-m", "-f", "{{.Dir}}", mod)
-	require.Equal(t, 0, code, stderr)
-	return dir, strings.TrimSpace(out)
+	return dir, modDir
 }
 
 // realFindings runs the command with -json and returns every finding as
