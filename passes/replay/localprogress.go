@@ -102,7 +102,13 @@ type written map[string]wval
 // join merges another path's writes: a location written differently, or
 // on one path only, holds an unknown value.
 func (w written) join(v written) written {
-	out := written{}
+	// Most joins meet the same writes from both sides (the state written
+	// before a branch): keep the map instead of copying it, so that a
+	// block's cost is its writes, not a map per predecessor.
+	if w.equal(v) {
+		return w
+	}
+	out := make(written, len(w)+len(v))
 	for k, x := range w {
 		if y, ok := v[k]; ok && x == y {
 			out[k] = x
@@ -229,8 +235,17 @@ func (a *analysis) findCarriedLocals() {
 					continue
 				}
 				pa := m.Preds[k]
-				if outs[pa.Index] == nil || len(a.edgeAllowed(pa, m)) == 0 {
-					continue // unreachable, or an edge no dispatch constrains
+				if outs[pa.Index] == nil {
+					continue // unreachable
+				}
+				armAllowed := a.edgeAllowed(pa, m)
+				if len(armAllowed) == 0 || !otherConstEdgeDiffers(a, phi, k, armAllowed) {
+					// An edge no dispatch constrains; or every edge of a
+					// constant admits what the arm's edge admits (a local
+					// set and joined inside one arm), so no state at a
+					// yield can exclude the arm's edge and admit another
+					// (judgeCarried's condition) and following is wasted.
+					continue
 				}
 				if followed++; followed > maxCarried {
 					return
@@ -239,6 +254,19 @@ func (a *analysis) findCarriedLocals() {
 			}
 		}
 	}
+}
+
+// otherConstEdgeDiffers reports whether an edge of phi other than k
+// brings a constant under other allowed values than armAllowed, the
+// values edge k admits.
+func otherConstEdgeDiffers(a *analysis, phi *ssa.Phi, k int, armAllowed map[string]vset) bool {
+	m := phi.Block()
+	for j, e := range phi.Edges {
+		if _, ok := e.(*ssa.Const); ok && j != k && !equalAllowed(a.edgeAllowed(m.Preds[j], m), armAllowed) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasConstEdge reports whether some edge of phi brings a constant other

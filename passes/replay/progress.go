@@ -41,14 +41,25 @@ type Cursors struct {
 // NewCursors returns the cursor set of the functions of one package.
 func NewCursors(fns []*ssa.Function) *Cursors { return &Cursors{fns: fns} }
 
-// fieldKey names a field of a struct type.
+// fieldKey names a field of a struct type: by its declaration (the same
+// *types.Var wherever the struct type is used, its generic origin for an
+// instance), or, for a struct reached through a type parameter, by the
+// type's text and the field's index.
 type fieldKey struct {
+	v     *types.Var
 	typ   string
 	field int
 }
 
+// keyOf is asked for every cursor test on every path: it takes the field's
+// object where it can, instead of printing the type each time.
 func keyOf(fa *ssa.FieldAddr) fieldKey {
-	return fieldKey{types.TypeString(fa.X.Type(), nil), fa.Field}
+	if ptr, ok := fa.X.Type().Underlying().(*types.Pointer); ok {
+		if st, ok := ptr.Elem().Underlying().(*types.Struct); ok && fa.Field < st.NumFields() {
+			return fieldKey{v: st.Field(fa.Field).Origin()}
+		}
+	}
+	return fieldKey{typ: types.TypeString(fa.X.Type(), nil), field: fa.Field}
 }
 
 // maxIndexTrace bounds how far an index operand is traced back to the

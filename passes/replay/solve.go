@@ -489,12 +489,16 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 	judged := rules.Judged()
 	// Only the facts not yet reported are judged: yields are visited in
 	// source order, and a fact is reported at the first yield it reaches.
+	// One Pending serves every fact of this yield: the rules read it and
+	// keep nothing of it, and a yield may see thousands of facts.
+	var pend rules.Pending
 	st.pending.eachAndNot(a.judged, func(id int) {
 		f := a.facts[id]
 		if progress && committedByProgress[f.kind] || a.handedBack(&f, handed) {
 			return
 		}
-		p := &rules.Pending{Kind: pendingKind[f.kind], Effect: f.eff, Idempotent: f.eff.Idempotent}
+		pend = rules.Pending{Kind: pendingKind[f.kind], Effect: f.eff, Idempotent: f.eff.Idempotent, Waits: pend.Waits[:0]}
+		p := &pend
 		if f.kind == fCall {
 			p.Memoized = a.memoizedCall(f.eff.Instr) && a.memoKept(st, id)
 		}
@@ -668,7 +672,11 @@ func (a *analysis) dominatesInstr(c, instr ssa.Instruction) bool {
 // indexIn returns instr's position in its block, from an index built once.
 func (a *analysis) indexIn(instr ssa.Instruction) int {
 	if a.index == nil {
-		a.index = map[ssa.Instruction]int{}
+		n := 0
+		for _, b := range a.fn.Blocks {
+			n += len(b.Instrs)
+		}
+		a.index = make(map[ssa.Instruction]int, n) // sized once, not grown
 		for _, b := range a.fn.Blocks {
 			for i, x := range b.Instrs {
 				a.index[x] = i
