@@ -39,8 +39,11 @@ func Check(fn *ssa.Function, o Oracle) []Finding {
 			if !ok {
 				continue
 			}
+			// Only a call given a function literal can take a callback; the
+			// question of what it returns (a method set per result type)
+			// is asked of those alone.
 			sig := call.Common().Signature()
-			if sig == nil || !o.ReturnsCompletion(sig) && !buildsCompletion(sig, o) {
+			if sig == nil || !passesLiteral(fn, call.Common()) || !o.ReturnsCompletion(sig) && !buildsCompletion(sig, o) {
 				continue
 			}
 			for _, arg := range call.Common().Args {
@@ -58,6 +61,22 @@ func Check(fn *ssa.Function, o Oracle) []Finding {
 		}
 	}
 	return out
+}
+
+// passesLiteral reports whether call has an argument that Check inspects:
+// a closure, or a literal of fn that captures nothing.
+func passesLiteral(fn *ssa.Function, call *ssa.CallCommon) bool {
+	for _, arg := range call.Args {
+		switch arg := arg.(type) {
+		case *ssa.MakeClosure:
+			return true
+		case *ssa.Function:
+			if arg.Parent() == fn {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // buildsCompletion reports whether a function of this signature returns a

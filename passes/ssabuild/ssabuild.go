@@ -36,10 +36,23 @@ func run(pass *analysis.Pass) (any, error) {
 	if stdpkg.Is(pass) {
 		return (*SSA)(nil), nil
 	}
-	prog := ssa.NewProgram(pass.Fset, ssa.BuilderMode(0))
+	// Creating an imported package allocates an SSA member for every name
+	// it declares and every method of its types: for golang.org/x/sys/unix
+	// or a package of generated marshalling code that is thousands, in the
+	// SSA of every package that imports it, and reentrycheck builds the SSA
+	// of every dependency, not only of the roots. The builder needs an
+	// import's members only for the package-level functions and variables
+	// the code names; methods are created on demand, constants become
+	// values, and BareInits keeps the package initializer from calling the
+	// imports' initializers (nothing here reads it). So only the imports
+	// whose functions or variables are named are created.
+	prog := ssa.NewProgram(pass.Fset, ssa.BareInits)
 	prog.SetNoReturn(noReturn)
+	named := namedImports(pass)
 	for _, p := range pass.Pkg.Imports() {
-		prog.CreatePackage(p, nil, nil, true)
+		if named[p] {
+			prog.CreatePackage(p, nil, nil, true)
+		}
 	}
 	pkg := prog.CreatePackage(pass.Pkg, pass.Files, pass.TypesInfo, false)
 	pkg.Build()
@@ -74,6 +87,23 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	return &SSA{Pkg: pkg, SrcFuncs: funcs}, nil
+}
+
+// namedImports returns the packages other than pass.Pkg whose
+// package-level functions or variables the package's syntax names.
+func namedImports(pass *analysis.Pass) map[*types.Package]bool {
+	out := map[*types.Package]bool{}
+	for _, obj := range pass.TypesInfo.Uses {
+		p := obj.Pkg()
+		if p == nil || p == pass.Pkg || out[p] || obj.Parent() != p.Scope() {
+			continue
+		}
+		switch obj.(type) {
+		case *types.Func, *types.Var:
+			out[p] = true
+		}
+	}
+	return out
 }
 
 // noReturn names the standard-library functions that never return, so that

@@ -120,8 +120,7 @@ type Summaries struct {
 	ext      map[*types.Func]*effect.Summary // facts and table, resolved once
 	impls    map[*types.Func][]*types.Func   // interface method -> known implementations
 	ifaces   map[*types.Interface][]types.Type
-	concrete []*types.TypeName            // named non-interface types of the package and its non-std imports
-	byMethod map[string][]*types.TypeName // concrete types by method name
+	indexed  []*types.Package // the package and its non-std imports, whose types implement interfaces
 	// TooLarge reports that the fixpoint ran out of its work budget: the
 	// summaries are incomplete and the package is reported, not analyzed.
 	TooLarge bool
@@ -675,18 +674,27 @@ func (s *Summaries) implementers(iface *types.Interface) []types.Type {
 	if ts, ok := s.ifaces[iface]; ok {
 		return ts
 	}
-	if s.byMethod == nil {
-		s.indexMethods()
-	}
-	var cands []*types.TypeName
-	for i := 0; i < iface.NumMethods(); i++ {
-		c := s.byMethod[iface.Method(i).Name()]
-		if i == 0 || len(c) < len(cands) {
-			cands = c
+	if s.indexed == nil {
+		s.indexed = []*types.Package{s.pass.Pkg}
+		for _, p := range s.pass.Pkg.Imports() {
+			if !isStdPath(p.Path()) {
+				s.indexed = append(s.indexed, p)
+			}
 		}
 	}
-	if iface.NumMethods() == 0 {
-		cands = s.concrete
+	var cands []*types.TypeName
+	for _, p := range s.indexed {
+		idx := indexOf(p)
+		names := idx.types
+		for i := 0; i < iface.NumMethods(); i++ {
+			c := idx.byMethod[iface.Method(i).Name()]
+			if i == 0 || len(c) < len(names) {
+				names = c
+			}
+		}
+		for _, name := range names {
+			cands = append(cands, p.Scope().Lookup(name).(*types.TypeName))
+		}
 	}
 	var ts []types.Type
 	for _, tn := range cands {
@@ -701,32 +709,33 @@ func (s *Summaries) implementers(iface *types.Interface) []types.Type {
 	return ts
 }
 
-// indexMethods lists the named non-interface types of the package and its
-// non-std imports, and indexes them by the names of their methods (those
-// of T and of *T).
-func (s *Summaries) indexMethods() {
-	s.byMethod = map[string][]*types.TypeName{}
-	for _, p := range append([]*types.Package{s.pass.Pkg}, s.pass.Pkg.Imports()...) {
-		if p != s.pass.Pkg && isStdPath(p.Path()) {
-			continue
-		}
-		scope := p.Scope()
-		for _, name := range scope.Names() {
-			tn, ok := scope.Lookup(name).(*types.TypeName)
-			if !ok || tn.IsAlias() {
-				continue
-			}
-			if _, isIface := tn.Type().Underlying().(*types.Interface); isIface {
-				continue
-			}
-			s.concrete = append(s.concrete, tn)
-			mset := types.NewMethodSet(types.NewPointer(tn.Type())) // T's methods and *T's
-			for i := 0; i < mset.Len(); i++ {
-				m := mset.At(i).Obj().Name()
-				s.byMethod[m] = append(s.byMethod[m], tn)
-			}
-		}
+// methodNames returns the names of the methods of *T for the named type
+// T of tn (T's and *T's). Only a struct with embedded fields promotes
+// methods; for every other type they are the declared ones, read without
+// computing a method set (an index over generated code has thousands).
+func methodNames(tn *types.TypeName) []string {
+	st, isStruct := tn.Type().Underlying().(*types.Struct)
+	embeds := false
+	for i := 0; isStruct && i < st.NumFields(); i++ {
+		embeds = embeds || st.Field(i).Embedded()
 	}
+	if embeds {
+		mset := types.NewMethodSet(types.NewPointer(tn.Type()))
+		out := make([]string, mset.Len())
+		for i := range out {
+			out[i] = mset.At(i).Obj().Name()
+		}
+		return out
+	}
+	named, ok := tn.Type().(*types.Named)
+	if !ok {
+		return nil
+	}
+	out := make([]string, named.NumMethods())
+	for i := range out {
+		out[i] = named.Method(i).Name()
+	}
+	return out
 }
 
 // isStdPath reports whether an import path belongs to the standard library,

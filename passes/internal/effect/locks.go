@@ -67,8 +67,7 @@ func pairedLockMethod(t types.Type, name string) bool {
 	if base == "" {
 		return false
 	}
-	ms := types.NewMethodSet(types.NewPointer(t))
-	if ms.Lookup(nil, "Lock"+base) == nil || ms.Lookup(nil, "Unlock"+base) == nil {
+	if ptrMethod(t, "Lock"+base) == nil || ptrMethod(t, "Unlock"+base) == nil {
 		return false
 	}
 	st, ok := t.Underlying().(*types.Struct)
@@ -89,16 +88,24 @@ func pairedLockMethod(t types.Type, name string) bool {
 // mutex, an endpoint that locks itself), and its methods' writes are the
 // lock's, not state.
 func isLocker(t types.Type) bool {
-	ms := types.NewMethodSet(types.NewPointer(t))
 	for _, name := range []string{"Lock", "Unlock"} {
-		sel := ms.Lookup(nil, name)
-		if sel == nil {
+		m := ptrMethod(t, name)
+		if m == nil {
 			return false
 		}
-		sig, ok := sel.Type().(*types.Signature)
-		if !ok || sig.Params().Len() != 0 || sig.Results().Len() != 0 {
+		sig := m.Type().(*types.Signature)
+		if sig.Params().Len() != 0 || sig.Results().Len() != 0 {
 			return false
 		}
 	}
 	return true
+}
+
+// ptrMethod returns the method of *t called name (an exported name), or
+// nil. It looks the one name up instead of computing *t's method set: it
+// is asked of every type that a call's receiver has.
+func ptrMethod(t types.Type, name string) *types.Func {
+	obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(t), false, nil, name)
+	m, _ := obj.(*types.Func)
+	return m
 }
