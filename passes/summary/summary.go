@@ -112,15 +112,15 @@ func fromBits(b effect.Bits) []int {
 // Summaries gives the effect summary of any callee seen from this package and
 // implements effect.Oracle.
 type Summaries struct {
-	pass     *analysis.Pass
-	dirs     *directives.Directives
-	yields   *yields.Yields
-	local    map[*ssa.Function]*effect.Summary
-	byObj    map[*types.Func]*ssa.Function
-	ext      map[*types.Func]*effect.Summary // facts and table, resolved once
-	impls    map[*types.Func][]*types.Func   // interface method -> known implementations
-	ifaces   map[*types.Interface][]types.Type
-	indexed  []*types.Package // the package and its non-std imports, whose types implement interfaces
+	pass    *analysis.Pass
+	dirs    *directives.Directives
+	yields  *yields.Yields
+	local   map[*ssa.Function]*effect.Summary
+	byObj   map[*types.Func]*ssa.Function
+	ext     map[*types.Func]*effect.Summary // facts and table, resolved once
+	impls   map[*types.Func][]*types.Func   // interface method -> known implementations
+	ifaces  map[*types.Interface][]types.Type
+	indexed []*types.Package // the package and its non-std imports, whose types implement interfaces
 	// TooLarge reports that the fixpoint ran out of its work budget: the
 	// summaries are incomplete and the package is reported, not analyzed.
 	TooLarge bool
