@@ -6,6 +6,8 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -196,4 +198,42 @@ func TestBasePath(t *testing.T) {
 		assert.Equal(t, c.ok, ok, c.id)
 		assert.Equal(t, c.want, got, c.id)
 	}
+}
+
+// Pruning is worth its second load only when enough of the graph outside
+// the standard library lies outside the kept roots' closure.
+func TestWorthPruningCountsWhatIsSpared(t *testing.T) {
+	mod := &packages.Module{Path: "example.com/m"}
+	pkg := func(path string, imports ...*packages.Package) *packages.Package {
+		p := &packages.Package{ID: path, PkgPath: path, Imports: map[string]*packages.Package{}}
+		if strings.Contains(path, ".") {
+			p.Module = mod
+		}
+		for _, q := range imports {
+			p.Imports[q.PkgPath] = q
+		}
+		return p
+	}
+	fmtPkg := pkg("fmt")
+	base := pkg("example.com/m/base", fmtPkg)
+	var users []*packages.Package
+	for _, name := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+		users = append(users, pkg("example.com/m/"+name, base))
+	}
+	lone := pkg("example.com/m/lone", fmtPkg)
+	all := append([]*packages.Package{fmtPkg, base, lone}, users...)
+
+	// Seven of the eight packages that use base are kept: one of nine
+	// non-std packages is spared, not worth a second load.
+	assert.False(t, worthPruning(all, users))
+	// Only a and b are kept: six of nine are spared.
+	assert.True(t, worthPruning(all, users[:2]))
+	// Nothing is kept: everything is spared.
+	assert.True(t, worthPruning(all, nil))
+	// The standard library does not count: a thousand std packages outside
+	// the kept closure change nothing.
+	for i := 0; i < 1000; i++ {
+		all = append(all, pkg("std"+strconv.Itoa(i)))
+	}
+	assert.False(t, worthPruning(all, users))
 }
