@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -93,27 +94,42 @@ func Analyze(analyzers []*analysis.Analyzer, opts Options) (*Result, error) {
 		patterns = []string{"."}
 	}
 	var p *plan
+	var full *pendingLoad
 	if opts.Seed != nil {
-		graph, err := load(opts, graphMode, patterns)
+		// The load of everything from source starts at once, beside the
+		// graph load: when the plan keeps every root (every package sees
+		// a declaration), it is the load the plan asks for, and the graph
+		// load cost nothing; when the plan prunes, it is cancelled.
+		full = startLoad(opts, packages.LoadAllSyntax|packages.NeedModule, patterns)
+		graph, err := load(context.Background(), opts, graphMode, patterns)
 		if err != nil {
+			full.abandon()
 			return nil, err
 		}
 		p = planLoad(graph, patterns, opts.Seed)
 	}
 	var pkgs []*packages.Package
-	if p == nil || p.patterns != nil {
+	if p != nil && !p.pruned() && p.patterns != nil {
+		var err error
+		if pkgs, err = full.wait(); err != nil {
+			return nil, err
+		}
+	} else {
+		full.abandon()
+	}
+	if p == nil || p.pruned() && p.patterns != nil {
 		loadPatterns := patterns
 		if p != nil {
 			loadPatterns = p.patterns
 		}
 		var err error
-		if pkgs, err = load(opts, packages.LoadAllSyntax|packages.NeedModule, loadPatterns); err != nil {
+		if pkgs, err = load(context.Background(), opts, packages.LoadAllSyntax|packages.NeedModule, loadPatterns); err != nil {
 			return nil, err
 		}
 		if p != nil && p.pruned() && !sameRoots(pkgs, p.keep) {
 			// The import paths did not load back the roots the graph
 			// showed: analyse everything, as without Seed.
-			if pkgs, err = load(opts, packages.LoadAllSyntax|packages.NeedModule, patterns); err != nil {
+			if pkgs, err = load(context.Background(), opts, packages.LoadAllSyntax|packages.NeedModule, patterns); err != nil {
 				return nil, err
 			}
 			p = nil
@@ -136,7 +152,7 @@ func Analyze(analyzers []*analysis.Analyzer, opts Options) (*Result, error) {
 		for id, q := range byID {
 			withErrors[id] = q
 		}
-		if checked, err := load(opts, typesMode, p.leftOutPaths(byID)); err == nil {
+		if checked, err := load(context.Background(), opts, typesMode, p.leftOutPaths(byID)); err == nil {
 			packages.Visit(checked, nil, func(q *packages.Package) {
 				if _, ok := withErrors[q.ID]; !ok {
 					withErrors[q.ID] = q
@@ -177,12 +193,13 @@ func Analyze(analyzers []*analysis.Analyzer, opts Options) (*Result, error) {
 const typesMode = packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps | packages.NeedTypes | packages.NeedModule
 
 // load runs go/packages on patterns in mode.
-func load(opts Options, mode packages.LoadMode, patterns []string) ([]*packages.Package, error) {
+func load(ctx context.Context, opts Options, mode packages.LoadMode, patterns []string) ([]*packages.Package, error) {
 	cfg := &packages.Config{
-		Mode:  mode,
-		Dir:   opts.Dir,
-		Env:   opts.Env,
-		Tests: opts.Tests,
+		Context: ctx,
+		Mode:    mode,
+		Dir:     opts.Dir,
+		Env:     opts.Env,
+		Tests:   opts.Tests,
 	}
 	if opts.Tags != "" {
 		cfg.BuildFlags = []string{"-tags=" + opts.Tags}
@@ -196,6 +213,48 @@ func load(opts Options, mode packages.LoadMode, patterns []string) ([]*packages.
 	}
 	return pkgs, nil
 }
+
+// pendingLoad is a load running in the background.
+type pendingLoad struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+	pkgs   []*packages.Package
+	err    error
+}
+
+// startLoad starts load(opts, mode, patterns) in the background.
+func startLoad(opts Options, mode packages.LoadMode, patterns []string) *pendingLoad {
+	ctx, cancel := context.WithCancel(context.Background())
+	l := &pendingLoad{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		l.pkgs, l.err = load(ctx, opts, mode, patterns)
+	}()
+	return l
+}
+
+// wait returns the load's packages once it has finished.
+func (l *pendingLoad) wait() ([]*packages.Package, error) {
+	<-l.done
+	l.cancel()
+	loadsAbandoned(false)
+	return l.pkgs, l.err
+}
+
+// abandon cancels the load (go list is stopped, no further package is
+// type-checked) and waits for it to stop, so that it takes no processor
+// from the load that replaces it. It does nothing on a nil load.
+func (l *pendingLoad) abandon() {
+	if l == nil {
+		return
+	}
+	l.cancel()
+	<-l.done
+	loadsAbandoned(true)
+}
+
+// loadsAbandoned observes what became of each background load (tests).
+var loadsAbandoned = func(abandoned bool) {}
 
 // sameRoots reports whether roots are exactly the packages of keep.
 func sameRoots(roots []*packages.Package, keep map[string]bool) bool {

@@ -237,3 +237,38 @@ func TestWorthPruningCountsWhatIsSpared(t *testing.T) {
 	}
 	assert.False(t, worthPruning(all, users))
 }
+
+// observeLoads records what became of each background load of a test.
+func observeLoads(t *testing.T) *[]bool {
+	var seen []bool
+	old := loadsAbandoned
+	loadsAbandoned = func(abandoned bool) { seen = append(seen, abandoned) }
+	t.Cleanup(func() { loadsAbandoned = old })
+	return &seen
+}
+
+// The load of everything runs beside the graph load: a plan that keeps
+// every root takes it as its load, one that prunes (or loads nothing)
+// cancels it, and the results are those of the sequential loads.
+func TestBackgroundLoadUsedOnlyWhenEverythingIsKept(t *testing.T) {
+	dir := pruneModule(t, nil)
+	seen := observeLoads(t)
+
+	res, err := Analyze([]*analysis.Analyzer{appends}, Options{Dir: dir, Env: env(), Patterns: []string{"./a", "./s"}, Seed: wordSeed})
+	require.NoError(t, err)
+	assert.Equal(t, []bool{false}, *seen, "everything kept: the background load is the load")
+	assert.Equal(t, []string{"example.com/m/a", "example.com/m/s"}, findingPackages(res.Findings))
+	assert.True(t, res.SourceLoaded["example.com/m/s"])
+
+	*seen = nil
+	res, err = Analyze([]*analysis.Analyzer{appends}, Options{Dir: dir, Env: env(), Patterns: []string{"./b", "./c"}, Seed: wordSeed})
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true}, *seen, "nothing relevant: the background load is cancelled")
+	assert.Empty(t, res.SourceLoaded)
+
+	*seen = nil
+	pruned, full := analyzeBoth(t, dir, true)
+	assert.Equal(t, []bool{true}, *seen, "pruned: cancelled; without a seed there is no background load")
+	assert.Equal(t, []string{"example.com/m/b", "example.com/m/c"}, pruned.Skipped)
+	assert.Empty(t, full.Skipped)
+}
