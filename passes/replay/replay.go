@@ -80,6 +80,7 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 		a.idempotent = true
 	}
 	a.tr = a.cls.Tracer
+	a.live = ssax.Live(fn)
 	a.findYields()
 	a.findIgnoredIO()
 	a.findLostCopies()
@@ -103,6 +104,7 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 }
 
 type analysis struct {
+	live   []bool // per block: can run (ssax.Live); dead blocks hold no facts and no yields
 	fn     *ssa.Function
 	o      Oracle
 	cls    *effect.Classifier
@@ -238,7 +240,7 @@ func (a *analysis) findYields() {
 	}
 	for _, b := range a.fn.Blocks {
 		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
-		if !ok {
+		if !ok || !a.live[b.Index] {
 			continue
 		}
 		if errIdx >= 0 && errIdx < len(ret.Results) && a.nonNil(ret.Results[errIdx], b, 0, map[ssa.Value]bool{}) {
@@ -268,7 +270,7 @@ func (a *analysis) findSpelledYields(errIdx int) {
 	carrier := a.resIdx[0]
 	for _, b := range a.fn.Blocks {
 		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
-		if !ok || carrier >= len(ret.Results) {
+		if !ok || carrier >= len(ret.Results) || !a.live[b.Index] {
 			continue
 		}
 		info := &yieldInfo{sources: map[ssa.Instruction]bool{}}
@@ -988,6 +990,9 @@ func (a *analysis) collectFacts() {
 	var all []pending
 	perCall := a.perCallObjects()
 	for _, b := range a.fn.Blocks {
+		if !a.live[b.Index] {
+			continue // ruled out by a constant condition: never runs
+		}
 		for _, instr := range b.Instrs {
 			effs := a.cls.Of(instr)
 			if perCall[instr] || len(a.perCallParams) > 0 {

@@ -15,6 +15,7 @@ import (
 	"github.com/reentrycheck/reentrycheck/passes/directives"
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"github.com/reentrycheck/reentrycheck/passes/ssabuild"
 	"github.com/reentrycheck/reentrycheck/passes/yields"
 	"golang.org/x/tools/go/analysis"
@@ -332,7 +333,11 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 	c := effect.New(fn, s)
 	c.ForSummary = true
 	s.lockOps(fn, c, out)
+	live := ssax.Live(fn)
 	for _, b := range fn.Blocks {
+		if !live[b.Index] {
+			continue // under a constant condition that rules it out
+		}
 		for _, instr := range b.Instrs {
 			if call, ok := instr.(*ssa.Call); ok && !out.Repolls && s.repollsImpure(fn, &call.Call) {
 				out.Repolls = true

@@ -355,9 +355,10 @@ func postorder(funcs []*ssa.Function, sites map[*ssa.Function][]*ssa.Call) []*ss
 func (y *Yields) mayReturn(fn *ssa.Function, i int, into map[ssa.Instruction]bool) bool {
 	_, sp := y.Carrier(fn.Signature)
 	may := false
+	live := ssax.Live(fn)
 	for _, b := range fn.Blocks {
 		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
-		if !ok || i >= len(ret.Results) {
+		if !ok || i >= len(ret.Results) || !live[b.Index] {
 			continue
 		}
 		srcs := map[ssa.Instruction]bool{}

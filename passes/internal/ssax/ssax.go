@@ -3,6 +3,7 @@
 package ssax
 
 import (
+	"go/constant"
 	"go/token"
 	"go/types"
 
@@ -154,4 +155,40 @@ func writesField(in ssa.Instruction, fa *ssa.FieldAddr) bool {
 		return true
 	}
 	return false
+}
+
+// Live reports, per block index, whether the block can run: it is
+// reachable from the entry without taking the branch a constant condition
+// rules out. SSA keeps `if debug { ... }` with `const debug = false` (it
+// does not fold constant conditions, for fidelity to the source), but in
+// the build being analysed that code never runs: its writes are no
+// effects and its returns no yields. The cost is one pass over the blocks.
+func Live(fn *ssa.Function) []bool {
+	live := make([]bool, len(fn.Blocks))
+	if len(fn.Blocks) == 0 {
+		return live
+	}
+	stack := []*ssa.BasicBlock{fn.Blocks[0]}
+	live[0] = true
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		succs := b.Succs
+		if ifi, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If); ok {
+			if c, ok := ifi.Cond.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.Bool {
+				if constant.BoolVal(c.Value) {
+					succs = b.Succs[:1]
+				} else {
+					succs = b.Succs[1:]
+				}
+			}
+		}
+		for _, s := range succs {
+			if !live[s.Index] {
+				live[s.Index] = true
+				stack = append(stack, s)
+			}
+		}
+	}
+	return live
 }

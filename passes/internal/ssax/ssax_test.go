@@ -1,11 +1,13 @@
 package ssax_test
 
 import (
+	"go/constant"
 	"go/token"
 	"testing"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/ssatest"
 	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
+	"github.com/stretchr/testify/assert"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -115,4 +117,54 @@ func TestSameLoads(t *testing.T) {
 			t.Errorf("%s: %d same loads, want %d", c.fn, got, c.want)
 		}
 	}
+}
+
+const liveSrc = `package p
+
+const off = false
+const on = true
+
+var n int
+
+func F(c bool) int {
+	if off {
+		n = 1 // dead
+	}
+	if on {
+		n = 2 // live
+	} else {
+		n = 3 // dead
+	}
+	if off && c {
+		n = 4 // dead
+	}
+	if c || on {
+		n = 5 // live
+	}
+	for off {
+		n = 6 // dead
+	}
+	return n
+}
+`
+
+// Live rules out exactly the blocks that only a branch a constant
+// condition never takes leads to.
+func TestLive(t *testing.T) {
+	p := ssatest.Build(t, liveSrc)
+	fn := p.Func(t, "F")
+	live := ssax.Live(fn)
+	got := map[int64]bool{}
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			if st, ok := in.(*ssa.Store); ok {
+				if c, ok := st.Val.(*ssa.Const); ok {
+					v, _ := constant.Int64Val(c.Value)
+					got[v] = live[b.Index]
+				}
+			}
+		}
+	}
+	assert.Equal(t, map[int64]bool{1: false, 2: true, 3: false, 4: false, 5: true, 6: false}, got)
+	assert.True(t, live[0], "the entry runs")
 }
