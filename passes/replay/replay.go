@@ -769,6 +769,13 @@ func (a *analysis) edgeAllowed(p, b *ssa.BasicBlock) map[string]vset {
 	if len(ts) == 0 || p.Succs[0] == p.Succs[1] {
 		return base
 	}
+	applies := false
+	for _, t := range ts {
+		applies = applies || t.constrained && a.state[t.path]
+	}
+	if !applies {
+		return base // no test of a state location: nothing to narrow, nothing to copy
+	}
 	out := make(map[string]vset, len(base)+1)
 	for k, v := range base {
 		out[k] = v
@@ -792,7 +799,10 @@ func (a *analysis) edgeAllowed(p, b *ssa.BasicBlock) map[string]vset {
 
 // joinAllowed unions two maps; a missing key means "any value" (top).
 func joinAllowed(x, y map[string]vset) map[string]vset {
-	out := map[string]vset{}
+	if equalAllowed(x, y) {
+		return x // the usual join (both sides in the same arm): no copy
+	}
+	out := make(map[string]vset, len(x))
 	for k, v := range x {
 		if w, ok := y[k]; ok {
 			if j := v.join(w); !j.top {
@@ -980,7 +990,6 @@ func reversePostorder(fn *ssa.Function) []*ssa.BasicBlock {
 // ---- facts ----
 
 func (a *analysis) collectFacts() {
-	a.byInstr = map[ssa.Instruction][]int{}
 	a.blindLocs = map[string]bool{}
 	a.looped = map[int]int{}
 	type pending struct {
@@ -1009,6 +1018,13 @@ func (a *analysis) collectFacts() {
 			}
 		}
 	}
+	// Facts are at most about one per effect: sized once, not grown.
+	nEffs := 0
+	for _, p := range all {
+		nEffs += len(p.effs) + 1
+	}
+	a.facts = make([]fact, 0, nEffs)
+	a.byInstr = make(map[ssa.Instruction][]int, len(all))
 	for _, p := range all {
 		b := p.instr.Block()
 		ops, direct := a.lockOps(p.instr)

@@ -567,7 +567,7 @@ func (a *analysis) report(recs []record) {
 		rule *rules.Rule
 		fact int
 	}
-	best := map[key]record{}
+	best := make(map[key]record, len(recs))
 	for _, r := range recs {
 		k := key{r.rule, r.fact}
 		if old, ok := best[k]; !ok || r.yield.Pos() < old.yield.Pos() {
@@ -578,7 +578,8 @@ func (a *analysis) report(recs []record) {
 		rule  *rules.Rule
 		instr ssa.Instruction
 	}
-	seen := map[site]bool{}
+	seen := make(map[site]bool, len(best))
+	a.findings = slices.Grow(a.findings, len(best))
 	for _, r := range sortedRecords(best) {
 		f := a.facts[r.fact]
 		// One finding per instruction and rule (an instruction may have
