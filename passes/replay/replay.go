@@ -104,12 +104,14 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 }
 
 type analysis struct {
-	live   []bool // per block: can run (ssax.Live); dead blocks hold no facts and no yields
-	fn     *ssa.Function
-	o      Oracle
-	cls    *effect.Classifier
-	tr     *persist.Tracer
-	resIdx []int
+	ops     [][]blockOp // per block: the transfer's operations (opsOf)
+	opsDone []bool
+	live    []bool // per block: can run (ssax.Live); dead blocks hold no facts and no yields
+	fn      *ssa.Function
+	o       Oracle
+	cls     *effect.Classifier
+	tr      *persist.Tracer
+	resIdx  []int
 	// spelling is how the function yields; for the error and status
 	// spellings resIdx holds the one result that carries the yield and y
 	// decides what it may be.

@@ -155,6 +155,12 @@ func (a *analysis) solve() {
 	inState := func(b *ssa.BasicBlock, dst *flow) bool { return inStateFrom(b, dst, nil) }
 	scratch := newFlow(nf)
 
+	// The transitions pending at each re-pollable call are recorded by
+	// every transfer of the fixpoint, each overwriting the last: a block's
+	// last transfer is made with its final input (a change of input makes
+	// it dirty again), so the records left are those of the fixpoint,
+	// without another pass over the blocks.
+	a.recordCalls = true
 	ok := forwardFixpoint(a.fn, func(b *ssa.BasicBlock) bool {
 		if !inState(b, scratch) {
 			return false
@@ -171,20 +177,13 @@ func (a *analysis) solve() {
 		}
 		return true
 	})
+	a.recordCalls = false
 	if !ok {
 		a.tooLarge = true
 		return
 	}
-	// Record the transitions pending at each re-pollable call, then judge
-	// the yield points in source order, so that each fact is reported at the
-	// first yield it reaches and judged no more after that.
-	a.recordCalls = true
-	for _, b := range order {
-		if inState(b, scratch) {
-			a.transfer(b, scratch, nil)
-		}
-	}
-	a.recordCalls = false
+	// Judge the yield points in source order, so that each fact is
+	// reported at the first yield it reaches and judged no more after that.
 	var yieldBlocks []*ssa.BasicBlock
 	for _, b := range order {
 		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && a.yields[ret] != nil {
@@ -287,31 +286,58 @@ func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
 			delete(st.advanced, loc) // a new iteration starts
 		}
 	}
-	for _, instr := range b.Instrs {
-		for _, id := range a.byInstr[instr] {
+	for _, op := range a.opsOf(b) {
+		for _, id := range op.facts {
 			a.apply(st, id, b)
 		}
 		// A dispatch on L re-reads it where it loads L: transitions of L
 		// written before that load are no longer premature. A write after
 		// the load (a batch taken out, then ranged over) is not re-read.
-		for _, loc := range a.reloads[instr] {
+		for _, loc := range op.reloads {
 			st.pending.andNot(a.m.transByLoc[loc])
 		}
-		switch instr := instr.(type) {
-		case *ssa.If:
-			for _, t := range a.ifTests[instr] {
-				if t.load == nil {
-					st.pending.andNot(a.m.transByLoc[t.path])
-				}
+	}
+	switch instr := b.Instrs[len(b.Instrs)-1].(type) {
+	case *ssa.If:
+		for _, t := range a.ifTests[instr] {
+			if t.load == nil {
+				st.pending.andNot(a.m.transByLoc[t.path])
 			}
-		case *ssa.Return:
-			if recs != nil {
-				if info, ok := a.yields[instr]; ok {
-					a.atYield(st, instr, info, recs)
-				}
+		}
+	case *ssa.Return:
+		if recs != nil {
+			if info, ok := a.yields[instr]; ok {
+				a.atYield(st, instr, info, recs)
 			}
 		}
 	}
+}
+
+// blockOp is what the transfer function does at one instruction: the
+// facts it applies and the state locations it re-reads.
+type blockOp struct {
+	facts   []int
+	reloads []string
+}
+
+// opsOf returns the operations of b's instructions that have any, in
+// order, computed once per block: the transfer runs several times per
+// block, and most instructions have nothing to do.
+func (a *analysis) opsOf(b *ssa.BasicBlock) []blockOp {
+	if a.ops == nil {
+		a.ops = make([][]blockOp, len(a.fn.Blocks))
+		a.opsDone = make([]bool, len(a.fn.Blocks))
+	}
+	if !a.opsDone[b.Index] {
+		var ops []blockOp
+		for _, instr := range b.Instrs {
+			if f, r := a.byInstr[instr], a.reloads[instr]; len(f) > 0 || len(r) > 0 {
+				ops = append(ops, blockOp{f, r})
+			}
+		}
+		a.ops[b.Index], a.opsDone[b.Index] = ops, true
+	}
+	return a.ops[b.Index]
 }
 
 // storeVal returns the value a write stores: a store's value, a map
