@@ -85,9 +85,12 @@ func (a *analysis) swallowedYield(call *ssa.Call, forwarded bool) {
 	if a.inCycle(call.Block()) {
 		return // a loop that waits and calls again handles the yield
 	}
-	if a.convertedCalls()[call] {
+	if a.convertedCalls()[call] { // some finishing return drops it
 		a.reportSwallowed(call)
 		return
+	}
+	if a.parked[call] {
+		return // the blocked operation is queued for a retry: handed over
 	}
 	if forwarded {
 		return // it reaches a yield: what else it is used for is handled there
@@ -162,15 +165,17 @@ func (a *analysis) convertedCalls() map[*ssa.Call]bool {
 		return a.converted
 	}
 	a.converted = map[*ssa.Call]bool{}
+	a.parked = map[*ssa.Call]bool{}
 	carrier := a.resIdx[0]
 	for _, b := range a.fn.Blocks {
 		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
 		if !ok || a.yields[ret] != nil || carrier >= len(ret.Results) {
 			continue
 		}
+		success := true
 		if a.spelling == yields.Error {
 			if c, ok := ret.Results[carrier].(*ssa.Const); !ok || !c.IsNil() {
-				continue // an error exit, not a success
+				success = false // an error exit: it may still park the work
 			}
 		}
 		for d, k := b.Idom(), 0; d != nil && k < convertDepth; d, k = d.Idom(), k+1 {
@@ -180,12 +185,61 @@ func (a *analysis) convertedCalls() map[*ssa.Call]bool {
 			}
 			if call := a.y.TestedCall(ifi.Cond); call != nil {
 				if v := a.carrierValue(call); v != nil && a.y.GuardedYield(v, b) {
-					a.converted[call] = true
+					if a.parksWork(call, b, d) {
+						a.parked[call] = true
+					} else if success {
+						a.converted[call] = true
+					}
 				}
 			}
 		}
 	}
 	return a.converted
+}
+
+// parksWork reports whether the branch from the test in block test to the
+// finishing return in block ret hands the blocked operation to persistent
+// state: a call given the yielding call's receiver or one of its
+// arguments writes state that outlives the call (a queue of packets
+// waiting for link resolution, a list of parked requests). The operation
+// is then not reported finished and dropped, but kept for whoever drains
+// the queue when the would-block clears, and re-entry is not needed: the
+// yield is handed over, not swallowed.
+func (a *analysis) parksWork(call *ssa.Call, ret, test *ssa.BasicBlock) bool {
+	inputs := map[ssa.Value]bool{}
+	for _, arg := range call.Call.Args {
+		if _, isConst := arg.(*ssa.Const); !isConst {
+			inputs[arg] = true
+		}
+	}
+	if len(inputs) == 0 {
+		return false
+	}
+	if a.cls == nil {
+		a.cls = effect.New(a.fn, a.o)
+		a.tr = a.cls.Tracer
+	}
+	for b, k := ret, 0; b != nil && b != test && k < convertDepth; b, k = b.Idom(), k+1 {
+		for _, instr := range b.Instrs {
+			park, ok := instr.(*ssa.Call)
+			if !ok || park == call {
+				continue
+			}
+			given := false
+			for _, arg := range park.Call.Args {
+				given = given || inputs[arg]
+			}
+			if !given {
+				continue
+			}
+			for _, e := range a.cls.Of(park) {
+				if (e.Kind == effect.Clobber || e.Kind == effect.Blind) && e.Loc.Root.Persistent() {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // reportSwallowed reports call's yield as swallowed.

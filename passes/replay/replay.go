@@ -104,7 +104,8 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 }
 
 type analysis struct {
-	ops     [][]blockOp // per block: the transfer's operations (opsOf)
+	parked  map[*ssa.Call]bool // calls whose yield a branch hands to persistent state (parksWork)
+	ops     [][]blockOp        // per block: the transfer's operations (opsOf)
 	opsDone []bool
 	live    []bool // per block: can run (ssax.Live); dead blocks hold no facts and no yields
 	fn      *ssa.Function

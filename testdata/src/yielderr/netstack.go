@@ -359,3 +359,75 @@ func (e *Endpoint) ReadOrNothingBuggy(n int) ([]byte, error) {
 	}
 	return b, err
 }
+
+// request is an operation a caller asked for.
+type request struct{ n int }
+
+// parked holds the requests waiting for data.
+type parked struct{ waiting []*request }
+
+func (p *parked) park(r *request) { p.waiting = append(p.waiting, r) }
+
+func (p *parked) note(n int) { _ = n }
+
+// Server serves requests from an endpoint.
+type Server struct {
+	ep      Endpoint
+	pending parked
+	served  int
+}
+
+func (s *Server) readFor(r *request) ([]byte, error) { return s.ep.rcv.take(r.n) }
+
+// ServeParked answers a would-block by parking the request: the queue's
+// owner serves it again when data arrives, so the yield is handed over,
+// not swallowed.
+func (s *Server) ServeParked(r *request) error {
+	b, err := s.readFor(r)
+	if errors.Is(err, ErrWouldBlock) {
+		s.pending.park(r)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.served += len(b)
+	return nil
+}
+
+// ServeDroppedBuggy answers it with success and keeps nothing of the
+// request: whoever asked believes it served, and nothing retries it.
+func (s *Server) ServeDroppedBuggy(r *request) error {
+	b, err := s.readFor(r) // want `the yield of s\.readFor is swallowed`
+	if errors.Is(err, ErrWouldBlock) {
+		s.pending.note(r.n)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.served += len(b)
+	return nil
+}
+
+func (p *parked) parkOrFull(r *request) error {
+	if len(p.waiting) > 16 {
+		return errors.New("queue full")
+	}
+	p.waiting = append(p.waiting, r)
+	return nil
+}
+
+// ServeQueued returns what parking the request says (a full queue is an
+// error): the would-block is still handed to the queue, not swallowed.
+func (s *Server) ServeQueued(r *request) error {
+	b, err := s.readFor(r)
+	switch {
+	case errors.Is(err, ErrWouldBlock):
+		return s.pending.parkOrFull(r)
+	case err != nil:
+		return err
+	}
+	s.served += len(b)
+	return nil
+}
