@@ -358,6 +358,29 @@ func (a *analysis) guardedBy(b *ssa.BasicBlock, info *yieldInfo) {
 	}
 }
 
+// tryCall returns the call whose boolean result cond is, or negates: a
+// try-operation (`if !q.TryPush(x) { return ErrWouldBlock }`) whose
+// failure is the yield. Re-entry retries it: it is the operation that
+// could not complete, the would-block's source, as a forwarded call is,
+// and what it does is not a repetition (a try-operation that fails does
+// nothing; one that succeeds does not yield).
+func tryCall(cond ssa.Value) *ssa.Call {
+	if not, ok := cond.(*ssa.UnOp); ok && not.Op == token.NOT {
+		cond = not.X
+	}
+	call, ok := cond.(*ssa.Call)
+	if !ok {
+		return nil
+	}
+	if _, builtin := call.Call.Value.(*ssa.Builtin); builtin {
+		return nil
+	}
+	if b, ok := call.Type().Underlying().(*types.Basic); !ok || b.Kind() != types.Bool {
+		return nil
+	}
+	return call
+}
+
 // usedUnder reports whether the result of call (directly, through an
 // Extract, or through a local it was stored in) is used in a block that
 // branch dominates.
@@ -400,7 +423,7 @@ func (a *analysis) testedResult(cond ssa.Value) *ssa.Call {
 		if call := a.y.TestedCall(cond); call != nil && !a.isConstructor(call) {
 			return call
 		}
-		return nil
+		return tryCall(cond)
 	}
 	for depth := 0; depth < 6; depth++ {
 		switch v := cond.(type) {

@@ -11,8 +11,9 @@ import (
 // replay region of a yield point. Safe when re-running the prefix from the
 // state re-entry sees leaves the same state: the state written on the path
 // steers re-entry elsewhere (Masked), the write continues a call the yield
-// re-polls first (Continued), or a deferred write-back puts it back
-// (Restored). A deferred mutation runs at the return itself: nothing cuts it.
+// re-polls first (Continued), a deferred write-back puts it back
+// (Restored), or the write is the try-operation whose failure the yield
+// reports (Forwarded). A deferred mutation runs at the return itself: nothing cuts it.
 var MutationBeforeYield = &Rule{
 	Name: "mutation-before-yield", Default: true,
 	Summary: "persistent state is mutated before a yield point, so re-entry from the top mutates it again",
@@ -24,7 +25,9 @@ var MutationBeforeYield = &Rule{
 		case DeferredMutation:
 			return true, nil
 		case Mutation, MoveOut:
-			return !p.Restored && !p.Continued && !p.Masked, nil
+			// Forwarded: the write is the call whose failure the yield
+			// reports (a try-operation), the operation re-entry retries.
+			return !p.Restored && !p.Continued && !p.Masked && !p.Forwarded, nil
 		}
 		return false, nil
 	},
