@@ -339,6 +339,14 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 			continue // under a constant condition that rules it out
 		}
 		for _, instr := range b.Instrs {
+			if ci, ok := instr.(ssa.CallInstruction); ok {
+				if lock, unlock := effect.LockMethod(ci.Common()); lock || unlock {
+					// What a lock method writes (its state, a lock-order
+					// validator's package state) is the lock's bookkeeping;
+					// the acquisition itself is recorded by lockOps.
+					continue
+				}
+			}
 			if call, ok := instr.(*ssa.Call); ok && !out.Repolls && s.repollsImpure(fn, &call.Call) {
 				out.Repolls = true
 			}
