@@ -523,7 +523,18 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 		if progress && committedByProgress[f.kind] || a.handedBack(&f, handed) {
 			return
 		}
-		pend = rules.Pending{Kind: pendingKind[f.kind], Effect: f.eff, Idempotent: f.eff.Idempotent, Waits: pend.Waits[:0]}
+		kind := pendingKind[f.kind]
+		masked := false
+		if f.kind != fLock && f.kind != fTransition && f.kind != fDeferred {
+			masked = a.masked(st, f.block)
+			if masked && rules.SteeredAway(kind) {
+				// No rule reports a fact re-entry cannot reach: skip the
+				// rest (a fact of an earlier state's arm stays pending, and
+				// is met again at every later yield).
+				return
+			}
+		}
+		pend = rules.Pending{Kind: kind, Effect: f.eff, Idempotent: f.eff.Idempotent, Waits: pend.Waits[:0]}
 		p := &pend
 		if f.kind == fCall {
 			p.Memoized = a.memoizedCall(f.eff.Instr) && a.memoKept(st, id)
@@ -547,7 +558,7 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 		}
 		if f.kind != fLock && f.kind != fTransition && f.kind != fDeferred {
 			p.Continued = calls != nil && !a.beforeAny(f.eff.Instr, calls) && !a.restartedWith(f.block, calls)
-			p.Masked = a.masked(st, f.block)
+			p.Masked = masked
 			p.Forwarded = info.sources[f.eff.Instr]
 		}
 		for _, r := range judged {

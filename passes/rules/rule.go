@@ -53,6 +53,20 @@ var docs embed.FS
 // Kind is the kind of a fact pending at a yield point, as rules see it.
 type Kind uint8
 
+// SteeredAway reports whether a fact of kind k that re-entry cannot reach
+// (Masked: the state written on the path steers it elsewhere) is reported
+// by no rule. It holds for every kind but deferred mutations (they run at
+// the return itself), transitions and locks, and the engine relies on it to
+// skip judging such facts at every later yield; TestMaskedIsNeverReported
+// checks it against every rule.
+func SteeredAway(k Kind) bool {
+	switch k {
+	case Mutation, MoveOut, BlindWrite, Call, LoopedCall:
+		return true
+	}
+	return false
+}
+
 const (
 	Mutation         Kind = iota // a non-idempotent write, or a submission
 	DeferredMutation             // a deferred mutation: it runs at the return itself

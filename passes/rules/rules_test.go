@@ -88,3 +88,23 @@ func TestJudgements(t *testing.T) {
 	}
 	assert.Empty(t, judge(Pending{Kind: Transition, Restored: true, Waits: []Wait{{}}}))
 }
+
+// The engine skips the masked facts of the kinds SteeredAway names: no
+// rule may report one, whatever the other fields say.
+func TestMaskedIsNeverReported(t *testing.T) {
+	for k := Kind(0); k <= Lock; k++ {
+		if !SteeredAway(k) {
+			continue
+		}
+		for _, fwd := range []bool{false, true} {
+			for _, idem := range []bool{false, true} {
+				p := Pending{Kind: k, Masked: true, Forwarded: fwd, Idempotent: idem}
+				for _, r := range Judged() {
+					ok, _ := r.Judge(&p)
+					assert.False(t, ok, "%s reports a masked fact %+v", r.Name, p)
+				}
+			}
+		}
+	}
+	assert.False(t, SteeredAway(DeferredMutation), "a deferred mutation runs at the return: masking does not excuse it")
+}
