@@ -46,11 +46,17 @@ func realModule(t *testing.T, mod, version string, pkgs ...string) (dir, modDir 
 	src.WriteString(")\n")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "scratch.go"), []byte(src.String()), 0o644))
 
-	// resolve tidies the module and lists mod's directory; listing may need
-	// go.mod files that tidy did not (a fresh module cache), so both run in
-	// one environment: the module cache alone first, then the proxy.
+	// resolve tidies the module, lists the packages with their tests'
+	// dependencies (which the analysis loads, and tidy does not fetch for
+	// packages outside the main module) and lists mod's directory, which
+	// may need go.mod files that tidy did not; all in one environment: the
+	// module cache alone first, then the proxy. Afterwards the cache holds
+	// everything the analysis, run with the proxy off, will ask for.
 	resolve := func(env []string) (string, string, bool) {
 		if _, stderr, code := run(t, dir, env, "go", "mod", "tidy"); code != 0 {
+			return "", stderr, false
+		}
+		if _, stderr, code := run(t, dir, env, "go", append([]string{"list", "-deps", "-test"}, pkgs...)...); code != 0 {
 			return "", stderr, false
 		}
 		out, stderr, code := run(t, dir, env, "go", "list", "-m", "-f", "{{.Dir}}", mod)
