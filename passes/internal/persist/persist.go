@@ -107,12 +107,22 @@ type Tracer struct {
 
 // NewTracer returns a tracer for values of fn.
 func NewTracer(fn *ssa.Function) *Tracer {
-	return &Tracer{fn: fn, memo: map[ssa.Value]Loc{}}
+	return &Tracer{fn: fn}
 }
 
 // Of returns the location that v (a pointer, or a value holding references)
 // refers to.
 func (t *Tracer) Of(v ssa.Value) Loc {
+	if t.memo == nil {
+		// Sized once on first use, at a quarter of the function's
+		// instructions (about what the analyses trace), so that the memo
+		// of a large function is not rehashed as it grows.
+		n := 0
+		for _, b := range t.fn.Blocks {
+			n += len(b.Instrs)
+		}
+		t.memo = make(map[ssa.Value]Loc, n/4)
+	}
 	if l, ok := t.memo[v]; ok {
 		return l
 	}
