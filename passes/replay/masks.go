@@ -28,7 +28,7 @@ type masks struct {
 	groups  map[string]*locGroups // state location -> facts grouped by the arm set of their block
 	survive map[survKey]*armMask  // memo: (location, written value) -> facts that may still be selected
 	admit   map[string]*armMask   // memo: (location, value set) -> facts a dispatch edge admits
-	edges   map[[2]int]*armMask   // memo per edge (pred, succ block index): its narrowing mask, nil for none
+	edges   [][2]edgeMemo         // memo per edge, by pred block index and successor position: its narrowing mask
 }
 
 // twin pairs a re-pollable call's fact with its looped twin; memo marks
@@ -82,7 +82,7 @@ func (a *analysis) buildMasks() {
 		locks: map[string]bitset{}, reads: map[string]bitset{},
 		byBlock: make([][]int, len(a.fn.Blocks)),
 		groups:  map[string]*locGroups{}, survive: map[survKey]*armMask{}, admit: map[string]*armMask{},
-		edges: map[[2]int]*armMask{},
+		edges: make([][2]edgeMemo, len(a.fn.Blocks)),
 	}
 	add := func(into map[string]bitset, key string, id int) {
 		s, ok := into[key]
@@ -330,16 +330,27 @@ type survKey struct {
 // (edgeTest, admits), or nil when the edge narrows nothing; computed once
 // per edge.
 func (a *analysis) edgeMask(p, b *ssa.BasicBlock) *armMask {
-	k := [2]int{p.Index, b.Index}
-	if m, ok := a.m.edges[k]; ok {
-		return m
+	j := 0
+	if len(p.Succs) > 1 && p.Succs[1] == b && p.Succs[0] != b {
+		j = 1
+	}
+	memo := &a.m.edges[p.Index][j]
+	if memo.done {
+		return memo.mask
 	}
 	var m *armMask
 	if loc, set, ok := a.edgeTest(p, b); ok {
 		m = a.admits(loc, set)
 	}
-	a.m.edges[k] = m
+	*memo = edgeMemo{mask: m, done: true}
 	return m
+}
+
+// edgeMemo is edgeMask's answer for one edge, once computed (nil: the edge
+// narrows nothing).
+type edgeMemo struct {
+	mask *armMask
+	done bool
 }
 
 // admits returns the facts whose block's arm set for loc shares a value
