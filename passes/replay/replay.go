@@ -1044,10 +1044,11 @@ func (a *analysis) collectFacts() {
 			}
 		}
 	}
-	// Facts are at most about one per effect: sized once, not grown.
+	// About one fact per effect: sized once, not grown (lock operations
+	// and helper writes, rarer, may still grow it).
 	nEffs := 0
 	for _, p := range all {
-		nEffs += len(p.effs) + 1
+		nEffs += len(p.effs)
 	}
 	a.facts = make([]fact, 0, nEffs)
 	a.byInstr = make(map[ssa.Instruction][]int, len(all))
