@@ -6,9 +6,12 @@
 // analysis itself returned (for example a bad -ioresult entry).
 //
 // With Options.Seed it first loads only the import graph and then loads
-// from source, and analyses, only the roots that can reach a seed package;
-// what it reports about the whole graph (the loaded package paths, the
-// order of package errors) is computed as a full load would give it.
+// from source, and analyses, only the roots that can reach a seed package
+// (when that leaves out enough of the graph to pay for the export-data
+// load of the others; the full load runs beside the graph load and is
+// used when nothing is left out); what it reports about the whole graph
+// (the loaded package paths, the order of package errors) is computed as
+// a full load would give it.
 //
 // The output forms live beside it: plain text, SARIF for code scanning, and
 // the merged fixes that -fix writes and -diff shows. The standard -json form
