@@ -11,6 +11,7 @@ import (
 	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/config"
 	"github.com/reentrycheck/reentrycheck/passes/directives"
+	"github.com/reentrycheck/reentrycheck/passes/replay"
 	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -153,7 +154,11 @@ func (r *reporter) flush() error {
 // droppedResults reports calls of resumable functions whose ioresult is
 // discarded (rule R8a): Go has no #[must_use].
 func (r *reporter) droppedResults(fn *ssa.Function, o oracle) {
+	live := replay.Live(fn)
 	for _, b := range fn.Blocks {
+		if !live[b.Index] {
+			continue // ruled out by a constant condition: never runs
+		}
 		for _, instr := range b.Instrs {
 			var common *ssa.CallCommon
 

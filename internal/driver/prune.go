@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/reentrycheck/reentrycheck/internal/stdpkg"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -137,12 +138,14 @@ func worthPruning(all, kept []*packages.Package) bool {
 	return outside*pruneWorthIt >= total
 }
 
-// isStdPackage reports whether p is a standard-library package, from the
-// graph load alone: its module is unknown and its path has no dot in the
-// first element.
+// isStdPackage reports whether p belongs to the standard library, by the
+// project's one test of that (its path, and where its files live).
 func isStdPackage(p *packages.Package) bool {
-	first, _, _ := strings.Cut(p.PkgPath, "/")
-	return p.Module == nil && !strings.Contains(first, ".")
+	file := ""
+	if len(p.GoFiles) > 0 {
+		file = p.GoFiles[0]
+	}
+	return stdpkg.IsFile(p.PkgPath, file)
 }
 
 // basePath is the import path that loads p: the package under test for a

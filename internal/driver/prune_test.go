@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/reentrycheck/reentrycheck/internal/stdpkg"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/go/analysis"
@@ -208,6 +210,9 @@ func TestWorthPruningCountsWhatIsSpared(t *testing.T) {
 		p := &packages.Package{ID: path, PkgPath: path, Imports: map[string]*packages.Package{}}
 		if strings.Contains(path, ".") {
 			p.Module = mod
+			p.GoFiles = []string{filepath.Join("/work", path, "x.go")}
+		} else {
+			p.GoFiles = []string{filepath.Join(stdpkg.Src, path, "x.go")}
 		}
 		for _, q := range imports {
 			p.Imports[q.PkgPath] = q

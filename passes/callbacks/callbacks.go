@@ -42,41 +42,45 @@ func Check(fn *ssa.Function, o Oracle) []Finding {
 			// Only a call given a function literal can take a callback; the
 			// question of what it returns (a method set per result type)
 			// is asked of those alone.
-			sig := call.Common().Signature()
-			if sig == nil || !passesLiteral(fn, call.Common()) || !o.ReturnsCompletion(sig) && !buildsCompletion(sig, o) {
+			lits := literals(fn, call.Common())
+			if len(lits) == 0 {
 				continue
 			}
-			for _, arg := range call.Common().Args {
-				switch arg := arg.(type) {
-				case *ssa.MakeClosure: // a literal that captures variables
-					if cb, ok := arg.Fn.(*ssa.Function); ok {
-						out = append(out, checkCallback(fn, cb, arg.Bindings, o)...)
-					}
-				case *ssa.Function: // a literal that captures nothing
-					if arg.Parent() == fn {
-						out = append(out, checkCallback(fn, arg, nil, o)...)
-					}
-				}
+			if sig := call.Common().Signature(); sig == nil || !o.ReturnsCompletion(sig) && !buildsCompletion(sig, o) {
+				continue
+			}
+			for _, lit := range lits {
+				out = append(out, checkCallback(fn, lit.fn, lit.bindings, o)...)
 			}
 		}
 	}
 	return out
 }
 
-// passesLiteral reports whether call has an argument that Check inspects:
-// a closure, or a literal of fn that captures nothing.
-func passesLiteral(fn *ssa.Function, call *ssa.CallCommon) bool {
+// literal is a function literal passed to a call: its function and the
+// variables it captures.
+type literal struct {
+	fn       *ssa.Function
+	bindings []ssa.Value
+}
+
+// literals returns the arguments of call that Check inspects: closures,
+// and literals of fn that capture nothing.
+func literals(fn *ssa.Function, call *ssa.CallCommon) []literal {
+	var out []literal
 	for _, arg := range call.Args {
 		switch arg := arg.(type) {
-		case *ssa.MakeClosure:
-			return true
-		case *ssa.Function:
+		case *ssa.MakeClosure: // a literal that captures variables
+			if cb, ok := arg.Fn.(*ssa.Function); ok {
+				out = append(out, literal{cb, arg.Bindings})
+			}
+		case *ssa.Function: // a literal that captures nothing
 			if arg.Parent() == fn {
-				return true
+				out = append(out, literal{arg, nil})
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // buildsCompletion reports whether a function of this signature returns a

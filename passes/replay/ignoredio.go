@@ -199,15 +199,16 @@ func (a *analysis) convertedCalls() map[*ssa.Call]bool {
 
 // parksWork reports whether the branch from the test in block test to the
 // finishing return in block ret hands the blocked operation to persistent
-// state: a call given the yielding call's receiver or one of its
-// arguments writes state that outlives the call (a queue of packets
-// waiting for link resolution, a list of parked requests). The operation
-// is then not reported finished and dropped, but kept for whoever drains
-// the queue when the would-block clears, and re-entry is not needed: the
-// yield is handed over, not swallowed.
+// state: the yielding call's receiver or one of its arguments goes into
+// state that outlives the call, stored there (`s.waiting = append(s.waiting,
+// req)`, `s.byID[id] = req`) or given to a call that writes it (a queue of
+// packets waiting for link resolution). The operation is then not reported
+// finished and dropped, but kept for whoever drains the queue when the
+// would-block clears, and re-entry is not needed: the yield is handed over,
+// not swallowed.
 func (a *analysis) parksWork(call *ssa.Call, ret, test *ssa.BasicBlock) bool {
 	inputs := map[ssa.Value]bool{}
-	for _, arg := range call.Call.Args {
+	for _, arg := range effect.CallArgs(&call.Call) {
 		if _, isConst := arg.(*ssa.Const); !isConst {
 			inputs[arg] = true
 		}
@@ -221,20 +222,69 @@ func (a *analysis) parksWork(call *ssa.Call, ret, test *ssa.BasicBlock) bool {
 	}
 	for b, k := ret, 0; b != nil && b != test && k < convertDepth; b, k = b.Idom(), k+1 {
 		for _, instr := range b.Instrs {
-			park, ok := instr.(*ssa.Call)
-			if !ok || park == call {
-				continue
-			}
 			given := false
-			for _, arg := range park.Call.Args {
-				given = given || inputs[arg]
+			switch in := instr.(type) {
+			case *ssa.Call:
+				if in == call {
+					continue
+				}
+				for _, arg := range effect.CallArgs(&in.Call) {
+					given = given || inputs[arg]
+				}
+			case *ssa.Store:
+				given = carries(in.Val, inputs, parkDepth)
+			case *ssa.MapUpdate:
+				given = carries(in.Value, inputs, parkDepth)
 			}
 			if !given {
 				continue
 			}
-			for _, e := range a.cls.Of(park) {
+			for _, e := range a.cls.Of(instr) {
 				if (e.Kind == effect.Clobber || e.Kind == effect.Blind) && e.Loc.Root.Persistent() {
 					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// parkDepth bounds how far a stored value is traced back to the blocked
+// call's inputs (an append of a slice literal holding one is three steps).
+const parkDepth = 4
+
+// carries reports whether v is one of inputs, or is built from one by an
+// append, a slice, a conversion or the elements stored into a fresh array
+// (append's variadic operand), up to depth steps.
+func carries(v ssa.Value, inputs map[ssa.Value]bool, depth int) bool {
+	if inputs[v] {
+		return true
+	}
+	if depth == 0 {
+		return false
+	}
+	switch v := v.(type) {
+	case *ssa.Call:
+		if b, ok := v.Call.Value.(*ssa.Builtin); ok && b.Name() == "append" {
+			for _, arg := range v.Call.Args {
+				if carries(arg, inputs, depth-1) {
+					return true
+				}
+			}
+		}
+	case *ssa.Slice:
+		return carries(v.X, inputs, depth-1)
+	case *ssa.MakeInterface:
+		return carries(v.X, inputs, depth-1)
+	case *ssa.ChangeType:
+		return carries(v.X, inputs, depth-1)
+	case *ssa.Alloc:
+		for _, r := range *v.Referrers() {
+			if ia, ok := r.(*ssa.IndexAddr); ok && ia.Referrers() != nil {
+				for _, rr := range *ia.Referrers() {
+					if st, ok := rr.(*ssa.Store); ok && st.Addr == ia && carries(st.Val, inputs, depth-1) {
+						return true
+					}
 				}
 			}
 		}

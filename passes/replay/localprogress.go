@@ -230,8 +230,12 @@ func (a *analysis) findCarriedLocals() {
 			if !ok {
 				break
 			}
+			consts := constEdgesAllowed(a, phi)
+			if !consts.any {
+				continue // no edge brings an initial value
+			}
 			for k, d := range phi.Edges {
-				if _, isConst := d.(*ssa.Const); isConst || !hasConstEdge(phi, d) {
+				if _, isConst := d.(*ssa.Const); isConst {
 					continue
 				}
 				pa := m.Preds[k]
@@ -239,7 +243,7 @@ func (a *analysis) findCarriedLocals() {
 					continue // unreachable
 				}
 				armAllowed := a.edgeAllowed(pa, m)
-				if len(armAllowed) == 0 || !otherConstEdgeDiffers(a, phi, k, armAllowed) {
+				if len(armAllowed) == 0 || !consts.differsFrom(armAllowed) {
 					// An edge no dispatch constrains; or every edge of a
 					// constant admits what the arm's edge admits (a local
 					// set and joined inside one arm), so no state at a
@@ -256,30 +260,38 @@ func (a *analysis) findCarriedLocals() {
 	}
 }
 
-// otherConstEdgeDiffers reports whether an edge of phi other than k
-// brings a constant under other allowed values than armAllowed, the
-// values edge k admits.
-func otherConstEdgeDiffers(a *analysis, phi *ssa.Phi, k int, armAllowed map[string]vset) bool {
-	m := phi.Block()
-	for j, e := range phi.Edges {
-		if _, ok := e.(*ssa.Const); ok && j != k && !equalAllowed(a.edgeAllowed(m.Preds[j], m), armAllowed) {
-			return true
-		}
-	}
-	return false
+// constAllowed summarizes the allowed values of a phi's edges that bring a
+// constant: whether there is one, the first one's, and whether another
+// differs from it. It is computed once per phi, so that asking it of each
+// of the phi's other edges costs one comparison (a join of a thousand
+// arms is not a million).
+type constAllowed struct {
+	any, several bool
+	first        map[string]vset
 }
 
-// hasConstEdge reports whether some edge of phi brings a constant other
-// than d.
-func hasConstEdge(phi *ssa.Phi, d ssa.Value) bool {
-	for _, e := range phi.Edges {
-		if c, ok := e.(*ssa.Const); ok {
-			if dc, ok := d.(*ssa.Const); !ok || constKey(dc) != constKey(c) {
-				return true
-			}
+func constEdgesAllowed(a *analysis, phi *ssa.Phi) constAllowed {
+	var c constAllowed
+	m := phi.Block()
+	for j, e := range phi.Edges {
+		if _, ok := e.(*ssa.Const); !ok {
+			continue
+		}
+		allowed := a.edgeAllowed(m.Preds[j], m)
+		switch {
+		case !c.any:
+			c.any, c.first = true, allowed
+		case !c.several && !equalAllowed(allowed, c.first):
+			c.several = true
 		}
 	}
-	return false
+	return c
+}
+
+// differsFrom reports whether some edge of a constant admits other values
+// than allowed (those of an edge that brings no constant).
+func (c constAllowed) differsFrom(allowed map[string]vset) bool {
+	return c.any && (c.several || !equalAllowed(c.first, allowed))
 }
 
 // followCarried propagates, from phi's block entered through edge k with

@@ -85,7 +85,7 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 	a.findIgnoredIO()
 	a.findLostCopies()
 	if len(a.yields) == 0 {
-		return a.findings
+		return a.liveFindings()
 	}
 	a.findFreshDrivers()
 	a.findDispatch()
@@ -100,19 +100,30 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 	if a.tooLarge {
 		return a.tooLargeFinding()
 	}
-	return a.findings
+	return a.liveFindings()
+}
+
+// Live reports, per block index, whether the block can run: code a
+// constant condition rules out (`if debug {...}` with debug a false
+// constant) never does, and nothing in it is reported.
+func Live(fn *ssa.Function) []bool { return ssax.Live(fn) }
+
+// liveFindings returns the findings outside code a constant condition
+// rules out. Facts and yields there are never collected; this also drops
+// what the other checks (discarded results, lost copies) find in it.
+func (a *analysis) liveFindings() []Finding {
+	return slices.DeleteFunc(a.findings, func(f Finding) bool {
+		return f.Effect.Instr != nil && f.Effect.Instr.Block() != nil && !a.live[f.Effect.Instr.Block().Index]
+	})
 }
 
 type analysis struct {
-	parked  map[*ssa.Call]bool // calls whose yield a branch hands to persistent state (parksWork)
-	ops     [][]blockOp        // per block: the transfer's operations (opsOf)
-	opsDone []bool
-	live    []bool // per block: can run (ssax.Live); dead blocks hold no facts and no yields
-	fn      *ssa.Function
-	o       Oracle
-	cls     *effect.Classifier
-	tr      *persist.Tracer
-	resIdx  []int
+	fn     *ssa.Function
+	o      Oracle
+	cls    *effect.Classifier
+	tr     *persist.Tracer
+	resIdx []int
+	live   []bool // per block: can run (ssax.Live); dead blocks hold no facts and no yields
 	// spelling is how the function yields; for the error and status
 	// spellings resIdx holds the one result that carries the yield and y
 	// decides what it may be.
@@ -136,6 +147,7 @@ type analysis struct {
 	facts     []fact
 	byInstr   map[ssa.Instruction][]int // fact ids generated at an instruction
 	blindLocs map[string]bool           // locations blindly written somewhere (for move-out reads)
+	ops       [][]blockOp               // per block: what the transfer does there (blockOps)
 
 	pendingAtCall map[ssa.Instruction][]int              // the transitions pending when a re-pollable call starts
 	index         map[ssa.Instruction]int                // an instruction's position in its block
@@ -143,13 +155,14 @@ type analysis struct {
 	tooLarge      bool                                   // the dataflow ran out of its work budget
 	judged        bitset                                 // facts reported at a yield already, or never reported
 	stateKeys     map[string][]ssa.Value                 // keyed state locations (map entries): the keys their tests look up
-	recordCalls   bool                                   // the transfer records pendingAtCall (after the fixpoint)
+	recordCalls   bool                                   // the transfer records pendingAtCall (during the fixpoint)
 	idempotent    bool                                   // the function is declared idempotent: its writes are not mutations
 	helperSets    map[ssa.Instruction][]effect.MappedSet // transitions made by helpers
 	looped        map[int]int                            // fCall fact -> its fLoopedCall twin
 	perCallRecv   map[ssa.Instruction]string             // calls on a per-call object: the object's path
 	perCallParams map[int]bool                           // parameters every caller passes a per-call object for
 	converted     map[*ssa.Call]bool                     // lazily: calls whose yield a finishing return answers
+	parked        map[*ssa.Call]bool                     // with converted: calls whose yield a branch hands to persistent state
 	cyclic        []bool                                 // lazily: blocks on a cycle
 	findings      []Finding
 }

@@ -115,6 +115,7 @@ func (a *analysis) solve() {
 	out := make([]*flow, n)
 	order := reversePostorder(a.fn)
 	a.pendingAtCall = map[ssa.Instruction][]int{}
+	a.ops = a.blockOps()
 
 	// inState computes the state at b's entry into dst: the merge of its
 	// predecessors' outputs, each across its edge. It reports false when no
@@ -286,7 +287,7 @@ func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
 			delete(st.advanced, loc) // a new iteration starts
 		}
 	}
-	for _, op := range a.opsOf(b) {
+	for _, op := range a.ops[b.Index] {
 		for _, id := range op.facts {
 			a.apply(st, id, b)
 		}
@@ -320,24 +321,19 @@ type blockOp struct {
 	reloads []string
 }
 
-// opsOf returns the operations of b's instructions that have any, in
-// order, computed once per block: the transfer runs several times per
-// block, and most instructions have nothing to do.
-func (a *analysis) opsOf(b *ssa.BasicBlock) []blockOp {
-	if a.ops == nil {
-		a.ops = make([][]blockOp, len(a.fn.Blocks))
-		a.opsDone = make([]bool, len(a.fn.Blocks))
-	}
-	if !a.opsDone[b.Index] {
-		var ops []blockOp
+// blockOps lists, per block, the operations of its instructions that have
+// any, in order: the transfer runs several times per block, and most
+// instructions have nothing to do.
+func (a *analysis) blockOps() [][]blockOp {
+	ops := make([][]blockOp, len(a.fn.Blocks))
+	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			if f, r := a.byInstr[instr], a.reloads[instr]; len(f) > 0 || len(r) > 0 {
-				ops = append(ops, blockOp{f, r})
+				ops[b.Index] = append(ops[b.Index], blockOp{f, r})
 			}
 		}
-		a.ops[b.Index], a.opsDone[b.Index] = ops, true
 	}
-	return a.ops[b.Index]
+	return ops
 }
 
 // storeVal returns the value a write stores: a store's value, a map
@@ -710,11 +706,7 @@ func (a *analysis) dominatesInstr(c, instr ssa.Instruction) bool {
 // indexIn returns instr's position in its block, from an index built once.
 func (a *analysis) indexIn(instr ssa.Instruction) int {
 	if a.index == nil {
-		n := 0
-		for _, b := range a.fn.Blocks {
-			n += len(b.Instrs)
-		}
-		a.index = make(map[ssa.Instruction]int, n) // sized once, not grown
+		a.index = make(map[ssa.Instruction]int, ssax.Instrs(a.fn)) // sized once, not grown
 		for _, b := range a.fn.Blocks {
 			for i, x := range b.Instrs {
 				a.index[x] = i

@@ -94,6 +94,9 @@ func run(pass *analysis.Pass) (any, error) {
 func namedImports(pass *analysis.Pass) map[*types.Package]bool {
 	out := map[*types.Package]bool{}
 	for _, obj := range pass.TypesInfo.Uses {
+		if fn, ok := obj.(*types.Func); ok {
+			obj = fn.Origin() // an instance of a generic function: its declaration
+		}
 		p := obj.Pkg()
 		if p == nil || p == pass.Pkg || out[p] || obj.Parent() != p.Scope() {
 			continue

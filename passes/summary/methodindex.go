@@ -72,10 +72,3 @@ func buildIndex(p *types.Package) *methodIndex {
 	}
 	return idx
 }
-
-// indexedPackages reports how many packages have an index, for tests.
-func indexedPackages() int {
-	indexes.Lock()
-	defer indexes.Unlock()
-	return len(indexes.m)
-}

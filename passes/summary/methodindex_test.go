@@ -59,3 +59,10 @@ type I interface{ Read() }
 	}
 	assert.Equal(t, before, indexedPackages(), "the index of an unreachable package is dropped")
 }
+
+// indexedPackages reports how many packages have an index.
+func indexedPackages() int {
+	indexes.Lock()
+	defer indexes.Unlock()
+	return len(indexes.m)
+}

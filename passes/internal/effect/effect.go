@@ -878,6 +878,10 @@ func callArgs(call *ssa.CallCommon) []ssa.Value {
 // Receiver returns the receiver of a method call, or nil.
 func Receiver(call *ssa.CallCommon) ssa.Value { return receiver(call) }
 
+// CallArgs returns the values a call passes, an interface call's receiver
+// first.
+func CallArgs(call *ssa.CallCommon) []ssa.Value { return callArgs(call) }
+
 // receiver returns the receiver of a method call, or nil.
 func receiver(call *ssa.CallCommon) ssa.Value {
 	if call.IsInvoke() {

@@ -14,6 +14,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -117,11 +118,7 @@ func (t *Tracer) Of(v ssa.Value) Loc {
 		// Sized once on first use, at a quarter of the function's
 		// instructions (about what the analyses trace), so that the memo
 		// of a large function is not rehashed as it grows.
-		n := 0
-		for _, b := range t.fn.Blocks {
-			n += len(b.Instrs)
-		}
-		t.memo = make(map[ssa.Value]Loc, n/4)
+		t.memo = make(map[ssa.Value]Loc, ssax.Instrs(t.fn)/4)
 	}
 	if l, ok := t.memo[v]; ok {
 		return l

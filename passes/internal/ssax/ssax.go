@@ -192,3 +192,13 @@ func Live(fn *ssa.Function) []bool {
 	}
 	return live
 }
+
+// Instrs returns the number of fn's instructions: what a table indexed by
+// instruction is sized for.
+func Instrs(fn *ssa.Function) int {
+	n := 0
+	for _, b := range fn.Blocks {
+		n += len(b.Instrs)
+	}
+	return n
+}

@@ -80,3 +80,19 @@ func (s *Traced) StepInlineOn() (rt.IOResult[int], error) {
 	}
 	return rt.Done(r.Value()), nil
 }
+
+// Silent: the discarded result under the false constant is never produced.
+func (s *Traced) SkipOff() (rt.IOResult[int], error) {
+	if debugTrace {
+		s.cur.Next()
+	}
+	return rt.Done(s.n), nil
+}
+
+// Flagged: under the true constant it is, and dropped.
+func (s *Traced) SkipOn() (rt.IOResult[int], error) {
+	if traceOn {
+		s.cur.Next() // want `the result of Next is discarded`
+	}
+	return rt.Done(s.n), nil
+}

@@ -374,7 +374,9 @@ func (p *parked) note(n int) { _ = n }
 type Server struct {
 	ep      Endpoint
 	pending parked
+	byN     map[int]*request
 	served  int
+	blocked int
 }
 
 func (s *Server) readFor(r *request) ([]byte, error) { return s.ep.rcv.take(r.n) }
@@ -471,5 +473,48 @@ func (l *Link) TransmitCountedBuggy(b []byte) error {
 	if ok := l.tx.tryPush(b); !ok {
 		return ErrWouldBlock
 	}
+	return nil
+}
+
+// ServeParkedInline parks the request by appending it to the queue itself.
+func (s *Server) ServeParkedInline(r *request) error {
+	b, err := s.readFor(r)
+	if errors.Is(err, ErrWouldBlock) {
+		s.pending.waiting = append(s.pending.waiting, r)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.served += len(b)
+	return nil
+}
+
+// ServeParkedByN parks it in a map.
+func (s *Server) ServeParkedByN(r *request) error {
+	b, err := s.readFor(r)
+	if errors.Is(err, ErrWouldBlock) {
+		s.byN[r.n] = r
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.served += len(b)
+	return nil
+}
+
+// ServeCountedBuggy stores only a count of would-blocks: the request
+// itself is dropped, and nothing retries it.
+func (s *Server) ServeCountedBuggy(r *request) error {
+	b, err := s.readFor(r) // want `the yield of s\.readFor is swallowed`
+	if errors.Is(err, ErrWouldBlock) {
+		s.blocked++
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.served += len(b)
 	return nil
 }
