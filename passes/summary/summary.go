@@ -334,10 +334,15 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 	c.ForSummary = true
 	s.lockOps(fn, c, out)
 	live := ssax.Live(fn)
+	once := createOnce(fn, c.Tracer)
 	for _, b := range fn.Blocks {
 		if !live[b.Index] {
 			continue // under a constant condition that rules it out
 		}
+		// A get-or-create's creating branch writes once per key: its writes
+		// are not repeated by re-entry. (What it submits still counts: the
+		// get-or-submit gates have a rule of their own, memoizedSubmit.)
+		creates := once != nil && once[b.Index]
 		for _, instr := range b.Instrs {
 			if ci, ok := instr.(ssa.CallInstruction); ok {
 				if lock, unlock := effect.LockMethod(ci.Common()); lock || unlock {
@@ -385,6 +390,9 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 				}
 			}
 			for _, e := range c.Of(instr) {
+				if creates && e.Kind != effect.Submit {
+					continue
+				}
 				var clobber bool
 				switch e.Kind {
 				case effect.Clobber:

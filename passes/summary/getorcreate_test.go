@@ -1,0 +1,179 @@
+package summary
+
+import (
+	"testing"
+
+	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssatest"
+	"github.com/stretchr/testify/assert"
+	"golang.org/x/tools/go/ssa"
+)
+
+const createShapes = `package p
+
+type S struct {
+	m     map[string]*int
+	other map[string]*int
+	set   map[string]bool
+	n     int
+	log   []string
+}
+
+func (s *S) CommaOk(k string) *int {
+	v, ok := s.m[k]
+	if !ok {
+		s.n++
+		v = new(int)
+		s.m[k] = v
+	}
+	return v
+}
+
+func (s *S) EarlyHit(k string) *int {
+	if v, ok := s.m[k]; ok {
+		return v
+	}
+	s.n++
+	v := new(int)
+	s.m[k] = v
+	s.log = append(s.log, k)
+	return v
+}
+
+func (s *S) NilTest(k string) *int {
+	v := s.m[k]
+	if v == nil {
+		s.n++
+		v = new(int)
+		s.m[k] = v
+	}
+	return v
+}
+
+func (s *S) NotNilTest(k string) *int {
+	v := s.m[k]
+	if v != nil {
+		return v
+	}
+	s.n++
+	v = new(int)
+	s.m[k] = v
+	return v
+}
+
+func (s *S) BoolSet(k string) {
+	if !s.set[k] {
+		s.n++
+		s.set[k] = true
+	}
+}
+
+func (s *S) BoolSetHit(k string) {
+	if s.set[k] {
+		return
+	}
+	s.n++
+	s.set[k] = true
+}
+
+func (s *S) OtherKey(k, j string) *int {
+	v, ok := s.m[k]
+	if !ok {
+		s.n++
+		v = new(int)
+		s.m[j] = v
+	}
+	return v
+}
+
+func (s *S) OtherMap(k string) *int {
+	v, ok := s.m[k]
+	if !ok {
+		s.n++
+		v = new(int)
+		s.other[k] = v
+	}
+	return v
+}
+
+func (s *S) NotEveryPath(k string, keep bool) *int {
+	v, ok := s.m[k]
+	if !ok {
+		s.n++
+		v = new(int)
+		if keep {
+			s.m[k] = v
+		}
+	}
+	return v
+}
+
+func (s *S) PresentBranch(k string) *int {
+	v, ok := s.m[k]
+	if ok {
+		s.n++
+		s.m[k] = v
+	}
+	return v
+}
+
+func (s *S) Unrelated(k string) {
+	if s.n > 3 {
+		s.n++
+		s.m[k] = nil
+	}
+}
+`
+
+// createdWrites returns, for each store and map update of fn, whether
+// createOnce puts it in a creating branch.
+func createdWrites(t *testing.T, p *ssatest.Prog, name string) (marked, unmarked int) {
+	t.Helper()
+	fn := p.Func(t, name)
+	once := createOnce(fn, persist.NewTracer(fn))
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch instr.(type) {
+			case *ssa.Store, *ssa.MapUpdate:
+			default:
+				continue
+			}
+			if once != nil && once[b.Index] {
+				marked++
+			} else {
+				unmarked++
+			}
+		}
+	}
+	return marked, unmarked
+}
+
+// The creating branch of a get-or-create is marked in every spelling of
+// the missing-key test; a branch that may leave the key missing, inserts
+// another key or into another map, or runs when the key is present is not.
+func TestCreateOnce(t *testing.T) {
+	p := ssatest.Build(t, createShapes)
+	for _, name := range []string{"S.CommaOk", "S.EarlyHit", "S.NilTest", "S.NotNilTest", "S.BoolSet", "S.BoolSetHit"} {
+		marked, unmarked := createdWrites(t, p, name)
+		assert.Positive(t, marked, name)
+		assert.Zero(t, unmarked, "%s: every write is in the creating branch", name)
+	}
+	for _, name := range []string{"S.OtherKey", "S.OtherMap", "S.NotEveryPath", "S.PresentBranch", "S.Unrelated"} {
+		marked, _ := createdWrites(t, p, name)
+		assert.Zero(t, marked, name)
+	}
+}
+
+// Past maxCreateGuards the remaining lookups are not trusted: the marks
+// stay bounded by a fixed amount of work per function.
+func TestCreateOnceIsBounded(t *testing.T) {
+	src := "package p\n\ntype S struct{ m map[int]int }\n\nfunc (s *S) Many(k int) {\n"
+	for i := 0; i < maxCreateGuards+8; i++ {
+		src += "\tif _, ok := s.m[k]; !ok {\n\t\ts.m[k] = 1\n\t}\n\tk++\n"
+	}
+	src += "}\n"
+	p := ssatest.Build(t, src)
+	marked, unmarked := createdWrites(t, p, "S.Many")
+	assert.Equal(t, maxCreateGuards, marked, "one insert per trusted guard")
+	assert.Equal(t, 8, unmarked)
+}
