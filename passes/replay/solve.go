@@ -533,7 +533,7 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 		pend = rules.Pending{Kind: kind, Effect: f.eff, Idempotent: f.eff.Idempotent, Waits: pend.Waits[:0]}
 		p := &pend
 		if f.kind == fCall {
-			p.Memoized = a.memoizedCall(f.eff.Instr) && a.memoKept(st, id)
+			p.Memoized = a.cleanDoneCall(f.eff.Instr) || (a.memoizedCall(f.eff.Instr) && a.memoKept(st, id))
 		}
 		switch f.kind {
 		case fLock:
@@ -733,6 +733,24 @@ func (a *analysis) memoizedCall(instr ssa.Instruction) bool {
 		// repeating a memoized one (a read-only check, a parser of the
 		// caller's bytes).
 		if s != nil && !s.Memoized && !s.Pure() {
+			return false
+		}
+	}
+	return len(sums) > 0
+}
+
+// cleanDoneCall reports whether every callee a call may reach writes
+// nothing on its way to Done (summary.CleanDone) or is pure: the call that
+// returned Done changed nothing, so running it again repeats nothing,
+// whatever was written since.
+func (a *analysis) cleanDoneCall(instr ssa.Instruction) bool {
+	call, ok := instr.(ssa.CallInstruction)
+	if !ok {
+		return false
+	}
+	sums, _ := a.o.Callees(a.fn, call.Common())
+	for _, s := range sums {
+		if s != nil && !s.CleanDone && !s.Pure() {
 			return false
 		}
 	}

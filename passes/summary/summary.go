@@ -36,6 +36,9 @@ type Mutates struct {
 	// Memoized: a resumable function that returns Done again at once, with
 	// no effect, when called again with the same arguments after its Done.
 	Memoized bool
+	// CleanDone: a resumable function that writes nothing on a path that
+	// can end in Done: a call of it that returned Done changed nothing.
+	CleanDone bool
 	// Repolls: calls a re-pollable function that is not pure.
 	Repolls bool
 	Sets    []effect.Set // blind writes of constants or parameters through parameters
@@ -70,6 +73,9 @@ func (m *Mutates) String() string {
 	}
 	if m.Memoized {
 		parts = append(parts, "memoized")
+	}
+	if m.CleanDone {
+		parts = append(parts, "clean-done")
 	}
 	if m.Repolls {
 		parts = append(parts, "repolls")
@@ -117,6 +123,7 @@ type Summaries struct {
 	dirs    *directives.Directives
 	yields  *yields.Yields
 	local   map[*ssa.Function]*effect.Summary
+	writes  map[*ssa.Function][]bool // per block: it writes (compute's last verdict)
 	byObj   map[*types.Func]*ssa.Function
 	ext     map[*types.Func]*effect.Summary // facts and table, resolved once
 	impls   map[*types.Func][]*types.Func   // interface method -> known implementations
@@ -144,6 +151,7 @@ func run(pass *analysis.Pass) (any, error) {
 		dirs:   pass.ResultOf[directives.Analyzer].(*directives.Directives),
 		yields: pass.ResultOf[yields.Analyzer].(*yields.Yields),
 		local:  map[*ssa.Function]*effect.Summary{},
+		writes: map[*ssa.Function][]bool{},
 		byObj:  map[*types.Func]*ssa.Function{},
 		ext:    map[*types.Func]*effect.Summary{},
 		impls:  map[*types.Func][]*types.Func{},
@@ -168,6 +176,9 @@ func run(pass *analysis.Pass) (any, error) {
 		if (s.dirs.IsResumable(fn.Signature) && s.memoized(fn)) || s.memoizedSubmit(fn) {
 			s.local[fn].Memoized = true
 		}
+		if !s.local[fn].Pure() && s.cleanDone(fn) {
+			s.local[fn].CleanDone = true
+		}
 	}
 	for _, fn := range funcs {
 		obj, _ := fn.Object().(*types.Func)
@@ -180,7 +191,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		pass.ExportObjectFact(obj, &Mutates{
 			Clobber: fromBits(sum.Clobber), Blind: fromBits(sum.Blind &^ sum.Clobber),
-			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Memoized: sum.Memoized, Repolls: sum.Repolls, Sets: sum.Sets, SetsOverflow: sum.SetsOverflow, What: sum.What, WhatVerb: sum.WhatVerb,
+			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Memoized: sum.Memoized, CleanDone: sum.CleanDone, Repolls: sum.Repolls, Sets: sum.Sets, SetsOverflow: sum.SetsOverflow, What: sum.What, WhatVerb: sum.WhatVerb,
 			Locks: sum.Locks, LocksOverflow: sum.LocksOverflow,
 		})
 	}
@@ -335,6 +346,15 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 	s.lockOps(fn, c, out)
 	live := ssax.Live(fn)
 	once := createOnce(fn, c.Tracer)
+	// Which blocks write (as the summary counts writes), kept for
+	// cleanDone; the last computation, with the callees' final summaries,
+	// is the one it reads.
+	writes := s.writes[fn]
+	if writes == nil {
+		writes = make([]bool, len(fn.Blocks))
+		s.writes[fn] = writes
+	}
+	clear(writes)
 	for _, b := range fn.Blocks {
 		if !live[b.Index] {
 			continue // under a constant condition that rules it out
@@ -352,8 +372,9 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 					continue
 				}
 			}
-			if call, ok := instr.(*ssa.Call); ok && !out.Repolls && s.repollsImpure(fn, &call.Call) {
+			if call, ok := instr.(*ssa.Call); ok && s.repollsImpure(fn, &call.Call) {
 				out.Repolls = true
+				writes[b.Index] = true
 			}
 			if call, ok := instr.(*ssa.Call); ok {
 				// A helper's recorded writes become this function's own when
@@ -392,6 +413,10 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 			for _, e := range c.Of(instr) {
 				if creates && e.Kind != effect.Submit {
 					continue
+				}
+				switch e.Kind {
+				case effect.Clobber, effect.Blind, effect.Reset, effect.Restore, effect.Submit:
+					writes[b.Index] = true
 				}
 				var clobber bool
 				switch e.Kind {
@@ -652,7 +677,7 @@ func (s *Summaries) ofObject(obj *types.Func) *effect.Summary {
 	var sum *effect.Summary
 	var m Mutates
 	if s.pass.ImportObjectFact(obj, &m) {
-		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Memoized: m.Memoized, Repolls: m.Repolls, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What, WhatVerb: m.WhatVerb, Locks: m.Locks, LocksOverflow: m.LocksOverflow}
+		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Memoized: m.Memoized, CleanDone: m.CleanDone, Repolls: m.Repolls, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What, WhatVerb: m.WhatVerb, Locks: m.Locks, LocksOverflow: m.LocksOverflow}
 	} else if obj.Pkg() != nil && obj.Pkg() != s.pass.Pkg {
 		if std, ok := stdEffects[config.QualifiedName(obj)]; ok {
 			sum = &std

@@ -80,6 +80,11 @@ type Summary struct {
 	// get-or-submit gate: once it returned a completion, calling it again
 	// with the same key returns that completion, submitting nothing.
 	Memoized bool
+	// CleanDone marks a resumable function that writes nothing on any path
+	// that can end in Done (its writes lead to a yield or an error): once
+	// it returned Done, calling it again repeats nothing, whatever it
+	// answers then (a readiness check polled again).
+	CleanDone bool
 	// Repolls marks a function that calls a re-pollable function which is
 	// not pure (or whose callee is unknown). Re-pollable calls leave no
 	// other trace in a summary, so without it a function that only
@@ -230,7 +235,7 @@ func (s Set) less(t Set) bool {
 // Same reports whether two summaries record the same effects (What aside).
 func (s *Summary) Same(t *Summary) bool {
 	if s.Clobber != t.Clobber || s.Blind != t.Blind || s.Empties != t.Empties || s.FreeClobber != t.FreeClobber || s.FreeBlind != t.FreeBlind ||
-		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || s.Memoized != t.Memoized || s.Repolls != t.Repolls || len(s.Sets) != len(t.Sets) ||
+		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || s.Memoized != t.Memoized || s.CleanDone != t.CleanDone || s.Repolls != t.Repolls || len(s.Sets) != len(t.Sets) ||
 		s.SetsOverflow != t.SetsOverflow || s.LocksOverflow != t.LocksOverflow || !slices.Equal(s.Locks, t.Locks) {
 		return false
 	}

@@ -1,0 +1,174 @@
+package summary
+
+import (
+	"go/token"
+	"go/types"
+
+	"github.com/reentrycheck/reentrycheck/passes/callee"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
+	"github.com/reentrycheck/reentrycheck/passes/yields"
+	"golang.org/x/tools/go/ssa"
+)
+
+// cleanDone reports whether a resumable function writes nothing on any
+// path that can end in Done: every write lies on the way to a yield or to
+// an error. A call of it that returned Done therefore changed nothing, and
+// calling it again (a poll of a readiness check, a query that may say
+// "not yet") repeats nothing either, whatever it answers the second time.
+//
+// A return is Done unless it provably is not: it carries a yield (a yield
+// error or status constant, the IO variant built by its constructor) or a
+// non-nil error (an error value built on the spot, or one tested non-nil
+// on the way). Anything the function cannot tell counts as Done, and any
+// write it cannot place (a deferred one included) counts as a write.
+func (s *Summaries) cleanDone(fn *ssa.Function) bool {
+	if len(fn.Blocks) == 0 || fn.Recover != nil {
+		return false
+	}
+	carrier, sp := s.yields.Carrier(fn.Signature)
+	if sp == yields.None {
+		return false
+	}
+	ioIdx := s.dirs.IOResultIndexes(fn.Signature)
+	live := ssax.Live(fn)
+	reach := make([]bool, len(fn.Blocks)) // a Done exit is reachable
+	var stack []*ssa.BasicBlock
+	for _, b := range fn.Blocks {
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if ok && live[b.Index] && s.mayBeDone(ret, carrier, sp, ioIdx) {
+
+			reach[b.Index] = true
+			stack = append(stack, b)
+		}
+	}
+	if len(stack) == 0 {
+		return false // never Done: nothing to say about its Done
+	}
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, p := range b.Preds {
+			if !reach[p.Index] && live[p.Index] {
+				reach[p.Index] = true
+				stack = append(stack, p)
+			}
+		}
+	}
+	// compute recorded which blocks write (the creating branch of a
+	// get-or-create aside, lock methods aside, re-pollable calls of impure
+	// functions included), with the callees' final summaries.
+	writes := s.writes[fn]
+	if writes == nil {
+		return false
+	}
+	for i, w := range writes {
+		if w && reach[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// mayBeDone reports whether a return may be a Done exit.
+func (s *Summaries) mayBeDone(ret *ssa.Return, carrier int, sp yields.Spelling, ioIdx []int) bool {
+	for i, r := range ret.Results {
+		errLike := isErrorType(r.Type()) || (i == carrier && sp == yields.Error)
+		if errLike && nonNilError(r, ret.Block(), 0) {
+			return false // an error exit
+		}
+		if i == carrier && s.yields.IsYieldValue(r) {
+			return false
+		}
+	}
+	if sp == yields.Result {
+		for _, i := range ioIdx {
+			call, ok := ret.Results[i].(*ssa.Call)
+			if !ok {
+				continue
+			}
+			// Built from a completion by a function that is not Done's
+			// constructor (Wait(c)) and forwards no other result: the IO
+			// variant.
+			if fn := callee.Object(&call.Call); fn != nil && !s.dirs.IsDone(fn) && s.builtFromCompletion(&call.Call) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isErrorType(t types.Type) bool {
+	return types.Implements(t, errorInterface) && types.IsInterface(t)
+}
+
+var errorInterface = types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
+
+// nonNilError reports whether an error value returned at block at is
+// certainly not nil: built on the spot (a value converted to the
+// interface), a phi of such values, or tested non-nil on every path to at.
+func nonNilError(v ssa.Value, at *ssa.BasicBlock, depth int) bool {
+	if depth > 4 {
+		return false
+	}
+	switch v := v.(type) {
+	case *ssa.MakeInterface:
+		return true
+	case *ssa.Phi:
+		for i, e := range v.Edges {
+			if !nonNilError(e, v.Block().Preds[i], depth+1) {
+				return false
+			}
+		}
+		return len(v.Edges) > 0
+	}
+	refs := v.Referrers()
+	if refs == nil {
+		return false
+	}
+	for _, r := range *refs {
+		cmp, ok := r.(*ssa.BinOp)
+		if !ok || (cmp.Op != token.NEQ && cmp.Op != token.EQL) {
+			continue
+		}
+		other := cmp.Y
+		if cmp.Y == v {
+			other = cmp.X
+		}
+		if k, ok := other.(*ssa.Const); !ok || !k.IsNil() {
+			continue
+		}
+		for _, u := range *cmp.Referrers() {
+			ifi, ok := u.(*ssa.If)
+			if !ok {
+				continue
+			}
+			d := ifi.Block()
+			nonNil := d.Succs[0] // the true edge of err != nil
+			if cmp.Op == token.EQL {
+				nonNil = d.Succs[1]
+			}
+			if ssax.EdgeDominates(d, nonNil, at) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// builtFromCompletion reports whether a call (not a method call) is given a
+// completion and no ioresult: a constructor of the IO variant.
+func (s *Summaries) builtFromCompletion(call *ssa.CallCommon) bool {
+	if call.IsInvoke() || call.Signature().Recv() != nil {
+		return false
+	}
+	completion := false
+	for _, a := range call.Args {
+		switch {
+		case s.dirs.IsIOResult(a.Type()):
+			return false
+		case s.dirs.IsCompletion(a.Type()):
+			completion = true
+		}
+	}
+	return completion
+}
