@@ -197,9 +197,30 @@ func (a *analysis) solve() {
 	a.judged = a.m.unjudged.clone()
 	var recs []record
 	for _, b := range yieldBlocks {
+		info := a.yields[b.Instrs[len(b.Instrs)-1].(*ssa.Return)]
+		// A yield under a test of a phi is judged on the state of the
+		// predecessors whose phi value passes the test, carried down to it.
+		if chain, keep := a.phiGuard(b); chain != nil {
+			if info.preds != nil && !info.preds[0] || !inStateFrom(chain[0], scratch, keep) {
+				continue
+			}
+			for i, c := range chain {
+				if i > 0 {
+					if narrow := a.edgeMask(chain[i-1], c); narrow != nil {
+						scratch.pending.keepOnly(narrow, a.m.immune)
+					}
+				}
+				if c == b {
+					a.transfer(c, scratch, &recs)
+				} else {
+					a.transfer(c, scratch, nil)
+				}
+			}
+			continue
+		}
 		// A yield reached only through some of its block's predecessors
 		// is judged on the state those bring.
-		if inStateFrom(b, scratch, a.yields[b.Instrs[len(b.Instrs)-1].(*ssa.Return)].preds) {
+		if inStateFrom(b, scratch, info.preds) {
 			a.transfer(b, scratch, &recs)
 		}
 	}

@@ -437,7 +437,7 @@ func (s *Server) ServeQueued(r *request) error {
 // ring is a bounded transmit queue: tryPush queues a frame, or reports
 // false and queues nothing when the ring is full.
 type ring struct {
-	slots [][]byte
+	slots  [][]byte
 	pushes int
 }
 
