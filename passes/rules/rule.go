@@ -98,7 +98,9 @@ type Pending struct {
 	Idempotent bool
 	// Memoized: the fact is a call of a memoized callee: once it returned
 	// Done, calling it again with the same arguments returns Done at once
-	// with no effect (a cache hit, a done flag).
+	// with no effect (a cache hit, a done flag); or of a clean-done one,
+	// which writes nothing on its way to Done, so the call that returned
+	// Done changed nothing to repeat.
 	Memoized bool
 	// Released: a deferred unlock at this return releases the lock.
 	Released bool
