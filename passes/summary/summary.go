@@ -124,6 +124,7 @@ type Summaries struct {
 	yields  *yields.Yields
 	local   map[*ssa.Function]*effect.Summary
 	writes  map[*ssa.Function][]bool // per block: it writes (compute's last verdict)
+	creates map[*ssa.Function][]bool // per block: a get-or-create's creating branch (createOnce)
 	byObj   map[*types.Func]*ssa.Function
 	ext     map[*types.Func]*effect.Summary // facts and table, resolved once
 	impls   map[*types.Func][]*types.Func   // interface method -> known implementations
@@ -147,15 +148,16 @@ var Analyzer = &analysis.Analyzer{
 
 func run(pass *analysis.Pass) (any, error) {
 	s := &Summaries{
-		pass:   pass,
-		dirs:   pass.ResultOf[directives.Analyzer].(*directives.Directives),
-		yields: pass.ResultOf[yields.Analyzer].(*yields.Yields),
-		local:  map[*ssa.Function]*effect.Summary{},
-		writes: map[*ssa.Function][]bool{},
-		byObj:  map[*types.Func]*ssa.Function{},
-		ext:    map[*types.Func]*effect.Summary{},
-		impls:  map[*types.Func][]*types.Func{},
-		ifaces: map[*types.Interface][]types.Type{},
+		pass:    pass,
+		dirs:    pass.ResultOf[directives.Analyzer].(*directives.Directives),
+		yields:  pass.ResultOf[yields.Analyzer].(*yields.Yields),
+		local:   map[*ssa.Function]*effect.Summary{},
+		writes:  map[*ssa.Function][]bool{},
+		creates: map[*ssa.Function][]bool{},
+		byObj:   map[*types.Func]*ssa.Function{},
+		ext:     map[*types.Func]*effect.Summary{},
+		impls:   map[*types.Func][]*types.Func{},
+		ifaces:  map[*types.Interface][]types.Type{},
 	}
 	prog := pass.ResultOf[ssabuild.Analyzer].(*ssabuild.SSA)
 	if prog == nil {
@@ -345,7 +347,17 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 	c.ForSummary = true
 	s.lockOps(fn, c, out)
 	live := ssax.Live(fn)
-	once := createOnce(fn, c.Tracer)
+	once, known := s.creates[fn]
+	if !known {
+		// A resumable function's writes under its own guards are its
+		// progress (a copy of it that makes them loses them), not a memo:
+		// only functions that cannot yield have creating branches. The
+		// answer reads the SSA only, so it is computed once per function.
+		if !s.dirs.IsResumable(fn.Signature) && s.yields.Func(fn) == yields.None {
+			once = createOnce(fn, c.Tracer)
+		}
+		s.creates[fn] = once
+	}
 	// Which blocks write (as the summary counts writes), kept for
 	// cleanDone; the last computation, with the callees' final summaries,
 	// is the one it reads.

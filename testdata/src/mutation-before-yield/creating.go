@@ -177,3 +177,50 @@ func (t *Table) ResolveKept(addr string, keep bool) (rt.IOResult[string], error)
 	}
 	return rt.Done(addr), nil
 }
+
+// Pool hands out buffers, allocated lazily.
+type Pool struct {
+	free    [][]byte
+	allocs  int
+	pending bool
+	flushes int
+	cur     *rt.Cursor
+}
+
+// ensure is a lazy initialization: its branch runs while free is nil and
+// always leaves it non-nil.
+func (p *Pool) ensure() {
+	if p.free == nil {
+		p.free = make([][]byte, 0, 8)
+		p.allocs++
+	}
+}
+
+// flushPending consumes a flag: the branch runs once too, but what it
+// took is lost to a re-entry.
+func (p *Pool) flushPending() {
+	if p.pending {
+		p.pending = false
+		p.flushes++
+	}
+}
+
+// Silent: re-entry finds the pool made.
+func (p *Pool) Get() (rt.IOResult[[]byte], error) {
+	p.ensure()
+	r, err := p.cur.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[[]byte](r, err)
+	}
+	return rt.Done(make([]byte, r.Value())), nil
+}
+
+// Flagged: the flush taken before the yield is not taken again.
+func (p *Pool) GetFlushed() (rt.IOResult[[]byte], error) {
+	p.flushPending() // want `calls p\.flushPending, which mutates p .*before the yield`
+	r, err := p.cur.Next()
+	if err != nil || r.IsIO() {
+		return rt.Forward[[]byte](r, err)
+	}
+	return rt.Done(make([]byte, r.Value())), nil
+}

@@ -17,6 +17,86 @@ type S struct {
 	set   map[string]bool
 	n     int
 	log   []string
+	ready bool
+	buf   []int
+	p     *int
+}
+
+func newP() *int { return nil }
+
+func (s *S) LazyFlag() {
+	if !s.ready {
+		s.n++
+		s.ready = true
+	}
+}
+
+func (s *S) LazyFlagEarly() {
+	if s.ready {
+		return
+	}
+	s.ready = true
+	s.log = append(s.log, "init")
+}
+
+func (s *S) LazyNil() {
+	if s.buf == nil {
+		s.buf = make([]int, 4)
+		s.n++
+	}
+}
+
+func (s *S) LazyPtr() *int {
+	if s.p != nil {
+		return s.p
+	}
+	s.n++
+	s.p = new(int)
+	return s.p
+}
+
+func (s *S) Consume() {
+	if s.ready {
+		s.ready = false
+		s.n++
+	}
+}
+
+func (s *S) ConsumeBuf() {
+	if s.buf != nil {
+		s.log = append(s.log, "taken")
+		s.buf = nil
+	}
+}
+
+func (s *S) Rearmed() {
+	if !s.ready {
+		s.ready = true
+		s.n++
+		s.ready = false
+	}
+}
+
+func (s *S) NilFromCall() {
+	if s.p == nil {
+		s.n++
+		s.p = newP()
+	}
+}
+
+func (s *S) EvictThenInsert(k, old string) {
+	if _, ok := s.m[k]; !ok {
+		delete(s.m, old)
+		s.m[k] = new(int)
+	}
+}
+
+func (s *S) InsertThenDelete(k string) {
+	if _, ok := s.m[k]; !ok {
+		s.m[k] = new(int)
+		s.n++
+		delete(s.m, k)
+	}
 }
 
 func (s *S) CommaOk(k string) *int {
@@ -148,17 +228,21 @@ func createdWrites(t *testing.T, p *ssatest.Prog, name string) (marked, unmarked
 	return marked, unmarked
 }
 
-// The creating branch of a get-or-create is marked in every spelling of
-// the missing-key test; a branch that may leave the key missing, inserts
-// another key or into another map, or runs when the key is present is not.
+// The creating branch of a get-or-create or a lazy initialization is
+// marked in every spelling of its guard; a branch that may leave the key
+// missing, inserts another key or into another map, runs when the key is
+// present, consumes a flag or a value, re-arms its guard, or stores what
+// may be nil is not.
 func TestCreateOnce(t *testing.T) {
 	p := ssatest.Build(t, createShapes)
-	for _, name := range []string{"S.CommaOk", "S.EarlyHit", "S.NilTest", "S.NotNilTest", "S.BoolSet", "S.BoolSetHit"} {
+	for _, name := range []string{"S.CommaOk", "S.EarlyHit", "S.NilTest", "S.NotNilTest", "S.BoolSet", "S.BoolSetHit",
+		"S.LazyFlag", "S.LazyFlagEarly", "S.LazyNil", "S.LazyPtr", "S.EvictThenInsert"} {
 		marked, unmarked := createdWrites(t, p, name)
 		assert.Positive(t, marked, name)
 		assert.Zero(t, unmarked, "%s: every write is in the creating branch", name)
 	}
-	for _, name := range []string{"S.OtherKey", "S.OtherMap", "S.NotEveryPath", "S.PresentBranch", "S.Unrelated"} {
+	for _, name := range []string{"S.OtherKey", "S.OtherMap", "S.NotEveryPath", "S.PresentBranch", "S.Unrelated",
+		"S.Consume", "S.ConsumeBuf", "S.Rearmed", "S.NilFromCall", "S.InsertThenDelete"} {
 		marked, _ := createdWrites(t, p, name)
 		assert.Zero(t, marked, name)
 	}

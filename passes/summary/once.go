@@ -1,0 +1,322 @@
+package summary
+
+import (
+	"go/constant"
+	"go/token"
+	"go/types"
+
+	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"golang.org/x/tools/go/ssa"
+)
+
+// maxCreateGuards bounds the guards createOnce examines in one function
+// (each costs a walk of the blocks below it). Past it the remaining ones are
+// not trusted: their effects count, as they would without this rule.
+const maxCreateGuards = 32
+
+// createOnce marks the blocks of fn that run at most once: the creating
+// branch of a get-or-create or of a lazy initialization. The branch is
+// entered while a guard says "not made yet", and every way out of it that
+// returns sets the guard to "made":
+//
+//   - a lookup of key k in map m found nothing (`v, ok := m[k]; !ok`, `!m[k]`
+//     on a map of booleans, `m[k] == nil`), and the branch inserts k into m
+//     (m[k] = v);
+//   - a flag reached from persistent state is false (`if !s.ready`) and the
+//     branch stores true into it, or a location is nil (`if s.buf == nil`)
+//     and the branch stores into it a value that cannot be nil (an
+//     allocation, a made map, slice or channel, an address, a closure).
+//
+// Whatever the branch does (build the value, evict another entry, count
+// the allocation, record a stack trace in a memo) therefore happens the
+// first time the function runs for that key or object; when it runs again,
+// the guard says "made" and the branch is skipped. Re-entry from the top
+// repeats none of it, so none of it counts in fn's summary.
+//
+// Only this direction is trusted. A branch that consumes (`if s.ready {
+// s.ready = false; ... }`, a hit that deletes its entry) also runs once,
+// but what it took is lost to a re-entry, a move-out that must stay
+// visible. The guard's location must be the same access path from the same
+// root in the test and the write (for a map, with the same key as the same
+// SSA value), the branch is the region the guard edge's target dominates,
+// that target must have the test's block as its only predecessor, and
+// nothing in the branch may re-arm the guard (another store to the flag,
+// a delete of the key, a clear of the map).
+func createOnce(fn *ssa.Function, tr *persist.Tracer) []bool {
+	var writes []guardWrite
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if w, ok := guardWriteOf(instr, tr); ok {
+				writes = append(writes, w)
+			}
+		}
+	}
+	if len(writes) == 0 {
+		return nil
+	}
+	var once []bool
+	guards := 0
+	for _, b := range fn.Blocks {
+		ifi, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
+		if !ok {
+			continue
+		}
+		g, ok := unmadeEdge(ifi, tr)
+		if !ok || len(g.edge.Preds) != 1 || (once != nil && once[g.edge.Index]) {
+			continue
+		}
+		var makes, others []ssa.Instruction
+		for _, w := range writes {
+			if w.loc.Root != g.loc.Root || w.loc.Path != g.loc.Path || !g.edge.Dominates(w.instr.Block()) {
+				continue
+			}
+			if g.makes(w) {
+				makes = append(makes, w.instr)
+			} else {
+				others = append(others, w.instr)
+			}
+		}
+		if len(makes) == 0 {
+			continue
+		}
+		if guards++; guards > maxCreateGuards {
+			return once
+		}
+		via := make([]*ssa.BasicBlock, len(makes))
+		for i, m := range makes {
+			via[i] = m.Block()
+		}
+		if !alwaysThrough(g.edge, via) || rearms(makes, others) {
+			continue
+		}
+		if once == nil {
+			once = make([]bool, len(fn.Blocks))
+		}
+		markDominated(g.edge, once)
+	}
+	return once
+}
+
+// guardWrite is a write that may set or re-arm a guard: an insert, delete
+// or clear of a map, or a store.
+type guardWrite struct {
+	instr ssa.Instruction
+	loc   persist.Loc // the map, or the stored-to location
+	key   ssa.Value   // an insert's or delete's key
+	val   ssa.Value   // an insert's or store's value
+	clear bool        // a delete or clear: it removes entries
+}
+
+func guardWriteOf(instr ssa.Instruction, tr *persist.Tracer) (guardWrite, bool) {
+	switch in := instr.(type) {
+	case *ssa.MapUpdate:
+		return guardWrite{instr: in, loc: tr.Of(in.Map), key: in.Key, val: in.Value}, true
+	case *ssa.Store:
+		return guardWrite{instr: in, loc: tr.Of(in.Addr), val: in.Val}, true
+	case *ssa.Call:
+		if b, ok := in.Call.Value.(*ssa.Builtin); ok && len(in.Call.Args) > 0 {
+			if _, isMap := in.Call.Args[0].Type().Underlying().(*types.Map); !isMap {
+				break
+			}
+			switch b.Name() {
+			case "delete":
+				return guardWrite{instr: in, loc: tr.Of(in.Call.Args[0]), key: in.Call.Args[1], clear: true}, true
+			case "clear":
+				return guardWrite{instr: in, loc: tr.Of(in.Call.Args[0]), clear: true}, true
+			}
+		}
+	}
+	return guardWrite{}, false
+}
+
+// onceGuard is a test's "not made yet" edge and what makes it.
+type onceGuard struct {
+	edge *ssa.BasicBlock
+	loc  persist.Loc // the map, or the flag's location
+	key  ssa.Value   // for a map: the key looked up
+	flag bool        // a boolean flag (made by storing true); else a nil test
+}
+
+// makes reports whether w sets the guard to "made".
+func (g onceGuard) makes(w guardWrite) bool {
+	switch {
+	case w.clear:
+		return false
+	case g.key != nil:
+		return w.key == g.key
+	case w.key != nil:
+		return false // an insert into a map tested as a whole
+	case g.flag:
+		k, ok := w.val.(*ssa.Const)
+		return ok && k.Value != nil && k.Value.Kind() == constant.Bool && constant.BoolVal(k.Value)
+	}
+	return cannotBeNil(w.val)
+}
+
+// unmadeEdge returns the guard an If tests and the successor taken while
+// it says "not made yet", or false when the If tests something else.
+func unmadeEdge(ifi *ssa.If, tr *persist.Tracer) (onceGuard, bool) {
+	succs := ifi.Block().Succs
+	cond, negated := ifi.Cond, false
+	if not, ok := cond.(*ssa.UnOp); ok && not.Op == token.NOT {
+		cond, negated = not.X, true
+	}
+	var g onceGuard
+	made := true // the true successor is taken when the guard says "made"
+	switch c := cond.(type) {
+	case *ssa.Extract:
+		if l, ok := c.Tuple.(*ssa.Lookup); ok && l.CommaOk && c.Index == 1 && isMap(l.X) {
+			g.loc, g.key = tr.Of(l.X), l.Index
+		}
+	case *ssa.Lookup:
+		// m[k] on a map of booleans: the zero value is what a missing key
+		// reads as.
+		if isBool(c.Type()) && !c.CommaOk && isMap(c.X) {
+			g.loc, g.key = tr.Of(c.X), c.Index
+		}
+	case *ssa.UnOp:
+		// A boolean flag loaded from persistent state.
+		if c.Op == token.MUL && isBool(c.Type()) {
+			g.loc, g.flag = tr.Of(c.X), true
+		}
+	case *ssa.BinOp:
+		if c.Op != token.EQL && c.Op != token.NEQ {
+			break
+		}
+		k, _ := c.Y.(*ssa.Const)
+		if k == nil || !k.IsNil() {
+			break
+		}
+		switch x := c.X.(type) {
+		case *ssa.Lookup:
+			if !x.CommaOk && isMap(x.X) {
+				g.loc, g.key = tr.Of(x.X), x.Index
+			}
+		case *ssa.UnOp:
+			if x.Op == token.MUL {
+				g.loc = tr.Of(x.X)
+			}
+		}
+		made = c.Op == token.NEQ
+	}
+	if g.loc.Root.Kind == persist.Unknown || g.loc.Root.Kind == persist.Fresh || g.loc.Collapsed {
+		return onceGuard{}, false
+	}
+	if made != negated {
+		g.edge = succs[1]
+	} else {
+		g.edge = succs[0]
+	}
+	return g, true
+}
+
+func isMap(v ssa.Value) bool {
+	_, ok := v.Type().Underlying().(*types.Map)
+	return ok
+}
+
+func isBool(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Kind() == types.Bool
+}
+
+// cannotBeNil reports whether a stored value is certainly not nil.
+func cannotBeNil(v ssa.Value) bool {
+	switch v := v.(type) {
+	case *ssa.Alloc, *ssa.MakeMap, *ssa.MakeChan, *ssa.MakeSlice, *ssa.MakeClosure, *ssa.MakeInterface, *ssa.FieldAddr, *ssa.IndexAddr, *ssa.Function:
+		return true
+	case *ssa.Slice:
+		// make([]T, constant) is an array allocated and sliced.
+		_, alloc := v.X.(*ssa.Alloc)
+		return alloc
+	}
+	return false
+}
+
+// alwaysThrough reports whether every path from start to a return passes
+// through one of the blocks via (panicking paths need not).
+func alwaysThrough(start *ssa.BasicBlock, via []*ssa.BasicBlock) bool {
+	stop := make(map[*ssa.BasicBlock]bool, len(via))
+	for _, v := range via {
+		stop[v] = true
+	}
+	if stop[start] {
+		return true
+	}
+	seen := map[*ssa.BasicBlock]bool{start: true}
+	stack := []*ssa.BasicBlock{start}
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if _, ret := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ret {
+			return false
+		}
+		for _, s := range b.Succs {
+			if !stop[s] && !seen[s] {
+				seen[s] = true
+				stack = append(stack, s)
+			}
+		}
+	}
+	return true
+}
+
+// rearms reports whether one of the other writes of the guard's location
+// may run after a write that made it: a delete of another entry, or a
+// store of false, before the insert or the store of true, cannot undo it.
+func rearms(makes, others []ssa.Instruction) bool {
+	if len(others) == 0 {
+		return false
+	}
+	after := map[*ssa.BasicBlock]bool{} // blocks reachable from a making write's block
+	var stack []*ssa.BasicBlock
+	for _, m := range makes {
+		for _, s := range m.Block().Succs {
+			if !after[s] {
+				after[s] = true
+				stack = append(stack, s)
+			}
+		}
+	}
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, s := range b.Succs {
+			if !after[s] {
+				after[s] = true
+				stack = append(stack, s)
+			}
+		}
+	}
+	for _, o := range others {
+		if after[o.Block()] {
+			return true
+		}
+		for _, m := range makes {
+			if m.Block() == o.Block() && instrIndex(m) < instrIndex(o) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func instrIndex(instr ssa.Instruction) int {
+	for i, x := range instr.Block().Instrs {
+		if x == instr {
+			return i
+		}
+	}
+	return -1
+}
+
+// markDominated marks b and every block it dominates.
+func markDominated(b *ssa.BasicBlock, marks []bool) {
+	stack := []*ssa.BasicBlock{b}
+	for len(stack) > 0 {
+		d := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		marks[d.Index] = true
+		stack = append(stack, d.Dominees()...)
+	}
+}
