@@ -34,6 +34,7 @@ func (a *analysis) perCallObjects() map[ssa.Instruction]bool {
 			out[call] = true
 		}
 	}
+	a.refPaired = a.pairedReferences()
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			call, ok := instr.(ssa.CallInstruction)
@@ -203,11 +204,62 @@ func producer(v ssa.Value, depth int) ssa.Value {
 // Any instruction's effect on a per-call parameter is one too.
 func (a *analysis) perCallEffect(instr ssa.Instruction, onObject bool) func(e effect.Effect) bool {
 	recv := a.perCallRecv[instr]
+	paired := a.refPaired[instr]
 	return func(e effect.Effect) bool {
+		if paired {
+			return true
+		}
 		if e.Loc.Root.Kind == persist.Param && a.perCallParams[e.Loc.Root.Index] {
 			return true
 		}
 		return onObject && (e.Loc.Root.Kind == persist.Global || !e.Loc.Root.Persistent() ||
 			recv != "" && hasPrefixPath(e.Loc.Path, recv))
 	}
+}
+
+// pairedReferences finds the calls that only take references (every write
+// of every callee is a reference method's acquisition, effect.RefMethod)
+// and return an object that a deferred call, which only drops references,
+// releases: `ctx := e.AcquireContextForWrite(); defer ctx.Release()`, the
+// context holding the route it acquired. What the acquisition did to the
+// receiver (a reference count on an object reached from it) the release
+// undoes at every return after the defer, a yield included, so re-entry
+// takes and drops it again and repeats nothing that lasts. The pairing is
+// by the methods' names and the object the defer is made on, not by the
+// reference itself: an acquisition and a release of references to
+// different objects would also pair.
+func (a *analysis) pairedReferences() map[ssa.Instruction]bool {
+	var out map[ssa.Instruction]bool
+	for _, b := range a.fn.Blocks {
+		for _, instr := range b.Instrs {
+			d, ok := instr.(*ssa.Defer)
+			if !ok {
+				continue
+			}
+			acq, ok := methodReceiver(&d.Call).(*ssa.Call)
+			if !ok || !a.onlyRefs(&acq.Call, true) || !a.onlyRefs(&d.Call, false) {
+				continue
+			}
+			if out == nil {
+				out = map[ssa.Instruction]bool{}
+			}
+			out[acq] = true
+		}
+	}
+	return out
+}
+
+// onlyRefs reports whether every callee a call may reach only takes
+// references (acquire) or only drops them.
+func (a *analysis) onlyRefs(call *ssa.CallCommon, acquire bool) bool {
+	if acq, rel := effect.RefMethod(call); acq && acquire || rel && !acquire {
+		return true
+	}
+	sums, _ := a.o.Callees(a.fn, call)
+	for _, s := range sums {
+		if s == nil || acquire && !s.OnlyAcquires() || !acquire && !s.OnlyReleases() {
+			return false
+		}
+	}
+	return len(sums) > 0
 }

@@ -160,6 +160,7 @@ type analysis struct {
 	helperSets    map[ssa.Instruction][]effect.MappedSet // transitions made by helpers
 	looped        map[int]int                            // fCall fact -> its fLoopedCall twin
 	perCallRecv   map[ssa.Instruction]string             // calls on a per-call object: the object's path
+	refPaired     map[ssa.Instruction]bool               // acquisitions of references a deferred release drops
 	perCallParams map[int]bool                           // parameters every caller passes a per-call object for
 	converted     map[*ssa.Call]bool                     // lazily: calls whose yield a finishing return answers
 	parked        map[*ssa.Call]bool                     // with converted: calls whose yield a branch hands to persistent state

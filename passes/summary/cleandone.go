@@ -25,34 +25,12 @@ func (s *Summaries) cleanDone(fn *ssa.Function) bool {
 	if len(fn.Blocks) == 0 || fn.Recover != nil {
 		return false
 	}
-	carrier, sp := s.yields.Carrier(fn.Signature)
-	if sp == yields.None {
+	if _, sp := s.yields.Carrier(fn.Signature); sp == yields.None {
 		return false
 	}
-	ioIdx := s.dirs.IOResultIndexes(fn.Signature)
-	live := ssax.Live(fn)
-	reach := make([]bool, len(fn.Blocks)) // a Done exit is reachable
-	var stack []*ssa.BasicBlock
-	for _, b := range fn.Blocks {
-		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
-		if ok && live[b.Index] && s.mayBeDone(ret, carrier, sp, ioIdx) {
-
-			reach[b.Index] = true
-			stack = append(stack, b)
-		}
-	}
-	if len(stack) == 0 {
+	reach := s.doneReach(fn)
+	if reach == nil {
 		return false // never Done: nothing to say about its Done
-	}
-	for len(stack) > 0 {
-		b := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, p := range b.Preds {
-			if !reach[p.Index] && live[p.Index] {
-				reach[p.Index] = true
-				stack = append(stack, p)
-			}
-		}
 	}
 	// compute recorded which blocks write (the creating branch of a
 	// get-or-create aside, lock methods aside, re-pollable calls of impure
@@ -67,6 +45,42 @@ func (s *Summaries) cleanDone(fn *ssa.Function) bool {
 		}
 	}
 	return true
+}
+
+// doneReach returns, per block of fn, whether a return that may be Done
+// (for a function that cannot yield: a success, no error) is reachable from
+// it; nil when none is. Memoized per function: it reads the SSA only.
+func (s *Summaries) doneReach(fn *ssa.Function) []bool {
+	if r, ok := s.dones[fn]; ok {
+		return r
+	}
+	carrier, sp := s.yields.Carrier(fn.Signature)
+	ioIdx := s.dirs.IOResultIndexes(fn.Signature)
+	live := ssax.Live(fn)
+	reach := make([]bool, len(fn.Blocks))
+	var stack []*ssa.BasicBlock
+	for _, b := range fn.Blocks {
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if ok && live[b.Index] && s.mayBeDone(ret, carrier, sp, ioIdx) {
+			reach[b.Index] = true
+			stack = append(stack, b)
+		}
+	}
+	if len(stack) == 0 {
+		reach = nil
+	}
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, p := range b.Preds {
+			if !reach[p.Index] && live[p.Index] {
+				reach[p.Index] = true
+				stack = append(stack, p)
+			}
+		}
+	}
+	s.dones[fn] = reach
+	return reach
 }
 
 // mayBeDone reports whether a return may be a Done exit.
@@ -113,6 +127,14 @@ func nonNilError(v ssa.Value, at *ssa.BasicBlock, depth int) bool {
 	switch v := v.(type) {
 	case *ssa.MakeInterface:
 		return true
+	case *ssa.UnOp:
+		// A result cell (a function with a defer): the store its own path
+		// made just before the return decides.
+		if cell, ok := v.X.(*ssa.Alloc); ok && v.Op == token.MUL {
+			if st := ssax.ReachingStore(cell, v); st != nil {
+				return nonNilError(st.Val, st.Block(), depth+1)
+			}
+		}
 	case *ssa.Phi:
 		for i, e := range v.Edges {
 			if !nonNilError(e, v.Block().Preds[i], depth+1) {

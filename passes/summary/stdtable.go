@@ -16,6 +16,7 @@ func init() {
 	clobberArg0 := effect.Summary{Clobber: effect.Bits(0).With(0)}
 	add := func(s effect.Summary, what string, names ...string) {
 		s.What = what
+		s.OtherThanAcquires, s.OtherThanReleases = true, true // no reference counts here
 		for _, n := range names {
 			stdEffects[n] = s
 		}

@@ -39,6 +39,9 @@ type Mutates struct {
 	// CleanDone: a resumable function that writes nothing on a path that
 	// can end in Done: a call of it that returned Done changed nothing.
 	CleanDone bool
+	// Acquires, Releases: every write takes a reference, or drops one
+	// (effect.Summary.OnlyAcquires, OnlyReleases).
+	Acquires, Releases bool
 	// Repolls: calls a re-pollable function that is not pure.
 	Repolls bool
 	Sets    []effect.Set // blind writes of constants or parameters through parameters
@@ -76,6 +79,12 @@ func (m *Mutates) String() string {
 	}
 	if m.CleanDone {
 		parts = append(parts, "clean-done")
+	}
+	if m.Acquires {
+		parts = append(parts, "acquires-only")
+	}
+	if m.Releases {
+		parts = append(parts, "releases-only")
 	}
 	if m.Repolls {
 		parts = append(parts, "repolls")
@@ -125,6 +134,7 @@ type Summaries struct {
 	local   map[*ssa.Function]*effect.Summary
 	writes  map[*ssa.Function][]bool // per block: it writes (compute's last verdict)
 	creates map[*ssa.Function][]bool // per block: a get-or-create's creating branch (createOnce)
+	dones   map[*ssa.Function][]bool // per block: a Done or success exit is reachable (doneReach)
 	byObj   map[*types.Func]*ssa.Function
 	ext     map[*types.Func]*effect.Summary // facts and table, resolved once
 	impls   map[*types.Func][]*types.Func   // interface method -> known implementations
@@ -154,6 +164,7 @@ func run(pass *analysis.Pass) (any, error) {
 		local:   map[*ssa.Function]*effect.Summary{},
 		writes:  map[*ssa.Function][]bool{},
 		creates: map[*ssa.Function][]bool{},
+		dones:   map[*ssa.Function][]bool{},
 		byObj:   map[*types.Func]*ssa.Function{},
 		ext:     map[*types.Func]*effect.Summary{},
 		impls:   map[*types.Func][]*types.Func{},
@@ -193,7 +204,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		pass.ExportObjectFact(obj, &Mutates{
 			Clobber: fromBits(sum.Clobber), Blind: fromBits(sum.Blind &^ sum.Clobber),
-			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Memoized: sum.Memoized, CleanDone: sum.CleanDone, Repolls: sum.Repolls, Sets: sum.Sets, SetsOverflow: sum.SetsOverflow, What: sum.What, WhatVerb: sum.WhatVerb,
+			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Memoized: sum.Memoized, CleanDone: sum.CleanDone, Acquires: sum.OnlyAcquires(), Releases: sum.OnlyReleases(), Repolls: sum.Repolls, Sets: sum.Sets, SetsOverflow: sum.SetsOverflow, What: sum.What, WhatVerb: sum.WhatVerb,
 			Locks: sum.Locks, LocksOverflow: sum.LocksOverflow,
 		})
 	}
@@ -422,7 +433,11 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 					addSet(out, &set)
 				}
 			}
-			for _, e := range c.Of(instr) {
+			effs := c.Of(instr)
+			if len(effs) > 0 && !(out.OtherThanAcquires && out.OtherThanReleases) {
+				s.noteRefs(fn, instr, effs, creates, out)
+			}
+			for _, e := range effs {
 				if creates && e.Kind != effect.Submit {
 					continue
 				}
@@ -474,6 +489,54 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 		}
 	}
 	return out
+}
+
+// noteRefs records in out whether an instruction's writes are other than
+// taking a reference, or other than dropping one: a call of a reference
+// method (effect.RefMethod) is one or the other, a call whose callees
+// only take (only drop) references is that too, and any other write is
+// neither.
+func (s *Summaries) noteRefs(fn *ssa.Function, instr ssa.Instruction, effs []effect.Effect, creates bool, out *effect.Summary) {
+	if reach := s.doneReach(fn); reach != nil && !reach[instr.Block().Index] {
+		return // on the way to an error exit: what a failure undoes is its own
+	}
+	counted, handle := false, true
+	for _, e := range effs {
+		switch e.Kind {
+		case effect.Clobber, effect.Blind, effect.Reset, effect.Restore:
+			counted = counted || !creates
+		case effect.Submit:
+			counted = true
+		}
+		// A method clearing its own handle (*c = Context{} after
+		// dropping what it held) is a release's own bookkeeping.
+		handle = handle && e.Loc.Root.Kind == persist.Param && e.Loc.Root.Index == 0 && fn.Signature.Recv() != nil &&
+			(e.Kind == effect.Reset || e.Kind == effect.Blind)
+	}
+	if !counted {
+		return
+	}
+	if handle {
+		out.OtherThanAcquires = true
+		return
+	}
+	acquires, releases := false, false
+	if ci, ok := instr.(ssa.CallInstruction); ok {
+		if acquires, releases = effect.RefMethod(ci.Common()); !acquires && !releases {
+			sums, _ := s.Callees(fn, ci.Common())
+			acquires, releases = len(sums) > 0, len(sums) > 0
+			for _, sum := range sums {
+				if sum != nil {
+					acquires = acquires && sum.OnlyAcquires()
+					releases = releases && sum.OnlyReleases()
+				}
+			}
+		}
+	}
+	out.TakesRef = out.TakesRef || acquires
+	out.DropsRef = out.DropsRef || releases
+	out.OtherThanAcquires = out.OtherThanAcquires || !acquires
+	out.OtherThanReleases = out.OtherThanReleases || !releases
 }
 
 // lockOps records in out the locks fn acquires or releases through its
@@ -689,7 +752,7 @@ func (s *Summaries) ofObject(obj *types.Func) *effect.Summary {
 	var sum *effect.Summary
 	var m Mutates
 	if s.pass.ImportObjectFact(obj, &m) {
-		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Memoized: m.Memoized, CleanDone: m.CleanDone, Repolls: m.Repolls, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What, WhatVerb: m.WhatVerb, Locks: m.Locks, LocksOverflow: m.LocksOverflow}
+		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Memoized: m.Memoized, CleanDone: m.CleanDone, OtherThanAcquires: !m.Acquires, OtherThanReleases: !m.Releases, TakesRef: m.Acquires, DropsRef: m.Releases, Repolls: m.Repolls, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What, WhatVerb: m.WhatVerb, Locks: m.Locks, LocksOverflow: m.LocksOverflow}
 	} else if obj.Pkg() != nil && obj.Pkg() != s.pass.Pkg {
 		if std, ok := stdEffects[config.QualifiedName(obj)]; ok {
 			sum = &std

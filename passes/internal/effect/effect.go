@@ -85,6 +85,18 @@ type Summary struct {
 	// it returned Done, calling it again repeats nothing, whatever it
 	// answers then (a readiness check polled again).
 	CleanDone bool
+	// OtherThanAcquires and OtherThanReleases mark a function with a
+	// write that is not a reference taken (a call of a RefMethod that
+	// acquires, or of a function whose every write is one), respectively
+	// dropped. A function with writes and without the first only takes
+	// references (a route's Acquire, a context's constructor that acquires
+	// the route it returns); without the second it only drops them. Both
+	// only ever turn on, so the lattice stays finite and joins stay
+	// monotone.
+	OtherThanAcquires, OtherThanReleases bool
+	// TakesRef and DropsRef mark a function that takes, respectively
+	// drops, at least one reference.
+	TakesRef, DropsRef bool
 	// Repolls marks a function that calls a re-pollable function which is
 	// not pure (or whose callee is unknown). Re-pollable calls leave no
 	// other trace in a summary, so without it a function that only
@@ -167,8 +179,9 @@ func (s *Summary) Join(t *Summary) *Summary {
 		Clobber: s.Clobber | t.Clobber, Blind: s.Blind | t.Blind, Empties: s.Empties | t.Empties,
 		FreeClobber: s.FreeClobber | t.FreeClobber, FreeBlind: s.FreeBlind | t.FreeBlind,
 		Globals: s.Globals || t.Globals, Submits: s.Submits || t.Submits, SubmitStyle: s.SubmitStyle || t.SubmitStyle, Memoized: s.Memoized || t.Memoized,
-		Repolls: s.Repolls || t.Repolls,
-		What:    s.What, WhatVerb: s.WhatVerb, SetsOverflow: s.SetsOverflow || t.SetsOverflow,
+		Repolls: s.Repolls || t.Repolls, OtherThanAcquires: s.OtherThanAcquires || t.OtherThanAcquires, OtherThanReleases: s.OtherThanReleases || t.OtherThanReleases,
+		TakesRef: s.TakesRef || t.TakesRef, DropsRef: s.DropsRef || t.DropsRef,
+		What: s.What, WhatVerb: s.WhatVerb, SetsOverflow: s.SetsOverflow || t.SetsOverflow,
 	}
 	if out.What == "" {
 		out.What, out.WhatVerb = t.What, t.WhatVerb
@@ -235,7 +248,7 @@ func (s Set) less(t Set) bool {
 // Same reports whether two summaries record the same effects (What aside).
 func (s *Summary) Same(t *Summary) bool {
 	if s.Clobber != t.Clobber || s.Blind != t.Blind || s.Empties != t.Empties || s.FreeClobber != t.FreeClobber || s.FreeBlind != t.FreeBlind ||
-		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || s.Memoized != t.Memoized || s.CleanDone != t.CleanDone || s.Repolls != t.Repolls || len(s.Sets) != len(t.Sets) ||
+		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || s.Memoized != t.Memoized || s.CleanDone != t.CleanDone || s.Repolls != t.Repolls || s.OtherThanAcquires != t.OtherThanAcquires || s.OtherThanReleases != t.OtherThanReleases || s.TakesRef != t.TakesRef || s.DropsRef != t.DropsRef || len(s.Sets) != len(t.Sets) ||
 		s.SetsOverflow != t.SetsOverflow || s.LocksOverflow != t.LocksOverflow || !slices.Equal(s.Locks, t.Locks) {
 		return false
 	}
@@ -1159,3 +1172,11 @@ func (c *Classifier) HelperWrites(call *ssa.CallCommon) ([]MappedSet, bool) {
 	}
 	return out, overflow
 }
+
+// OnlyAcquires reports whether every write of the function takes a
+// reference.
+func (s *Summary) OnlyAcquires() bool { return s.TakesRef && !s.OtherThanAcquires }
+
+// OnlyReleases reports whether every write of the function drops a
+// reference.
+func (s *Summary) OnlyReleases() bool { return s.DropsRef && !s.OtherThanReleases }
