@@ -143,38 +143,7 @@ func nonNilError(v ssa.Value, at *ssa.BasicBlock, depth int) bool {
 		}
 		return len(v.Edges) > 0
 	}
-	refs := v.Referrers()
-	if refs == nil {
-		return false
-	}
-	for _, r := range *refs {
-		cmp, ok := r.(*ssa.BinOp)
-		if !ok || (cmp.Op != token.NEQ && cmp.Op != token.EQL) {
-			continue
-		}
-		other := cmp.Y
-		if cmp.Y == v {
-			other = cmp.X
-		}
-		if k, ok := other.(*ssa.Const); !ok || !k.IsNil() {
-			continue
-		}
-		for _, u := range *cmp.Referrers() {
-			ifi, ok := u.(*ssa.If)
-			if !ok {
-				continue
-			}
-			d := ifi.Block()
-			nonNil := d.Succs[0] // the true edge of err != nil
-			if cmp.Op == token.EQL {
-				nonNil = d.Succs[1]
-			}
-			if ssax.EdgeDominates(d, nonNil, at) {
-				return true
-			}
-		}
-	}
-	return false
+	return ssax.GuardedNonNil(v, at)
 }
 
 // builtFromCompletion reports whether a call (not a method call) is given a

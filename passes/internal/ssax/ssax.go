@@ -202,3 +202,46 @@ func Instrs(fn *ssa.Function) int {
 	}
 	return n
 }
+
+// GuardedNonNil reports whether b is only reachable through the non-nil
+// edge of a test `v != nil` (or the else edge of `v == nil`). It looks at
+// the tests of v among v's uses, not up the dominator tree, so that its
+// cost does not grow with the function.
+func GuardedNonNil(v ssa.Value, b *ssa.BasicBlock) bool {
+	refs := v.Referrers()
+	if refs == nil {
+		return false
+	}
+	for _, r := range *refs {
+		bin, ok := r.(*ssa.BinOp)
+		if !ok || (bin.Op != token.NEQ && bin.Op != token.EQL) {
+			continue
+		}
+		other := bin.Y
+		if bin.Y == v {
+			other = bin.X
+		}
+		if c, ok := other.(*ssa.Const); !ok || !c.IsNil() {
+			continue
+		}
+		brefs := bin.Referrers()
+		if brefs == nil {
+			continue
+		}
+		for _, br := range *brefs {
+			ifi, ok := br.(*ssa.If)
+			if !ok {
+				continue
+			}
+			d := ifi.Block()
+			succ := d.Succs[0] // the true edge
+			if bin.Op == token.EQL {
+				succ = d.Succs[1]
+			}
+			if EdgeDominates(d, succ, b) {
+				return true
+			}
+		}
+	}
+	return false
+}
