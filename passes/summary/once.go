@@ -43,31 +43,43 @@ const maxCreateGuards = 32
 // nothing in the branch may re-arm the guard (another store to the flag,
 // a delete of the key, a clear of the map).
 func createOnce(fn *ssa.Function, tr *persist.Tracer) []bool {
-	var writes []guardWrite
-	for _, b := range fn.Blocks {
-		for _, instr := range b.Instrs {
-			if w, ok := guardWriteOf(instr, tr); ok {
-				writes = append(writes, w)
-			}
-		}
-	}
-	if len(writes) == 0 {
-		return nil
-	}
-	var once []bool
-	guards := 0
+	// The guards first: most functions have none, and then their writes
+	// need not be traced.
+	var guards []onceGuard
 	for _, b := range fn.Blocks {
 		ifi, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
 		if !ok {
 			continue
 		}
-		g, ok := unmadeEdge(ifi, tr)
-		if !ok || len(g.edge.Preds) != 1 || (once != nil && once[g.edge.Index]) {
+		if g, ok := unmadeEdge(ifi, tr); ok && len(g.edge.Preds) == 1 {
+			guards = append(guards, g)
+		}
+	}
+	if len(guards) == 0 {
+		return nil
+	}
+	writes := map[string][]guardWrite{} // by the written location's path
+	budget := 256                       // writes compared with guards: linear in the function
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if w, ok := guardWriteOf(instr, tr); ok && !w.loc.Collapsed {
+				writes[w.loc.Path] = append(writes[w.loc.Path], w)
+				budget += 4
+			}
+		}
+	}
+	var once []bool
+	examined := 0
+	for _, g := range guards {
+		if once != nil && once[g.edge.Index] {
 			continue
 		}
 		var makes, others []ssa.Instruction
-		for _, w := range writes {
-			if w.loc.Root != g.loc.Root || w.loc.Path != g.loc.Path || !g.edge.Dominates(w.instr.Block()) {
+		if budget -= len(writes[g.loc.Path]); budget < 0 {
+			return once // past the budget, guards are not trusted
+		}
+		for _, w := range writes[g.loc.Path] {
+			if w.loc.Root != g.loc.Root || !g.edge.Dominates(w.instr.Block()) {
 				continue
 			}
 			if g.makes(w) {
@@ -79,7 +91,7 @@ func createOnce(fn *ssa.Function, tr *persist.Tracer) []bool {
 		if len(makes) == 0 {
 			continue
 		}
-		if guards++; guards > maxCreateGuards {
+		if examined++; examined > maxCreateGuards {
 			return once
 		}
 		via := make([]*ssa.BasicBlock, len(makes))

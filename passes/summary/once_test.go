@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
@@ -248,16 +249,30 @@ func TestCreateOnce(t *testing.T) {
 	}
 }
 
-// Past maxCreateGuards the remaining lookups are not trusted: the marks
-// stay bounded by a fixed amount of work per function.
+// Past maxCreateGuards the remaining guards are not trusted, nor past a
+// budget of comparisons linear in the function: the marks stay bounded by
+// a fixed amount of work per instruction on unusual code.
 func TestCreateOnceIsBounded(t *testing.T) {
-	src := "package p\n\ntype S struct{ m map[int]int }\n\nfunc (s *S) Many(k int) {\n"
-	for i := 0; i < maxCreateGuards+8; i++ {
-		src += "\tif _, ok := s.m[k]; !ok {\n\t\ts.m[k] = 1\n\t}\n\tk++\n"
+	n := maxCreateGuards + 8
+	src := "package p\n\ntype S struct {\n"
+	for i := 0; i < n; i++ {
+		src += fmt.Sprintf("\tm%d map[int]int\n", i)
+	}
+	src += "}\n\nfunc (s *S) Many(k int) {\n"
+	for i := 0; i < n; i++ {
+		src += fmt.Sprintf("\tif _, ok := s.m%d[k]; !ok {\n\t\ts.m%d[k] = 1\n\t}\n", i, i)
+	}
+	src += "}\n\nfunc (s *S) Same(k int) {\n"
+	for i := 0; i < n; i++ {
+		src += "\tif _, ok := s.m0[k]; !ok {\n\t\ts.m0[k] = 1\n\t}\n\tk++\n"
 	}
 	src += "}\n"
 	p := ssatest.Build(t, src)
 	marked, unmarked := createdWrites(t, p, "S.Many")
 	assert.Equal(t, maxCreateGuards, marked, "one insert per trusted guard")
 	assert.Equal(t, 8, unmarked)
+	marked, unmarked = createdWrites(t, p, "S.Same")
+	assert.Positive(t, marked, "the first guards fit the budget")
+	assert.Positive(t, unmarked, "guards that each compare every write of one map run out of it")
+	assert.Equal(t, n, marked+unmarked)
 }

@@ -497,9 +497,6 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 // only take (only drop) references is that too, and any other write is
 // neither.
 func (s *Summaries) noteRefs(fn *ssa.Function, instr ssa.Instruction, effs []effect.Effect, creates bool, out *effect.Summary) {
-	if reach := s.doneReach(fn); reach != nil && !reach[instr.Block().Index] {
-		return // on the way to an error exit: what a failure undoes is its own
-	}
 	counted, handle := false, true
 	for _, e := range effs {
 		switch e.Kind {
@@ -515,6 +512,11 @@ func (s *Summaries) noteRefs(fn *ssa.Function, instr ssa.Instruction, effs []eff
 	}
 	if !counted {
 		return
+	}
+	if s.mayFail(fn) {
+		if reach := s.doneReach(fn); reach != nil && !reach[instr.Block().Index] {
+			return // on the way to an error exit: what a failure undoes is its own
+		}
 	}
 	if handle {
 		out.OtherThanAcquires = true
@@ -537,6 +539,21 @@ func (s *Summaries) noteRefs(fn *ssa.Function, instr ssa.Instruction, effs []eff
 	out.DropsRef = out.DropsRef || releases
 	out.OtherThanAcquires = out.OtherThanAcquires || !acquires
 	out.OtherThanReleases = out.OtherThanReleases || !releases
+}
+
+// mayFail reports whether fn has a result that can say it failed: an
+// error, or a yield carrier in the error spelling.
+func (s *Summaries) mayFail(fn *ssa.Function) bool {
+	if _, sp := s.yields.Carrier(fn.Signature); sp != yields.None {
+		return true
+	}
+	res := fn.Signature.Results()
+	for i := 0; i < res.Len(); i++ {
+		if isErrorType(res.At(i).Type()) {
+			return true
+		}
+	}
+	return false
 }
 
 // lockOps records in out the locks fn acquires or releases through its
