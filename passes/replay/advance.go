@@ -14,7 +14,7 @@ import (
 // (advance, then a cooperative yield at the end) is fine; an advance that
 // comes after the yield is what a consuming loop should do.
 func (a *analysis) prematureAdvances(st *flow, ret *ssa.Return, recs *[]record) {
-	if len(st.advanced) == 0 {
+	if st.advanced.len() == 0 {
 		return
 	}
 	guard, l := a.loopExit(ret.Block())
@@ -22,7 +22,7 @@ func (a *analysis) prematureAdvances(st *flow, ret *ssa.Return, recs *[]record) 
 		return
 	}
 	for loc := range l.tested {
-		if !st.advanced[loc] || len(a.increments(l)[loc]) == 0 {
+		if !st.advanced.has(loc) || len(a.increments(l)[loc]) == 0 {
 			continue
 		}
 		ids := a.advanceFacts(loc, l, guard)
