@@ -150,7 +150,8 @@ type analysis struct {
 	ops       [][]blockOp               // per block: what the transfer does there (blockOps)
 
 	pendingAtCall map[ssa.Instruction][]int              // the transitions pending when a re-pollable call starts
-	index         map[ssa.Instruction]int                // an instruction's position in its block
+	index         map[ssa.Instruction]int                // the positions of the instructions of large blocks (indexIn)
+	indexed       []bool                                 // by block index: its instructions are in index
 	m             *masks                                 // fact sets precomputed for the dataflow
 	tooLarge      bool                                   // the dataflow ran out of its work budget
 	judged        bitset                                 // facts reported at a yield already, or never reported

@@ -654,14 +654,38 @@ func (a *analysis) dominatesInstr(c, instr ssa.Instruction) bool {
 	return c.Block().Dominates(instr.Block())
 }
 
-// indexIn returns instr's position in its block, from an index built once.
+// scanBlock is the size up to which indexIn looks for an instruction in
+// its block by a scan: a few dozen comparisons cost less than hashing it,
+// and an index of every instruction of a large function (a map entry per
+// instruction, most never asked about) cost more than the rest of the
+// dominance questions together.
+const scanBlock = 64
+
+// indexIn returns instr's position in its block, or -1: by a scan of a
+// small block, from an index of a larger block built on its first use.
+// An instruction of another function (a closure's) is at -1, as it is
+// nowhere in this one.
 func (a *analysis) indexIn(instr ssa.Instruction) int {
-	if a.index == nil {
-		a.index = make(map[ssa.Instruction]int, ssax.Instrs(a.fn)) // sized once, not grown
-		for _, b := range a.fn.Blocks {
-			for i, x := range b.Instrs {
-				a.index[x] = i
+	b := instr.Block()
+	if b == nil || b.Parent() != a.fn {
+		return -1
+	}
+	if len(b.Instrs) <= scanBlock {
+		for i, x := range b.Instrs {
+			if x == instr {
+				return i
 			}
+		}
+		return -1
+	}
+	if a.indexed == nil {
+		a.indexed = make([]bool, len(a.fn.Blocks))
+		a.index = map[ssa.Instruction]int{}
+	}
+	if b.Index < len(a.indexed) && a.fn.Blocks[b.Index] == b && !a.indexed[b.Index] {
+		a.indexed[b.Index] = true
+		for i, x := range b.Instrs {
+			a.index[x] = i
 		}
 	}
 	if i, ok := a.index[instr]; ok {
