@@ -117,7 +117,7 @@ func (a *analysis) advanceFacts(loc string, l *loop, guard *ssa.BasicBlock) []in
 		if !blk.Dominates(guard) || blk == l.header && guard != l.header {
 			continue
 		}
-		for _, id := range a.byInstr[st] {
+		for id := range a.byInstr[st].ids() {
 			if a.facts[id].kind == fMutation {
 				ids = append(ids, id)
 			}

@@ -171,3 +171,16 @@ func TestLocValsJoinExample(t *testing.T) {
 	v.join(o)
 	assert.Equal(t, []locVal{{"s.flag", wval{kind: wUnknown}}, {"s.n", wval{kind: wUnknown}}, {"s.state", one}}, v.es)
 }
+
+// An instruction's facts are the ids of a range, yielded in order; a
+// loop may stop early.
+func TestIDRange(t *testing.T) {
+	assert.Equal(t, []int{3, 4, 5}, slices.Collect(idRange{3, 6}.ids()))
+	assert.Empty(t, slices.Collect(idRange{}.ids()))
+	var first []int
+	for id := range (idRange{7, 10}).ids() {
+		first = append(first, id)
+		break
+	}
+	assert.Equal(t, []int{7}, first)
+}

@@ -241,7 +241,7 @@ func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
 		}
 	}
 	for _, op := range a.ops[b.Index] {
-		for _, id := range op.facts {
+		for id := op.facts.lo; id < op.facts.hi; id++ {
 			a.apply(st, id, b)
 		}
 		// A dispatch on L re-reads it where it loads L: transitions of L
@@ -270,7 +270,7 @@ func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
 // blockOp is what the transfer function does at one instruction: the
 // facts it applies and the state locations it re-reads.
 type blockOp struct {
-	facts   []int
+	facts   idRange
 	reloads []string
 }
 
@@ -281,7 +281,12 @@ func (a *analysis) blockOps() [][]blockOp {
 	ops := make([][]blockOp, len(a.fn.Blocks))
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
-			if f, r := a.byInstr[instr], a.reloads[instr]; len(f) > 0 || len(r) > 0 {
+			f := a.byInstr[instr]
+			var r []string
+			if len(a.reloads) > 0 {
+				r = a.reloads[instr]
+			}
+			if f.hi > f.lo || len(r) > 0 {
 				ops[b.Index] = append(ops[b.Index], blockOp{f, r})
 			}
 		}
@@ -331,7 +336,7 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock) {
 			st.advanced.add(loc)
 			return
 		}
-		if a.coveredByReset(st, f.eff) || a.masked(st, b) {
+		if a.coveredByReset(st, *f.eff) || a.masked(st, b) {
 			return
 		}
 		st.pending.add(id)
@@ -481,7 +486,7 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 				return
 			}
 		}
-		pend = rules.Pending{Kind: kind, Effect: f.eff, Idempotent: f.eff.Idempotent, Waits: pend.Waits[:0]}
+		pend = rules.Pending{Kind: kind, Effect: *f.eff, Idempotent: f.eff.Idempotent, Waits: pend.Waits[:0]}
 		p := &pend
 		if f.kind == fCall {
 			p.Memoized = a.memoizedCall(f.eff.Instr) && a.memoKept(st, id)
@@ -573,7 +578,7 @@ func (a *analysis) report(recs []record) {
 			continue
 		}
 		seen[k] = true
-		fd := Finding{Rule: r.rule, Effect: f.eff, Yield: r.yield.Pos(), Call: r.call, InLoop: f.kind == fLoopedCall}
+		fd := Finding{Rule: r.rule, Effect: *f.eff, Yield: r.yield.Pos(), Call: r.call, InLoop: f.kind == fLoopedCall}
 		if r.call != nil {
 			fd.CallName = a.repollName(r.call)
 		}
@@ -620,7 +625,7 @@ func (a *analysis) propagatedCalls(info *yieldInfo) []ssa.Instruction {
 	var calls []ssa.Instruction
 	for src := range info.sources {
 		repoll := false
-		for _, id := range a.byInstr[src] {
+		for id := range a.byInstr[src].ids() {
 			if a.facts[id].kind == fCall {
 				repoll = true
 			}
@@ -825,9 +830,9 @@ func (a *analysis) advancesLoop(b *ssa.BasicBlock, loc string) bool {
 func (a *analysis) targetRedrives(t fact, src ssa.Instruction) bool {
 	w := a.writeOf(t)
 	var want effect.Effect
-	for _, id := range a.byInstr[src] {
+	for id := range a.byInstr[src].ids() {
 		if f := a.facts[id]; f.kind == fCall {
-			want = f.eff
+			want = *f.eff
 		}
 	}
 	if want.Callee == nil {
