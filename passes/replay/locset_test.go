@@ -133,19 +133,46 @@ func cmpString(x, y string) int {
 	return 0
 }
 
-// A locVals joins as the written map did (see written.join): the same
-// value on both paths stays, anything else is unknown.
+// joinModel is the join of two paths' writes as maps: the same value on
+// both paths stays, anything else is unknown.
+func joinModel(m, o map[string]wval) map[string]wval {
+	out := map[string]wval{}
+	for k, x := range m {
+		if y, ok := o[k]; ok && x == y {
+			out[k] = x
+		} else {
+			out[k] = wval{kind: wUnknown}
+		}
+	}
+	for k := range o {
+		if _, ok := m[k]; !ok {
+			out[k] = wval{kind: wUnknown}
+		}
+	}
+	return out
+}
+
+// A locVals joins as the map model does, and so does a written, which
+// shares its join.
 func TestLocValsMatchesMap(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		v, m := drawLocVals(t, "v")
 		checkLocVals(t, "built", v, m)
 		o, om := drawLocVals(t, "o")
-		var want written = written(m).join(written(om))
+		want := joinModel(m, om)
+		before := &locVals{}
+		before.copyFrom(v)
 		same := v.equal(o)
 		assert.Equal(t, maps.Equal(m, om), same)
 		v.join(o)
 		checkLocVals(t, "joined", v, want)
 		checkLocVals(t, "other after join", o, om)
+
+		// written: the same join, on immutable slices.
+		wv, wo := written(slices.Clone(before.es)), written(slices.Clone(o.es))
+		j := wv.join(wo)
+		checkLocVals(t, "written join", &locVals{es: j}, want)
+		checkLocVals(t, "written left alone", &locVals{es: wv}, m)
 
 		c := &locVals{}
 		c.copyFrom(v)

@@ -2,8 +2,8 @@ package replay
 
 import (
 	"go/token"
-	"iter"
 	"go/types"
+	"iter"
 	"slices"
 	"sort"
 
