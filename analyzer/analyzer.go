@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/callbacks"
@@ -144,7 +145,7 @@ func (r *reporter) analyzeFunc(fn *ssa.Function, o oracle) (err error) {
 // Where formats a position briefly, as file:line (rules.Context).
 func (r *reporter) Where(pos token.Pos) string {
 	p := r.pass.Fset.Position(pos)
-	return fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line)
+	return filepath.Base(p.Filename) + ":" + strconv.Itoa(p.Line) // once per finding: no formatted print
 }
 
 // AssignedName implements rules.Context.
