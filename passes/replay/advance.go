@@ -21,7 +21,7 @@ func (a *analysis) prematureAdvances(st *flow, ret *ssa.Return, recs *[]record) 
 	if l == nil {
 		return
 	}
-	for loc := range l.tested {
+	for _, loc := range l.tested.ls {
 		if !st.advanced.has(loc) || len(a.increments(l)[loc]) == 0 {
 			continue
 		}

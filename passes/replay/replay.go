@@ -885,11 +885,11 @@ func (a *analysis) armSet(b *ssa.BasicBlock, path string) vset {
 type loop struct {
 	header *ssa.BasicBlock
 	body   loopBody
-	size   int             // blocks in the body
-	locs   map[string]bool // state locations the loop's condition tests
-	tested map[string]bool // every persistent location the condition tests
-	local  bool            // the header carries a local around the back edge
-	mask   bitset          // lazily: the non-immune facts in the body
+	size   int    // blocks in the body
+	locs   locSet // state locations the loop's condition tests
+	tested locSet // every persistent location the condition tests
+	local  bool   // the header carries a local around the back edge
+	mask   bitset // lazily: the non-immune facts in the body
 	// replays, lazily: the facts of mask whose repetition is not free
 	replays bitset
 	incs    map[string][]*ssa.Store // lazily: the body's increments, by location
@@ -940,7 +940,7 @@ func (a *analysis) findLoops() {
 		if len(latches) == 0 {
 			continue
 		}
-		l := &loop{header: h, locs: map[string]bool{}, tested: map[string]bool{}}
+		l := &loop{header: h}
 		mark[h.Index] = true
 		members := []int{h.Index}
 		stack := append([]*ssa.BasicBlock(nil), latches...)
@@ -965,9 +965,9 @@ func (a *analysis) findLoops() {
 			if ifi, ok := x.Instrs[len(x.Instrs)-1].(*ssa.If); ok {
 				for _, t := range a.ifTests[ifi] {
 					if a.state[t.path] {
-						l.locs[t.path] = true
+						l.locs.add(t.path)
 					}
-					l.tested[t.path] = true
+					l.tested.add(t.path)
 				}
 				break
 			}
@@ -990,9 +990,9 @@ func (a *analysis) findLoops() {
 			for _, t := range a.ifTests[ifi] {
 				if len(a.increments(l)[t.path]) > 0 {
 					if a.state[t.path] {
-						l.locs[t.path] = true
+						l.locs.add(t.path)
 					}
-					l.tested[t.path] = true
+					l.tested.add(t.path)
 				}
 			}
 		}

@@ -206,10 +206,10 @@ func (a *analysis) isBackEdge(p, b *ssa.BasicBlock) bool {
 // local, so re-entry will redo it.
 func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 	l := a.loopOf[b]
-	for loc := range l.locs {
+	for _, loc := range l.locs.ls {
 		e.pending.andNot(a.m.commitByLoc[loc])
 	}
-	for loc := range l.tested {
+	for _, loc := range l.tested.ls {
 		// The iteration advanced the cursor the loop's condition tests, on
 		// every path through it: re-entry resumes at the next iteration,
 		// so nothing this iteration did is replayed.
@@ -236,7 +236,7 @@ func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 // transfer applies block b to st, in place.
 func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
 	if l := a.loopOf[b]; l != nil {
-		for loc := range l.tested {
+		for _, loc := range l.tested.ls {
 			st.advanced.del(loc) // a new iteration starts
 		}
 	}
@@ -405,7 +405,7 @@ func (a *analysis) transition(st *flow, loc string, w wval, b *ssa.BasicBlock) {
 		}
 	}
 	for _, l := range a.loopsOf[b.Index] {
-		if l.locs[loc] {
+		if l.locs.has(loc) {
 			st.pending.andNot(a.loopMask(l))
 		}
 	}
@@ -790,7 +790,7 @@ func (a *analysis) cursorUnder(b *ssa.BasicBlock, path string) string {
 		return ""
 	}
 	for _, l := range a.loopsOf[b.Index] {
-		for loc := range l.tested {
+		for _, loc := range l.tested.ls {
 			if loc != path && hasPrefixPath(loc, path) {
 				return loc
 			}
@@ -820,7 +820,7 @@ func (a *analysis) restartedWith(b *ssa.BasicBlock, calls []ssa.Instruction) boo
 // advancesLoop reports whether b lies in a loop whose condition tests loc.
 func (a *analysis) advancesLoop(b *ssa.BasicBlock, loc string) bool {
 	for _, l := range a.loopsOf[b.Index] {
-		if l.locs[loc] {
+		if l.locs.has(loc) {
 			return true
 		}
 	}
