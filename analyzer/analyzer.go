@@ -8,6 +8,8 @@ import (
 	"go/types"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/callbacks"
@@ -135,7 +137,9 @@ func (r *reporter) analyzeFunc(fn *ssa.Function, o oracle) (err error) {
 		}
 		return nil
 	}
-	for _, f := range replay.Analyze(fn, o) {
+	fs := replay.Analyze(fn, o)
+	r.diags = slices.Grow(r.diags, len(fs)) // grown once, not doubled per function
+	for _, f := range fs {
 		r.finding(&f)
 	}
 	return nil
@@ -144,7 +148,7 @@ func (r *reporter) analyzeFunc(fn *ssa.Function, o oracle) (err error) {
 // Where formats a position briefly, as file:line (rules.Context).
 func (r *reporter) Where(pos token.Pos) string {
 	p := r.pass.Fset.Position(pos)
-	return fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line)
+	return filepath.Base(p.Filename) + ":" + strconv.Itoa(p.Line) // once per finding: no formatted print
 }
 
 // AssignedName implements rules.Context.

@@ -63,8 +63,8 @@ func (r *reporter) moveBelowCheck(pos, yieldPos token.Pos) *analysis.SuggestedFi
 		between = append(between, s)
 	}
 	for _, n := range between {
-		for c := range chains(n) {
-			for m := range mentioned {
+		for _, c := range chains(n) {
+			for _, m := range mentioned {
 				if related(c, m) {
 					return nil
 				}
@@ -161,18 +161,21 @@ func (r *reporter) fileOf(pos token.Pos) *ast.File {
 }
 
 // chains collects the selector chains and identifiers a node mentions:
-// "s.out", "s.pending", "x". A bare root used as a value appears alone.
-func chains(n ast.Node) map[string]bool {
-	out := map[string]bool{}
+// "s.out", "s.pending", "x". A bare root used as a value appears alone. A
+// list, possibly with repeats, not a set: a statement mentions a few, and
+// the callers only compare every pair (a map per statement was most of
+// what a fix cost).
+func chains(n ast.Node) []string {
+	var out []string
 	ast.Inspect(n, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
 			if c := chain(n); c != "" {
-				out[c] = true
+				out = append(out, c)
 				return false
 			}
 		case *ast.Ident:
-			out[n.Name] = true
+			out = append(out, n.Name)
 		}
 		return true
 	})

@@ -12,13 +12,18 @@ import (
 // file), where asking astutil.PathEnclosingInterval for each finding would
 // cost O(file) per finding.
 type stmtIndex struct {
-	nodes  []indexed // statements, function literals and declarations, in pre-order
-	inList map[ast.Stmt]listSlot
+	nodes []indexed // statements, function literals and declarations, in pre-order
 }
 
 type indexed struct {
 	node   ast.Node
 	parent int // index in nodes, or -1
+	// slot is the node's position in its parent's statement list, or -1
+	// when it is in none; next, for a node that holds a list, is the
+	// position of the next list member the walk will meet. A slot per
+	// node, not a map from statements to slots, because the index of a
+	// large file was mostly that map.
+	slot, next int32
 }
 
 // listSlot is where a statement sits in a statement list.
@@ -27,25 +32,26 @@ type listSlot struct {
 	i    int
 }
 
+// stmtList returns the statement list n holds directly, if any.
+func stmtList(n ast.Node) []ast.Stmt {
+	switch n := n.(type) {
+	case *ast.BlockStmt:
+		return n.List
+	case *ast.CaseClause:
+		return n.Body
+	case *ast.CommClause:
+		return n.Body
+	}
+	return nil
+}
+
 func newStmtIndex(f *ast.File) *stmtIndex {
-	x := &stmtIndex{inList: map[ast.Stmt]listSlot{}}
+	x := &stmtIndex{}
 	var stack []int
 	ast.Inspect(f, func(n ast.Node) bool {
 		if n == nil {
 			stack = stack[:len(stack)-1] // leaving a node
 			return true
-		}
-		var list []ast.Stmt
-		switch n := n.(type) {
-		case *ast.BlockStmt:
-			list = n.List
-		case *ast.CaseClause:
-			list = n.Body
-		case *ast.CommClause:
-			list = n.Body
-		}
-		for i, s := range list {
-			x.inList[s] = listSlot{list, i}
 		}
 		switch n.(type) {
 		case ast.Stmt, *ast.FuncLit, *ast.FuncDecl:
@@ -56,7 +62,18 @@ func newStmtIndex(f *ast.File) *stmtIndex {
 					break
 				}
 			}
-			x.nodes = append(x.nodes, indexed{n, parent})
+			// The walk meets a list's members in order, each as a child
+			// of the list's holder (the holder's other children, a
+			// CommClause's Comm, are not members: they do not match).
+			slot := int32(-1)
+			if parent >= 0 && len(stack) > 0 && stack[len(stack)-1] == parent {
+				p := &x.nodes[parent]
+				if list := stmtList(p.node); int(p.next) < len(list) && list[p.next] == n {
+					slot = p.next
+					p.next++
+				}
+			}
+			x.nodes = append(x.nodes, indexed{node: n, parent: parent, slot: slot})
 			stack = append(stack, len(x.nodes)-1)
 		default:
 			stack = append(stack, -2) // a node that is not indexed
@@ -95,12 +112,11 @@ func (x *stmtIndex) simpleStmt(pos token.Pos) ast.Stmt {
 func (x *stmtIndex) listed(pos token.Pos) (ast.Stmt, listSlot, bool) {
 	for i := x.innermost(pos); i >= 0; i = x.nodes[i].parent {
 		s, ok := x.nodes[i].node.(ast.Stmt)
-		if !ok {
+		if !ok || x.nodes[i].slot < 0 {
 			continue
 		}
-		if slot, ok := x.inList[s]; ok {
-			return s, slot, true
-		}
+		list := stmtList(x.nodes[x.nodes[i].parent].node)
+		return s, listSlot{list, int(x.nodes[i].slot)}, true
 	}
 	return nil, listSlot{}, false
 }

@@ -1,10 +1,10 @@
 package driver
 
 import (
-	"fmt"
 	"go/token"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -16,23 +16,45 @@ func WriteText(w io.Writer, findings []Finding, base string) error {
 	// Findings come many to a file: resolve each file name against base
 	// once, not once per finding and related location.
 	rel := map[string]string{}
-	relPosition := func(p token.Position) string {
+	// writePos writes p as token.Position.String spells it, straight into
+	// b: a finding's line was three formatted prints and a string built
+	// per position, which the bug-dense probe pays thousands of times.
+	writePos := func(p token.Position) {
 		name, ok := rel[p.Filename]
 		if !ok {
 			name = RelPath(p.Filename, base)
 			rel[p.Filename] = name
 		}
-		p.Filename = name
-		return p.String()
+		b.WriteString(name)
+		if p.IsValid() {
+			if name != "" {
+				b.WriteByte(':')
+			}
+			b.WriteString(strconv.Itoa(p.Line))
+			if p.Column != 0 {
+				b.WriteByte(':')
+				b.WriteString(strconv.Itoa(p.Column))
+			}
+		} else if name == "" {
+			b.WriteByte('-')
+		}
 	}
 	for _, f := range findings {
-		fmt.Fprintf(&b, "%s: %s", relPosition(f.Pos), f.Message)
+		writePos(f.Pos)
+		b.WriteString(": ")
+		b.WriteString(f.Message)
 		if f.Category != "" {
-			fmt.Fprintf(&b, " (%s)", f.Category)
+			b.WriteString(" (")
+			b.WriteString(f.Category)
+			b.WriteByte(')')
 		}
 		b.WriteByte('\n')
 		for _, r := range f.Related {
-			fmt.Fprintf(&b, "\t%s: %s\n", relPosition(r.Pos), r.Message)
+			b.WriteByte('\t')
+			writePos(r.Pos)
+			b.WriteString(": ")
+			b.WriteString(r.Message)
+			b.WriteByte('\n')
 		}
 	}
 	_, err := io.WriteString(w, b.String())

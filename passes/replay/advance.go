@@ -14,15 +14,15 @@ import (
 // (advance, then a cooperative yield at the end) is fine; an advance that
 // comes after the yield is what a consuming loop should do.
 func (a *analysis) prematureAdvances(st *flow, ret *ssa.Return, recs *[]record) {
-	if len(st.advanced) == 0 {
+	if st.advanced.len() == 0 {
 		return
 	}
 	guard, l := a.loopExit(ret.Block())
 	if l == nil {
 		return
 	}
-	for loc := range l.tested {
-		if !st.advanced[loc] || len(a.increments(l)[loc]) == 0 {
+	for _, loc := range l.tested.ls {
+		if !st.advanced.has(loc) || len(a.increments(l)[loc]) == 0 {
 			continue
 		}
 		ids := a.advanceFacts(loc, l, guard)
@@ -117,7 +117,7 @@ func (a *analysis) advanceFacts(loc string, l *loop, guard *ssa.BasicBlock) []in
 		if !blk.Dominates(guard) || blk == l.header && guard != l.header {
 			continue
 		}
-		for _, id := range a.byInstr[st] {
+		for id := range a.byInstr[st].ids() {
 			if a.facts[id].kind == fMutation {
 				ids = append(ids, id)
 			}

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
@@ -96,51 +97,42 @@ func freshObject(v ssa.Value, depth int) ssa.Value {
 const maxCarried = 32
 
 // written is the last value written to each state location on a path
-// (absent: not written on it).
-type written map[string]wval
+// (absent: not written on it), sorted by location; nil when no path has
+// reached the point. The propagation shares these between blocks (a block
+// that writes nothing hands its input on) and never modifies one: a block
+// that writes, or a join that differs, makes a new one. A sorted slice
+// rather than a map, because a copy and a join are then a walk over a few
+// entries, with one allocation.
+type written []locVal
+
+// get returns the value last written to loc.
+func (w written) get(loc string) (wval, bool) {
+	v := locVals{es: w}
+	return v.get(loc)
+}
 
 // join merges another path's writes: a location written differently, or
 // on one path only, holds an unknown value.
 func (w written) join(v written) written {
 	// Most joins meet the same writes from both sides (the state written
-	// before a branch): keep the map instead of copying it, so that a
-	// block's cost is its writes, not a map per predecessor.
+	// before a branch): keep w instead of copying it, so that a block's
+	// cost is its writes, not a copy per predecessor.
 	if w.equal(v) {
 		return w
 	}
-	out := make(written, len(w)+len(v))
-	for k, x := range w {
-		if y, ok := v[k]; ok && x == y {
-			out[k] = x
-		} else {
-			out[k] = wval{kind: wUnknown}
-		}
-	}
-	for k := range v {
-		if _, ok := w[k]; !ok {
-			out[k] = wval{kind: wUnknown}
-		}
-	}
-	return out
+	out := locVals{es: make([]locVal, len(w), len(w)+len(v))}
+	copy(out.es, w)
+	out.join(&locVals{es: v})
+	return written(out.es)
 }
 
-func (w written) equal(v written) bool {
-	if len(w) != len(v) {
-		return false
-	}
-	for k, x := range w {
-		if y, ok := v[k]; !ok || x != y {
-			return false
-		}
-	}
-	return true
-}
+func (w written) equal(v written) bool { return slices.Equal(w, v) }
 
 // excludes reports whether a location holding the values of w can take no
 // path whose allowed values are s.
 func (w written) excludes(s map[string]vset) bool {
-	for loc, x := range w {
-		if set, ok := s[loc]; ok && x.kind != wUnknown && !canSelect(x, set) {
+	for _, e := range w {
+		if set, ok := s[e.loc]; ok && e.w.kind != wUnknown && !canSelect(e.w, set) {
 			return true
 		}
 	}
@@ -187,14 +179,12 @@ func (a *analysis) findCarriedLocals() {
 		if len(writes[b.Index]) == 0 {
 			return in
 		}
-		out := make(written, len(in)+1)
-		for k, v := range in {
-			out[k] = v
-		}
+		out := locVals{es: make([]locVal, len(in), len(in)+len(writes[b.Index]))}
+		copy(out.es, in)
 		for _, f := range writes[b.Index] {
-			out[f.state] = a.writeOf(f)
+			out.set(f.state, a.writeOf(f))
 		}
-		return out
+		return written(out.es)
 	}
 	// The writes on every path from the entry to each block's end.
 	outs := make([]written, n)

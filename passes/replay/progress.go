@@ -273,7 +273,7 @@ func (a *analysis) testsAdvancedCursor(cond ssa.Value, cur *Cursors, written fun
 // stores to a cursor.
 func (a *analysis) callAdvancesCursor(call *ssa.Call, cur *Cursors) bool {
 	pending := false
-	for _, id := range a.byInstr[call] {
+	for id := range a.byInstr[call].ids() {
 		if k := a.facts[id].kind; k == fMutation || k == fCall || k == fBlind {
 			pending = true
 		}

@@ -3,6 +3,7 @@ package replay
 import (
 	"go/token"
 	"go/types"
+	"iter"
 	"slices"
 	"sort"
 
@@ -50,8 +51,12 @@ const (
 )
 
 type fact struct {
-	kind  factKind
-	eff   effect.Effect
+	kind factKind
+	// eff points into the effects collectFacts gathered (or made, for
+	// lock operations and helpers' writes): an effect is large, several
+	// facts share one, and the facts of a large function were most of
+	// what its analysis allocated when each held a copy.
+	eff   *effect.Effect
 	block *ssa.BasicBlock
 	state string // for state writes and transitions: the location written
 	w     *wval  // the value written, for transitions made through a helper
@@ -145,12 +150,13 @@ type analysis struct {
 	loopsOf [][]*loop                 // by block index: the loops containing it, innermost first
 
 	facts     []fact
-	byInstr   map[ssa.Instruction][]int // fact ids generated at an instruction
-	blindLocs map[string]bool           // locations blindly written somewhere (for move-out reads)
-	ops       [][]blockOp               // per block: what the transfer does there (blockOps)
+	byInstr   map[ssa.Instruction]idRange // fact ids generated at an instruction
+	blindLocs map[string]bool             // locations blindly written somewhere (for move-out reads)
+	ops       [][]blockOp                 // per block: what the transfer does there (blockOps)
 
 	pendingAtCall map[ssa.Instruction][]int              // the transitions pending when a re-pollable call starts
-	index         map[ssa.Instruction]int                // an instruction's position in its block
+	index         map[ssa.Instruction]int                // the positions of the instructions of large blocks (indexIn)
+	indexed       []bool                                 // by block index: its instructions are in index
 	m             *masks                                 // fact sets precomputed for the dataflow
 	tooLarge      bool                                   // the dataflow ran out of its work budget
 	judged        bitset                                 // facts reported at a yield already, or never reported
@@ -837,11 +843,11 @@ func (a *analysis) armSet(b *ssa.BasicBlock, path string) vset {
 type loop struct {
 	header *ssa.BasicBlock
 	body   loopBody
-	size   int             // blocks in the body
-	locs   map[string]bool // state locations the loop's condition tests
-	tested map[string]bool // every persistent location the condition tests
-	local  bool            // the header carries a local around the back edge
-	mask   bitset          // lazily: the non-immune facts in the body
+	size   int    // blocks in the body
+	locs   locSet // state locations the loop's condition tests
+	tested locSet // every persistent location the condition tests
+	local  bool   // the header carries a local around the back edge
+	mask   bitset // lazily: the non-immune facts in the body
 	// replays, lazily: the facts of mask whose repetition is not free
 	replays bitset
 	incs    map[string][]*ssa.Store // lazily: the body's increments, by location
@@ -892,7 +898,7 @@ func (a *analysis) findLoops() {
 		if len(latches) == 0 {
 			continue
 		}
-		l := &loop{header: h, locs: map[string]bool{}, tested: map[string]bool{}}
+		l := &loop{header: h}
 		mark[h.Index] = true
 		members := []int{h.Index}
 		stack := append([]*ssa.BasicBlock(nil), latches...)
@@ -917,9 +923,9 @@ func (a *analysis) findLoops() {
 			if ifi, ok := x.Instrs[len(x.Instrs)-1].(*ssa.If); ok {
 				for _, t := range a.ifTests[ifi] {
 					if a.state[t.path] {
-						l.locs[t.path] = true
+						l.locs.add(t.path)
 					}
-					l.tested[t.path] = true
+					l.tested.add(t.path)
 				}
 				break
 			}
@@ -942,9 +948,9 @@ func (a *analysis) findLoops() {
 			for _, t := range a.ifTests[ifi] {
 				if len(a.increments(l)[t.path]) > 0 {
 					if a.state[t.path] {
-						l.locs[t.path] = true
+						l.locs.add(t.path)
 					}
-					l.tested[t.path] = true
+					l.tested.add(t.path)
 				}
 			}
 		}
@@ -1022,85 +1028,111 @@ func (a *analysis) collectFacts() {
 		nEffs += len(p.effs)
 	}
 	a.facts = make([]fact, 0, nEffs)
-	a.byInstr = make(map[ssa.Instruction][]int, len(all))
+	a.byInstr = make(map[ssa.Instruction]idRange, len(all))
 	for _, p := range all {
 		b := p.instr.Block()
-		ops, direct := a.lockOps(p.instr)
-		for _, op := range ops {
-			a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))
-			a.facts = append(a.facts, fact{kind: op.kind, block: b,
-				eff: effect.Effect{Kind: effect.Clobber, Loc: op.loc, Verb: effect.VerbLocks, Target: op.loc.Path, Instr: p.instr}})
+		// The facts of one instruction are made together: their ids are
+		// a range.
+		first := len(a.facts)
+		a.collectFactsAt(p.instr, p.effs, b)
+		if len(a.facts) > first {
+			a.byInstr[p.instr] = idRange{first, len(a.facts)}
 		}
-		if direct {
-			continue // what a lock method writes is the lock's own bookkeeping
-		}
-		if a.idempotent {
-			// Declared idempotent: calling it again has no further effect,
-			// so its own writes and calls are not mutations either (an
-			// in-flight read memoized before yielding on it). Locks held
-			// at a yield still count.
-			continue
-		}
-		for _, e := range p.effs {
-			add := func(k factKind, state string) {
-				a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))
-				a.facts = append(a.facts, fact{kind: k, eff: e, block: b, state: state})
+	}
+}
+
+// idRange is the ids lo to hi-1: the facts of one instruction, which are
+// made together. A range, not a list, so that recording them allocates
+// nothing per instruction.
+type idRange struct{ lo, hi int }
+
+// ids yields the ids of r in increasing order.
+func (r idRange) ids() iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for id := r.lo; id < r.hi; id++ {
+			if !yield(id) {
+				return
 			}
-			switch e.Kind {
-			case effect.Clobber, effect.Submit:
-				switch {
-				case e.Defer:
-					add(fDeferred, "")
-				case a.isState(e) && e.Kind == effect.Clobber:
-					add(fMutation, e.Loc.Path)
-					add(fTransition, e.Loc.Path)
-				default:
-					add(fMutation, "")
-				}
-			case effect.Blind, effect.Reset, effect.Restore:
-				switch {
-				case a.isState(e):
-					add(fTransition, e.Loc.Path)
-				case e.Defer && e.Kind == effect.Restore:
-					add(fDeferRestore, "")
-				case e.Defer:
-				case e.Kind == effect.Restore:
-					add(fRestore, "")
-				default:
-					if a.blindLocs[e.Loc.Path] {
-						add(fMoveOut, "") // a mutation only after a value read of the location
-					}
-					if e.Kind == effect.Blind {
-						add(fBlind, "")
-					} else {
-						add(fReset, "")
-					}
-				}
-			case effect.Repoll:
-				if !e.Defer && !a.isConstructor(p.instr) {
-					add(fCall, "")
-					if h := a.localLoop(b); h != nil {
-						a.looped[len(a.facts)-1] = len(a.facts)
-						add(fLoopedCall, "")
-					}
-				}
-			case effect.Read:
+		}
+	}
+}
+
+// collectFactsAt appends the facts of one instruction, whose effects are
+// effs, to a.facts.
+func (a *analysis) collectFactsAt(instr ssa.Instruction, effs []effect.Effect, b *ssa.BasicBlock) {
+	ops, direct := a.lockOps(instr)
+	for _, op := range ops {
+		a.facts = append(a.facts, fact{kind: op.kind, block: b,
+			eff: &effect.Effect{Kind: effect.Clobber, Loc: op.loc, Verb: effect.VerbLocks, Target: op.loc.Path, Instr: instr}})
+	}
+	if direct {
+		return // what a lock method writes is the lock's own bookkeeping
+	}
+	if a.idempotent {
+		// Declared idempotent: calling it again has no further effect,
+		// so its own writes and calls are not mutations either (an
+		// in-flight read memoized before yielding on it). Locks held
+		// at a yield still count.
+		return
+	}
+	for i := range effs {
+		e := &effs[i]
+		add := func(k factKind, state string) {
+			a.facts = append(a.facts, fact{kind: k, eff: e, block: b, state: state})
+		}
+		switch e.Kind {
+		case effect.Clobber, effect.Submit:
+			switch {
+			case e.Defer:
+				add(fDeferred, "")
+			case a.isState(*e) && e.Kind == effect.Clobber:
+				add(fMutation, e.Loc.Path)
+				add(fTransition, e.Loc.Path)
+			default:
+				add(fMutation, "")
+			}
+		case effect.Blind, effect.Reset, effect.Restore:
+			switch {
+			case a.isState(*e):
+				add(fTransition, e.Loc.Path)
+			case e.Defer && e.Kind == effect.Restore:
+				add(fDeferRestore, "")
+			case e.Defer:
+			case e.Kind == effect.Restore:
+				add(fRestore, "")
+			default:
 				if a.blindLocs[e.Loc.Path] {
-					add(fRead, "")
+					add(fMoveOut, "") // a mutation only after a value read of the location
+				}
+				if e.Kind == effect.Blind {
+					add(fBlind, "")
+				} else {
+					add(fReset, "")
 				}
 			}
-		}
-		// A helper's writes happen inside the call, after it starts: its
-		// transitions come after the call's own facts.
-		for _, m := range a.helperSets[p.instr] {
-			w := wval{kind: wExact, key: m.Const}
-			if m.Val != nil {
-				w = abstractWrite(a.tr, m.Val, m.Loc.Path)
+		case effect.Repoll:
+			if !e.Defer && !a.isConstructor(instr) {
+				add(fCall, "")
+				if h := a.localLoop(b); h != nil {
+					a.looped[len(a.facts)-1] = len(a.facts)
+					add(fLoopedCall, "")
+				}
 			}
-			a.byInstr[p.instr] = append(a.byInstr[p.instr], len(a.facts))
-			a.facts = append(a.facts, fact{kind: fTransition, block: b, state: m.Loc.Path, w: &w,
-				eff: effect.Effect{Kind: effect.Blind, Loc: m.Loc, Verb: effect.VerbSets, Target: m.Loc.Path, Instr: p.instr}})
+		case effect.Read:
+			if a.blindLocs[e.Loc.Path] {
+				add(fRead, "")
+			}
 		}
+	}
+	// A helper's writes happen inside the call, after it starts: its
+	// transitions come after the call's own facts.
+	for _, m := range a.helperSets[instr] {
+		w := wval{kind: wExact, key: m.Const}
+		if m.Val != nil {
+			w = abstractWrite(a.tr, m.Val, m.Loc.Path)
+		}
+		a.facts = append(a.facts, fact{kind: fTransition, block: b, state: m.Loc.Path, w: &w,
+			eff: &effect.Effect{Kind: effect.Blind, Loc: m.Loc, Verb: effect.VerbSets, Target: m.Loc.Path, Instr: instr}})
 	}
 }
 

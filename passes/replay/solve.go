@@ -14,92 +14,46 @@ import (
 
 // flow is the dataflow state at a program point.
 type flow struct {
-	pending pset            // facts that re-entry would replay
-	written map[string]wval // last write of each state location on the path
-	reset   map[string]bool // locations emptied or overwritten on every path (within the region)
+	pending pset    // facts that re-entry would replay
+	written locVals // last write of each state location on the path
+	reset   locSet  // locations emptied or overwritten on every path (within the region)
 	// advanced holds the state locations written on every path since the
 	// header of the innermost loop that tests them: an iteration that
 	// advanced its loop's cursor commits everything it did.
-	advanced map[string]bool
+	advanced locSet
 }
 
-func newFlow(nf int) *flow {
-	return &flow{written: map[string]wval{}, reset: map[string]bool{}, advanced: map[string]bool{}}
-}
+func newFlow() *flow { return &flow{} }
 
 // copyFrom makes f equal to g, reusing f's storage: the dataflow keeps a
 // few scratch states and swaps them with the blocks' outputs instead of
 // allocating a state per transfer.
 func (f *flow) copyFrom(g *flow) {
 	f.pending.copyFrom(&g.pending)
-	clear(f.written)
-	for k, v := range g.written {
-		f.written[k] = v
-	}
-	clear(f.reset)
-	for k := range g.reset {
-		f.reset[k] = true
-	}
-	clear(f.advanced)
-	for k := range g.advanced {
-		f.advanced[k] = true
-	}
+	f.written.copyFrom(&g.written)
+	f.reset.copyFrom(&g.reset)
+	f.advanced.copyFrom(&g.advanced)
 }
 
 // clear empties f: nothing pending, nothing written, nothing reset.
 func (f *flow) clear() {
 	f.pending.clear()
-	clear(f.written)
-	clear(f.reset)
-	clear(f.advanced)
+	f.written.clear()
+	f.reset.clear()
+	f.advanced.clear()
 }
 
 func (f *flow) equal(g *flow) bool {
-	if !f.pending.equal(&g.pending) || len(f.written) != len(g.written) || len(f.reset) != len(g.reset) || len(f.advanced) != len(g.advanced) {
-		return false
-	}
-	for k := range f.advanced {
-		if !g.advanced[k] {
-			return false
-		}
-	}
-	for k, v := range f.written {
-		if w, ok := g.written[k]; !ok || w != v {
-			return false
-		}
-	}
-	for k := range f.reset {
-		if !g.reset[k] {
-			return false
-		}
-	}
-	return true
+	return f.pending.equal(&g.pending) && f.written.equal(&g.written) && f.reset.equal(&g.reset) && f.advanced.equal(&g.advanced)
 }
 
 // merge joins g into f: pending facts union, differing writes become
 // unknown, resets must hold on both paths.
 func (f *flow) merge(g *flow) {
 	f.pending.or(&g.pending)
-	for k, v := range f.written {
-		if w, ok := g.written[k]; !ok || w != v {
-			f.written[k] = wval{kind: wUnknown}
-		}
-	}
-	for k := range g.written {
-		if _, ok := f.written[k]; !ok {
-			f.written[k] = wval{kind: wUnknown}
-		}
-	}
-	for k := range f.reset {
-		if !g.reset[k] {
-			delete(f.reset, k)
-		}
-	}
-	for k := range f.advanced {
-		if !g.advanced[k] {
-			delete(f.advanced, k)
-		}
-	}
+	f.written.join(&g.written)
+	f.reset.keepCommon(&g.reset)
+	f.advanced.keepCommon(&g.advanced)
 }
 
 type record struct {
@@ -111,7 +65,6 @@ type record struct {
 
 func (a *analysis) solve() {
 	n := len(a.fn.Blocks)
-	nf := len(a.facts)
 	out := make([]*flow, n)
 	order := reversePostorder(a.fn)
 	a.pendingAtCall = map[ssa.Instruction][]int{}
@@ -120,7 +73,7 @@ func (a *analysis) solve() {
 	// inState computes the state at b's entry into dst: the merge of its
 	// predecessors' outputs, each across its edge. It reports false when no
 	// predecessor has been reached yet.
-	edgeBuf := newFlow(nf)
+	edgeBuf := newFlow()
 	inStateFrom := func(b *ssa.BasicBlock, dst *flow, keep []bool) bool {
 		reached := false
 		if b.Index == 0 {
@@ -154,7 +107,7 @@ func (a *analysis) solve() {
 		return reached
 	}
 	inState := func(b *ssa.BasicBlock, dst *flow) bool { return inStateFrom(b, dst, nil) }
-	scratch := newFlow(nf)
+	scratch := newFlow()
 
 	// The transitions pending at each re-pollable call are recorded by
 	// every transfer of the fixpoint, each overwriting the last: a block's
@@ -174,7 +127,7 @@ func (a *analysis) solve() {
 		// scratch state.
 		out[b.Index], scratch = scratch, out[b.Index]
 		if scratch == nil {
-			scratch = newFlow(nf)
+			scratch = newFlow()
 		}
 		return true
 	})
@@ -274,14 +227,14 @@ func (a *analysis) isBackEdge(p, b *ssa.BasicBlock) bool {
 // local, so re-entry will redo it.
 func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 	l := a.loopOf[b]
-	for loc := range l.locs {
+	for _, loc := range l.locs.ls {
 		e.pending.andNot(a.m.commitByLoc[loc])
 	}
-	for loc := range l.tested {
+	for _, loc := range l.tested.ls {
 		// The iteration advanced the cursor the loop's condition tests, on
 		// every path through it: re-entry resumes at the next iteration,
 		// so nothing this iteration did is replayed.
-		if e.advanced[loc] {
+		if e.advanced.has(loc) {
 			e.pending.andNot(a.loopMask(l))
 		}
 	}
@@ -304,12 +257,12 @@ func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 // transfer applies block b to st, in place.
 func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
 	if l := a.loopOf[b]; l != nil {
-		for loc := range l.tested {
-			delete(st.advanced, loc) // a new iteration starts
+		for _, loc := range l.tested.ls {
+			st.advanced.del(loc) // a new iteration starts
 		}
 	}
 	for _, op := range a.ops[b.Index] {
-		for _, id := range op.facts {
+		for id := op.facts.lo; id < op.facts.hi; id++ {
 			a.apply(st, id, b)
 		}
 		// A dispatch on L re-reads it where it loads L: transitions of L
@@ -338,7 +291,7 @@ func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
 // blockOp is what the transfer function does at one instruction: the
 // facts it applies and the state locations it re-reads.
 type blockOp struct {
-	facts   []int
+	facts   idRange
 	reloads []string
 }
 
@@ -349,7 +302,12 @@ func (a *analysis) blockOps() [][]blockOp {
 	ops := make([][]blockOp, len(a.fn.Blocks))
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
-			if f, r := a.byInstr[instr], a.reloads[instr]; len(f) > 0 || len(r) > 0 {
+			f := a.byInstr[instr]
+			var r []string
+			if len(a.reloads) > 0 {
+				r = a.reloads[instr]
+			}
+			if f.hi > f.lo || len(r) > 0 {
 				ops[b.Index] = append(ops[b.Index], blockOp{f, r})
 			}
 		}
@@ -396,10 +354,10 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock) {
 		// (cur.advance(rec) for `for cur.off < end`) advances the loop: it
 		// is the iteration's progress, not a replayed mutation.
 		if loc := a.cursorUnder(b, f.eff.Loc.Path); loc != "" {
-			st.advanced[loc] = true
+			st.advanced.add(loc)
 			return
 		}
-		if a.coveredByReset(st, f.eff) || a.masked(st, b) {
+		if a.coveredByReset(st, *f.eff) || a.masked(st, b) {
 			return
 		}
 		st.pending.add(id)
@@ -413,9 +371,9 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock) {
 		if !a.masked(st, b) {
 			st.pending.add(id)
 		}
-		st.reset[path] = true
+		st.reset.add(path)
 	case fReset:
-		st.reset[path] = true
+		st.reset.add(path)
 	case fRestore:
 		st.pending.andNot(a.m.restorable[path])
 	case fTransition:
@@ -423,7 +381,7 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock) {
 			a.transition(st, f.state, a.writeOf(f), b)
 		}
 		if f.eff.Kind == effect.Reset {
-			st.reset[path] = true // emptied (clear(s.seen)): what follows rebuilds it
+			st.reset.add(path) // emptied (clear(s.seen)): what follows rebuilds it
 		}
 		st.pending.add(id)
 	case fCall:
@@ -468,22 +426,20 @@ func (a *analysis) transition(st *flow, loc string, w wval, b *ssa.BasicBlock) {
 		}
 	}
 	for _, l := range a.loopsOf[b.Index] {
-		if l.locs[loc] {
+		if l.locs.has(loc) {
 			st.pending.andNot(a.loopMask(l))
 		}
 	}
-	st.written[loc] = w
-	st.advanced[loc] = true
-	for k := range st.reset {
-		delete(st.reset, k) // a reset in an earlier state does not excuse a later rebuild
-	}
+	st.written.set(loc, w)
+	st.advanced.add(loc)
+	st.reset.clear() // a reset in an earlier state does not excuse a later rebuild
 }
 
 // masked reports whether the state written so far on this path keeps
 // re-entry away from block b.
 func (a *analysis) masked(st *flow, b *ssa.BasicBlock) bool {
-	for loc, w := range st.written {
-		if w.kind != wUnknown && !canSelect(w, a.armSet(b, loc)) {
+	for _, e := range st.written.es {
+		if e.w.kind != wUnknown && !canSelect(e.w, a.armSet(b, e.loc)) {
 			return true
 		}
 	}
@@ -496,7 +452,7 @@ func (a *analysis) coveredByReset(st *flow, e effect.Effect) bool {
 	if e.Kind != effect.Clobber || e.Loc.Path == "" {
 		return false
 	}
-	for r := range st.reset {
+	for _, r := range st.reset.ls {
 		if hasPrefixPath(e.Loc.Path, r) {
 			return true
 		}
@@ -551,7 +507,7 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 				return
 			}
 		}
-		pend = rules.Pending{Kind: kind, Effect: f.eff, Idempotent: f.eff.Idempotent, Waits: pend.Waits[:0]}
+		pend = rules.Pending{Kind: kind, Effect: *f.eff, Idempotent: f.eff.Idempotent, Waits: pend.Waits[:0]}
 		p := &pend
 		if f.kind == fCall {
 			p.Memoized = a.cleanDoneCall(f.eff.Instr) || (a.memoizedCall(f.eff.Instr) && a.memoKept(st, id))
@@ -643,7 +599,7 @@ func (a *analysis) report(recs []record) {
 			continue
 		}
 		seen[k] = true
-		fd := Finding{Rule: r.rule, Effect: f.eff, Yield: r.yield.Pos(), Call: r.call, InLoop: f.kind == fLoopedCall}
+		fd := Finding{Rule: r.rule, Effect: *f.eff, Yield: r.yield.Pos(), Call: r.call, InLoop: f.kind == fLoopedCall}
 		if r.call != nil {
 			fd.CallName = a.repollName(r.call)
 		}
@@ -690,7 +646,7 @@ func (a *analysis) propagatedCalls(info *yieldInfo) []ssa.Instruction {
 	var calls []ssa.Instruction
 	for src := range info.sources {
 		repoll := false
-		for _, id := range a.byInstr[src] {
+		for id := range a.byInstr[src].ids() {
 			if a.facts[id].kind == fCall {
 				repoll = true
 			}
@@ -724,14 +680,38 @@ func (a *analysis) dominatesInstr(c, instr ssa.Instruction) bool {
 	return c.Block().Dominates(instr.Block())
 }
 
-// indexIn returns instr's position in its block, from an index built once.
+// scanBlock is the size up to which indexIn looks for an instruction in
+// its block by a scan: a few dozen comparisons cost less than hashing it,
+// and an index of every instruction of a large function (a map entry per
+// instruction, most never asked about) cost more than the rest of the
+// dominance questions together.
+const scanBlock = 64
+
+// indexIn returns instr's position in its block, or -1: by a scan of a
+// small block, from an index of a larger block built on its first use.
+// An instruction of another function (a closure's) is at -1, as it is
+// nowhere in this one.
 func (a *analysis) indexIn(instr ssa.Instruction) int {
-	if a.index == nil {
-		a.index = make(map[ssa.Instruction]int, ssax.Instrs(a.fn)) // sized once, not grown
-		for _, b := range a.fn.Blocks {
-			for i, x := range b.Instrs {
-				a.index[x] = i
+	b := instr.Block()
+	if b == nil || b.Parent() != a.fn {
+		return -1
+	}
+	if len(b.Instrs) <= scanBlock {
+		for i, x := range b.Instrs {
+			if x == instr {
+				return i
 			}
+		}
+		return -1
+	}
+	if a.indexed == nil {
+		a.indexed = make([]bool, len(a.fn.Blocks))
+		a.index = map[ssa.Instruction]int{}
+	}
+	if b.Index < len(a.indexed) && a.fn.Blocks[b.Index] == b && !a.indexed[b.Index] {
+		a.indexed[b.Index] = true
+		for i, x := range b.Instrs {
+			a.index[x] = i
 		}
 	}
 	if i, ok := a.index[instr]; ok {
@@ -849,7 +829,7 @@ func (a *analysis) cursorUnder(b *ssa.BasicBlock, path string) string {
 		return ""
 	}
 	for _, l := range a.loopsOf[b.Index] {
-		for loc := range l.tested {
+		for _, loc := range l.tested.ls {
 			if loc != path && hasPrefixPath(loc, path) {
 				return loc
 			}
@@ -879,7 +859,7 @@ func (a *analysis) restartedWith(b *ssa.BasicBlock, calls []ssa.Instruction) boo
 // advancesLoop reports whether b lies in a loop whose condition tests loc.
 func (a *analysis) advancesLoop(b *ssa.BasicBlock, loc string) bool {
 	for _, l := range a.loopsOf[b.Index] {
-		if l.locs[loc] {
+		if l.locs.has(loc) {
 			return true
 		}
 	}
@@ -889,9 +869,9 @@ func (a *analysis) advancesLoop(b *ssa.BasicBlock, loc string) bool {
 func (a *analysis) targetRedrives(t fact, src ssa.Instruction) bool {
 	w := a.writeOf(t)
 	var want effect.Effect
-	for _, id := range a.byInstr[src] {
+	for id := range a.byInstr[src].ids() {
 		if f := a.facts[id]; f.kind == fCall {
-			want = f.eff
+			want = *f.eff
 		}
 	}
 	if want.Callee == nil {

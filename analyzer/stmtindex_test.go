@@ -1,0 +1,84 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const stmtIndexSrc = `package p
+
+func f(ch chan int, n int) {
+	a := 1
+	if a > n {
+		a++
+	}
+	switch n {
+	case 1:
+		a--
+		a += 2
+	}
+	select {
+	case v := <-ch:
+		a = v
+	}
+L:
+	for a < n {
+		a++
+		continue L
+	}
+	_ = func() { a = 3 }
+}
+`
+
+// listed finds, for a position inside a statement, the innermost
+// statement that sits directly in a list (a block, a case's or a comm
+// clause's body), with that list and its position; the comm of a select
+// case is not in its clause's body (the clause is in the select's block).
+func TestStmtIndexListed(t *testing.T) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "p.go", stmtIndexSrc, 0)
+	require.NoError(t, err)
+	x := newStmtIndex(f)
+	at := func(text string) token.Pos {
+		i := strings.Index(stmtIndexSrc, text)
+		require.GreaterOrEqual(t, i, 0, text)
+		return token.Pos(fset.File(f.Pos()).Base() + i)
+	}
+	src := func(n ast.Node) string {
+		return stmtIndexSrc[fset.Position(n.Pos()).Offset:fset.Position(n.End()).Offset]
+	}
+	for _, c := range []struct {
+		at, stmt string
+		i        int
+	}{
+		{"a := 1", "a := 1", 0},
+		{"a++\n\t}\n\tswitch", "a++", 0},          // inside the if's block
+		{"> n", "if a > n {\n\t\ta++\n\t}", 1},    // the condition: the if itself
+		{"a += 2", "a += 2", 1},                   // a case body
+		{"a = v", "a = v", 0},                     // a comm clause's body
+		{"<-ch", "case v := <-ch:\n\t\ta = v", 0}, // the comm: its clause, in the select's block
+		{"continue L", "continue L", 1},
+		{"a = 3", "a = 3", 0}, // a function literal's body
+	} {
+		s, slot, ok := x.listed(at(c.at))
+		require.True(t, ok, c.at)
+		assert.Equal(t, c.stmt, src(s), c.at)
+		assert.Equal(t, c.i, slot.i, c.at)
+		assert.Same(t, s, slot.list[slot.i], c.at)
+	}
+	// The labeled statement is the list member, not the loop it labels.
+	s, slot, ok := x.listed(at("for a < n"))
+	require.True(t, ok)
+	_, labeled := s.(*ast.LabeledStmt)
+	assert.True(t, labeled)
+	assert.Equal(t, 4, slot.i)
+
+	assert.Equal(t, "a--", src(x.simpleStmt(at("a--"))))
+	assert.Nil(t, x.simpleStmt(at("switch n")))
+}
