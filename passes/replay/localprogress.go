@@ -105,12 +105,6 @@ const maxCarried = 32
 // entries, with one allocation.
 type written []locVal
 
-// get returns the value last written to loc.
-func (w written) get(loc string) (wval, bool) {
-	v := locVals{es: w}
-	return v.get(loc)
-}
-
 // join merges another path's writes: a location written differently, or
 // on one path only, holds an unknown value.
 func (w written) join(v written) written {
