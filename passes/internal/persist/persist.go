@@ -104,6 +104,41 @@ func SuffixSteps(suffix string) int {
 type Tracer struct {
 	fn   *ssa.Function
 	memo map[ssa.Value]Loc
+	// paths interns the paths built below others: SSA addresses the same
+	// field afresh at every use (&s.n, then &s.n again), and each would
+	// otherwise build its own copy of "s.n".
+	paths map[pathStep]string
+}
+
+// pathStep is a path and one selector below it.
+type pathStep struct {
+	base  string
+	field string // "" for an element
+}
+
+// below returns l extended by one selector (a field, or an element when
+// field is ""), like Loc.Field and Loc.Elem, with its path interned.
+func (t *Tracer) below(l Loc, field string) Loc {
+	if l.Collapsed || l.Steps >= MaxSteps {
+		l.Collapsed = true
+		return l
+	}
+	k := pathStep{l.Path, field}
+	p, ok := t.paths[k]
+	if !ok {
+		if field == "" {
+			p = l.Path + "[]"
+		} else {
+			p = l.Path + "." + field
+		}
+		if t.paths == nil {
+			t.paths = map[pathStep]string{}
+		}
+		t.paths[k] = p
+	}
+	l.Path = p
+	l.Steps++
+	return l
 }
 
 // NewTracer returns a tracer for values of fn.
@@ -159,15 +194,15 @@ func (t *Tracer) of(v ssa.Value) Loc {
 			return t.Of(v.X)
 		}
 	case *ssa.FieldAddr:
-		return t.Of(v.X).Field(fieldName(v.X.Type(), v.Field))
+		return t.below(t.Of(v.X), fieldName(v.X.Type(), v.Field))
 	case *ssa.Field:
-		return t.Of(v.X).Field(fieldName(v.X.Type(), v.Field))
+		return t.below(t.Of(v.X), fieldName(v.X.Type(), v.Field))
 	case *ssa.IndexAddr:
-		return t.Of(v.X).Elem()
+		return t.below(t.Of(v.X), "")
 	case *ssa.Index:
-		return t.Of(v.X).Elem()
+		return t.below(t.Of(v.X), "")
 	case *ssa.Lookup:
-		return t.Of(v.X).Elem()
+		return t.below(t.Of(v.X), "")
 	case *ssa.Slice:
 		return t.Of(v.X)
 	case *ssa.Convert:
@@ -190,12 +225,12 @@ func (t *Tracer) of(v ssa.Value) Loc {
 			}
 		case *ssa.Lookup: // e, ok := m[k]
 			if v.Index == 0 {
-				return t.Of(tup.X).Elem()
+				return t.below(t.Of(tup.X), "")
 			}
 		case *ssa.Next: // for k, e := range m
 			if v.Index == 2 {
 				if r, ok := tup.Iter.(*ssa.Range); ok {
-					return t.Of(r.X).Elem()
+					return t.below(t.Of(r.X), "")
 				}
 			}
 		}
