@@ -115,6 +115,18 @@ func TestPhiGuard(t *testing.T) {
 			}
 		}
 		assert.Equal(t, 1, n, "%s: one predecessor of two reaches the yield", name)
+		// The one kept is the path that set the local to its initial
+		// constant: the other made it pass the test away from the yield.
+		for _, instr := range chain[0].Instrs {
+			if phi, ok := instr.(*ssa.Phi); ok {
+				for i, k := range keep {
+					if k {
+						_, isConst := phi.Edges[i].(*ssa.Const)
+						assert.True(t, isConst, "%s: the kept edge carries the constant", name)
+					}
+				}
+			}
+		}
 		return keep
 	}
 	for _, name := range []string{"Removed", "Flag", "State"} {

@@ -168,3 +168,54 @@ func TestLive(t *testing.T) {
 	assert.Equal(t, map[int64]bool{1: false, 2: true, 3: false, 4: false, 5: true, 6: false}, got)
 	assert.True(t, live[0], "the entry runs")
 }
+
+const guardedSrc = `package p
+
+type E struct{}
+
+func (E) Error() string { return "" }
+
+func get() error { return nil }
+
+func Guarded() error {
+	err := get()
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+func Negated() error {
+	err := get()
+	if err == nil {
+		return nil
+	}
+	return err
+}
+
+func Unguarded() error {
+	err := get()
+	return err
+}
+`
+
+// A value is non-nil where every path comes through the non-nil edge of a
+// test of it against nil, and only there.
+func TestGuardedNonNil(t *testing.T) {
+	p := ssatest.Build(t, guardedSrc)
+	returned := func(name string) map[bool]int {
+		fn := p.Func(t, name)
+		out := map[bool]int{}
+		for _, b := range fn.Blocks {
+			if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok {
+				if _, isConst := ret.Results[0].(*ssa.Const); !isConst {
+					out[ssax.GuardedNonNil(ret.Results[0], b)]++
+				}
+			}
+		}
+		return out
+	}
+	assert.Equal(t, map[bool]int{true: 1}, returned("Guarded"))
+	assert.Equal(t, map[bool]int{true: 1}, returned("Negated"))
+	assert.Equal(t, map[bool]int{false: 1}, returned("Unguarded"))
+}
