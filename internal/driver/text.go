@@ -4,7 +4,6 @@ import (
 	"go/token"
 	"io"
 	"path/filepath"
-	"strconv"
 	"strings"
 )
 
@@ -16,28 +15,16 @@ func WriteText(w io.Writer, findings []Finding, base string) error {
 	// Findings come many to a file: resolve each file name against base
 	// once, not once per finding and related location.
 	rel := map[string]string{}
-	// writePos writes p as token.Position.String spells it, straight into
-	// b: a finding's line was three formatted prints and a string built
-	// per position, which the bug-dense probe pays thousands of times.
+	// writePos writes p with its file name relative to base, spelled as
+	// token.Position.String spells it.
 	writePos := func(p token.Position) {
 		name, ok := rel[p.Filename]
 		if !ok {
 			name = RelPath(p.Filename, base)
 			rel[p.Filename] = name
 		}
-		b.WriteString(name)
-		if p.IsValid() {
-			if name != "" {
-				b.WriteByte(':')
-			}
-			b.WriteString(strconv.Itoa(p.Line))
-			if p.Column != 0 {
-				b.WriteByte(':')
-				b.WriteString(strconv.Itoa(p.Column))
-			}
-		} else if name == "" {
-			b.WriteByte('-')
-		}
+		p.Filename = name
+		b.WriteString(p.String())
 	}
 	for _, f := range findings {
 		writePos(f.Pos)

@@ -237,7 +237,7 @@ func (a *analysis) pairedReferences() map[ssa.Instruction]bool {
 				continue
 			}
 			acq, ok := methodReceiver(&d.Call).(*ssa.Call)
-			if !ok || !a.onlyRefs(&acq.Call, true) || !a.onlyRefs(&d.Call, false) {
+			if !ok || !a.onlyRefs(acq, true) || !a.onlyRefs(d, false) {
 				continue
 			}
 			if out == nil {
@@ -251,15 +251,11 @@ func (a *analysis) pairedReferences() map[ssa.Instruction]bool {
 
 // onlyRefs reports whether every callee a call may reach only takes
 // references (acquire) or only drops them.
-func (a *analysis) onlyRefs(call *ssa.CallCommon, acquire bool) bool {
-	if acq, rel := effect.RefMethod(call); acq && acquire || rel && !acquire {
+func (a *analysis) onlyRefs(call ssa.CallInstruction, acquire bool) bool {
+	if acq, rel := effect.RefMethod(call.Common()); acq && acquire || rel && !acquire {
 		return true
 	}
-	sums, _ := a.o.Callees(a.fn, call)
-	for _, s := range sums {
-		if s == nil || acquire && !s.OnlyAcquires() || !acquire && !s.OnlyReleases() {
-			return false
-		}
-	}
-	return len(sums) > 0
+	return a.everyCallee(call, func(s *effect.Summary) bool {
+		return s != nil && (acquire && s.OnlyAcquires() || !acquire && s.OnlyReleases())
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -127,18 +128,14 @@ func equalsConst(v ssa.Value, k *ssa.Const) (eq, known bool) {
 	return false, false
 }
 
-// notNil reports whether v is a pointer, map, channel, function or
-// interface value that cannot be nil: an allocation, an address, a value
-// converted to an interface, or the result of a type assertion to a
-// pointer type (it held a value of that type; a nil pointer stored in an
-// interface is taken not to happen, as in containers of live objects).
+// notNil reports whether a phi's edge value cannot be nil: what ssax.NotNil
+// says, or the result of a type assertion to a pointer type (it held a
+// value of that type; a nil pointer stored in an interface is taken not to
+// happen, as in containers of live objects).
 func notNil(v ssa.Value) bool {
-	switch v := v.(type) {
-	case *ssa.Alloc, *ssa.FieldAddr, *ssa.IndexAddr, *ssa.MakeInterface, *ssa.MakeMap, *ssa.MakeChan, *ssa.MakeClosure, *ssa.Function:
-		return true
-	case *ssa.TypeAssert:
-		_, ptr := v.AssertedType.Underlying().(*types.Pointer)
-		return !v.CommaOk && ptr
+	if ta, ok := v.(*ssa.TypeAssert); ok {
+		_, ptr := ta.AssertedType.Underlying().(*types.Pointer)
+		return !ta.CommaOk && ptr
 	}
-	return false
+	return ssax.NotNil(v)
 }

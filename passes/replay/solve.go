@@ -720,24 +720,30 @@ func (a *analysis) indexIn(instr ssa.Instruction) int {
 	return -1
 }
 
-// memoizedCall reports whether every callee a call may reach is memoized
-// (summary.Memoized): called again with the same arguments after its
-// Done, it returns Done at once with no effect.
-func (a *analysis) memoizedCall(instr ssa.Instruction) bool {
-	call, ok := instr.(ssa.CallInstruction)
-	if !ok {
+// everyCallee reports whether a call reaches some callee and every
+// summary of what it may reach satisfies ok (given nil for a callee
+// without one).
+func (a *analysis) everyCallee(instr ssa.Instruction, ok func(s *effect.Summary) bool) bool {
+	call, isCall := instr.(ssa.CallInstruction)
+	if !isCall {
 		return false
 	}
 	sums, _ := a.o.Callees(a.fn, call.Common())
 	for _, s := range sums {
-		// A pure callee changes nothing: repeating it is as free as
-		// repeating a memoized one (a read-only check, a parser of the
-		// caller's bytes).
-		if s != nil && !s.Memoized && !s.Pure() {
+		if !ok(s) {
 			return false
 		}
 	}
 	return len(sums) > 0
+}
+
+// memoizedCall reports whether every callee a call may reach is memoized
+// (summary.Memoized): called again with the same arguments after its
+// Done, it returns Done at once with no effect. A pure callee changes
+// nothing: repeating it is as free as repeating a memoized one (a
+// read-only check, a parser of the caller's bytes).
+func (a *analysis) memoizedCall(instr ssa.Instruction) bool {
+	return a.everyCallee(instr, func(s *effect.Summary) bool { return s == nil || s.Memoized || s.Pure() })
 }
 
 // cleanDoneCall reports whether every callee a call may reach writes
@@ -745,17 +751,7 @@ func (a *analysis) memoizedCall(instr ssa.Instruction) bool {
 // returned Done changed nothing, so running it again repeats nothing,
 // whatever was written since.
 func (a *analysis) cleanDoneCall(instr ssa.Instruction) bool {
-	call, ok := instr.(ssa.CallInstruction)
-	if !ok {
-		return false
-	}
-	sums, _ := a.o.Callees(a.fn, call.Common())
-	for _, s := range sums {
-		if s != nil && !s.CleanDone && !s.Pure() {
-			return false
-		}
-	}
-	return len(sums) > 0
+	return a.everyCallee(instr, func(s *effect.Summary) bool { return s == nil || s.CleanDone || s.Pure() })
 }
 
 func (a *analysis) submitStyle(instr ssa.Instruction) bool {

@@ -6,6 +6,7 @@ import (
 	"go/types"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -162,7 +163,7 @@ func (g onceGuard) makes(w guardWrite) bool {
 		k, ok := w.val.(*ssa.Const)
 		return ok && k.Value != nil && k.Value.Kind() == constant.Bool && constant.BoolVal(k.Value)
 	}
-	return cannotBeNil(w.val)
+	return ssax.NotNil(w.val)
 }
 
 // unmadeEdge returns the guard an If tests and the successor taken while
@@ -232,19 +233,6 @@ func isBool(t types.Type) bool {
 	return ok && b.Kind() == types.Bool
 }
 
-// cannotBeNil reports whether a stored value is certainly not nil.
-func cannotBeNil(v ssa.Value) bool {
-	switch v := v.(type) {
-	case *ssa.Alloc, *ssa.MakeMap, *ssa.MakeChan, *ssa.MakeSlice, *ssa.MakeClosure, *ssa.MakeInterface, *ssa.FieldAddr, *ssa.IndexAddr, *ssa.Function:
-		return true
-	case *ssa.Slice:
-		// make([]T, constant) is an array allocated and sliced.
-		_, alloc := v.X.(*ssa.Alloc)
-		return alloc
-	}
-	return false
-}
-
 // alwaysThrough reports whether every path from start to a return passes
 // through one of the blocks via (panicking paths need not).
 func alwaysThrough(start *ssa.BasicBlock, via []*ssa.BasicBlock) bool {
@@ -300,26 +288,35 @@ func rearms(makes, others []ssa.Instruction) bool {
 			}
 		}
 	}
+	isMake := make(map[ssa.Instruction]bool, len(makes))
+	for _, m := range makes {
+		isMake[m] = true
+	}
+	isOther := make(map[ssa.Instruction]bool, len(others))
 	for _, o := range others {
 		if after[o.Block()] {
 			return true
 		}
-		for _, m := range makes {
-			if m.Block() == o.Block() && instrIndex(m) < instrIndex(o) {
+		isOther[o] = true
+	}
+	// Within a making write's own block, an other write after it: one walk
+	// of each such block.
+	walked := map[*ssa.BasicBlock]bool{}
+	for _, m := range makes {
+		b := m.Block()
+		if walked[b] {
+			continue
+		}
+		walked[b] = true
+		made := false
+		for _, instr := range b.Instrs {
+			if made && isOther[instr] {
 				return true
 			}
+			made = made || isMake[instr]
 		}
 	}
 	return false
-}
-
-func instrIndex(instr ssa.Instruction) int {
-	for i, x := range instr.Block().Instrs {
-		if x == instr {
-			return i
-		}
-	}
-	return -1
 }
 
 // markDominated marks b and every block it dominates.

@@ -65,29 +65,17 @@ func (m *Mutates) String() string {
 	if len(m.Blind) > 0 {
 		parts = append(parts, "overwrites"+ints(m.Blind))
 	}
-	if m.Globals {
-		parts = append(parts, "globals")
-	}
-	if m.Submits {
-		parts = append(parts, "submits")
-	}
-	if m.SubmitStyle {
-		parts = append(parts, "submit-style")
-	}
-	if m.Memoized {
-		parts = append(parts, "memoized")
-	}
-	if m.CleanDone {
-		parts = append(parts, "clean-done")
-	}
-	if m.Acquires {
-		parts = append(parts, "acquires-only")
-	}
-	if m.Releases {
-		parts = append(parts, "releases-only")
-	}
-	if m.Repolls {
-		parts = append(parts, "repolls")
+	for _, flag := range []struct {
+		on   bool
+		name string
+	}{
+		{m.Globals, "globals"}, {m.Submits, "submits"}, {m.SubmitStyle, "submit-style"},
+		{m.Memoized, "memoized"}, {m.CleanDone, "clean-done"}, {m.Acquires, "acquires-only"},
+		{m.Releases, "releases-only"}, {m.Repolls, "repolls"},
+	} {
+		if flag.on {
+			parts = append(parts, flag.name)
+		}
 	}
 	for _, op := range m.Locks {
 		verb := "acquires"

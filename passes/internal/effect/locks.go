@@ -13,30 +13,40 @@ import (
 // methods of sync.Locker, and a type's paired LockX/UnlockX methods over a
 // lock it holds. Such a call's own writes are the lock's bookkeeping.
 func LockMethod(c *ssa.CallCommon) (lock, unlock bool) {
-	fn := c.StaticCallee()
-	if fn == nil || c.IsInvoke() || len(c.Args) == 0 {
-		return false, false
-	}
-	obj, _ := fn.Object().(*types.Func)
+	obj, t := staticMethod(c)
 	if obj == nil || obj.Pkg() == nil {
-		return false, false
-	}
-	recv := obj.Type().(*types.Signature).Recv()
-	if recv == nil {
 		return false, false
 	}
 	lock, unlock = lockName(obj.Name())
 	if !lock && !unlock {
 		return false, false
 	}
-	t := recv.Type()
-	if p, ok := t.Underlying().(*types.Pointer); ok {
-		t = p.Elem()
-	}
 	if obj.Pkg().Path() != "sync" && !isLocker(t) && !pairedLockMethod(t, obj.Name()) {
 		return false, false
 	}
 	return lock, unlock
+}
+
+// staticMethod returns the method a static method call calls and its
+// receiver's type (a pointer's element), or nil.
+func staticMethod(c *ssa.CallCommon) (*types.Func, types.Type) {
+	fn := c.StaticCallee()
+	if fn == nil || c.IsInvoke() || len(c.Args) == 0 {
+		return nil, nil
+	}
+	obj, _ := fn.Object().(*types.Func)
+	if obj == nil {
+		return nil, nil
+	}
+	recv := obj.Type().(*types.Signature).Recv()
+	if recv == nil {
+		return nil, nil
+	}
+	t := recv.Type()
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	return obj, t
 }
 
 // lockName classifies a method name as acquiring or releasing a lock:

@@ -25,22 +25,11 @@ func RefMethod(c *ssa.CallCommon) (acquire, release bool) {
 		// Through an interface whose method set has both halves.
 		t, name = c.Value.Type(), c.Method.Name()
 	} else {
-		fn := c.StaticCallee()
-		if fn == nil || len(c.Args) == 0 {
-			return false, false
-		}
-		obj, _ := fn.Object().(*types.Func)
+		obj, recv := staticMethod(c)
 		if obj == nil {
 			return false, false
 		}
-		recv := obj.Type().(*types.Signature).Recv()
-		if recv == nil {
-			return false, false
-		}
-		t, name = recv.Type(), obj.Name()
-		if p, ok := t.Underlying().(*types.Pointer); ok {
-			t = p.Elem()
-		}
+		t, name = recv, obj.Name()
 	}
 	has := func(names []string) bool {
 		for _, n := range names {

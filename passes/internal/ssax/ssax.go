@@ -245,3 +245,19 @@ func GuardedNonNil(v ssa.Value, b *ssa.BasicBlock) bool {
 	}
 	return false
 }
+
+// NotNil reports whether v certainly is not nil: an allocation (make([]T,
+// n) with a constant n included, an array allocated and sliced), a made
+// map, slice or channel, an address, a closure or function, or a value
+// converted to an interface.
+func NotNil(v ssa.Value) bool {
+	switch v := v.(type) {
+	case *ssa.Alloc, *ssa.MakeMap, *ssa.MakeChan, *ssa.MakeSlice, *ssa.MakeClosure, *ssa.MakeInterface,
+		*ssa.FieldAddr, *ssa.IndexAddr, *ssa.Function:
+		return true
+	case *ssa.Slice:
+		_, alloc := v.X.(*ssa.Alloc)
+		return alloc
+	}
+	return false
+}

@@ -219,3 +219,48 @@ func TestGuardedNonNil(t *testing.T) {
 	assert.Equal(t, map[bool]int{true: 1}, returned("Negated"))
 	assert.Equal(t, map[bool]int{false: 1}, returned("Unguarded"))
 }
+
+const notNilSrc = `package p
+
+type T struct{ n int }
+
+func find() *T { return nil }
+
+func Values(t *T, m map[int]int) (a, b, c, d, e, f any) {
+	a = &T{}
+	b = make([]int, 4)
+	c = &t.n
+	d = find()
+	e = t
+	f = m
+	return
+}
+`
+
+// What is allocated, made or addressed here is not nil; a call's result
+// or a parameter may be. (Each value is checked before its conversion to
+// the result's interface, which NotNil would take as non-nil.)
+func TestNotNil(t *testing.T) {
+	p := ssatest.Build(t, notNilSrc)
+	fn := p.Func(t, "Values")
+	got := map[string]bool{}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			mi, ok := instr.(*ssa.MakeInterface)
+			if !ok {
+				continue
+			}
+			got[mi.X.String()] = ssax.NotNil(mi.X)
+		}
+	}
+	notNil, maybe := 0, 0
+	for _, v := range got {
+		if v {
+			notNil++
+		} else {
+			maybe++
+		}
+	}
+	assert.Equal(t, 3, notNil, "an allocation, a constant make, an address: %v", got)
+	assert.Equal(t, 3, maybe, "a call's result, a parameter, a map parameter: %v", got)
+}
