@@ -266,7 +266,7 @@ func (a *analysis) findYields() {
 		if !ok || !a.live[b.Index] {
 			continue
 		}
-		if errIdx >= 0 && errIdx < len(ret.Results) && a.nonNil(ret.Results[errIdx], b, 0, map[ssa.Value]bool{}) {
+		if errIdx >= 0 && errIdx < len(ret.Results) && ssax.NonNilError(ret.Results[errIdx], b) {
 			a.errExits[ret] = true
 			continue // an error exit: the caller does not re-enter
 		}
@@ -303,7 +303,7 @@ func (a *analysis) findSpelledYields(errIdx int) {
 			info.preds = a.yieldingPreds(ret.Results[carrier], b)
 			continue
 		}
-		if errIdx >= 0 && errIdx < len(ret.Results) && a.nonNil(ret.Results[errIdx], b, 0, map[ssa.Value]bool{}) {
+		if errIdx >= 0 && errIdx < len(ret.Results) && ssax.NonNilError(ret.Results[errIdx], b) {
 			a.errExits[ret] = true
 		}
 	}
@@ -617,54 +617,6 @@ func (a *analysis) isIOResultValue(v ssa.Value) bool {
 		return false
 	}
 	return a.o.IsIOResult(v.Type())
-}
-
-// nonNil reports whether the error value v is certainly non-nil at block b.
-func (a *analysis) nonNil(v ssa.Value, b *ssa.BasicBlock, depth int, seen map[ssa.Value]bool) bool {
-	if v == nil || depth > 8 || seen[v] {
-		return false
-	}
-	seen[v] = true
-	switch v := v.(type) {
-	case *ssa.MakeInterface:
-		return true
-	case *ssa.Const:
-		return !v.IsNil()
-	case *ssa.UnOp:
-		if _, ok := v.X.(*ssa.Global); ok && v.Op == token.MUL {
-			return true // a sentinel error variable
-		}
-		if cell, ok := v.X.(*ssa.Alloc); ok && v.Op == token.MUL {
-			if st := ssax.ReachingStore(cell, v); st != nil {
-				return a.nonNil(st.Val, st.Block(), depth+1, seen)
-			}
-		}
-	case *ssa.Call:
-		if f := callee.Object(v.Common()); f != nil && f.Pkg() != nil {
-			switch f.Pkg().Path() + "." + f.Name() {
-			case "errors.New", "fmt.Errorf":
-				return true
-			}
-		}
-	case *ssa.Extract:
-		// A forwarding helper handed a certainly-non-nil error returns it:
-		// rt.Forward[T](r, err) under `if err != nil`.
-		if call, ok := v.Tuple.(*ssa.Call); ok {
-			for _, arg := range call.Call.Args {
-				if isErrorType(arg.Type()) && a.nonNil(arg, b, depth+1, seen) {
-					return true
-				}
-			}
-		}
-	case *ssa.Phi:
-		for _, e := range v.Edges {
-			if !a.nonNil(e, b, depth+1, map[ssa.Value]bool{}) {
-				return false
-			}
-		}
-		return len(v.Edges) > 0
-	}
-	return ssax.GuardedNonNil(v, b)
 }
 
 // ---- dispatch points and state locations ----

@@ -1,9 +1,6 @@
 package summary
 
 import (
-	"go/token"
-	"go/types"
-
 	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"github.com/reentrycheck/reentrycheck/passes/yields"
@@ -86,8 +83,8 @@ func (s *Summaries) doneReach(fn *ssa.Function) []bool {
 // mayBeDone reports whether a return may be a Done exit.
 func (s *Summaries) mayBeDone(ret *ssa.Return, carrier int, sp yields.Spelling, ioIdx []int) bool {
 	for i, r := range ret.Results {
-		errLike := isErrorType(r.Type()) || (i == carrier && sp == yields.Error)
-		if errLike && nonNilError(r, ret.Block(), 0) {
+		errLike := ssax.IsError(r.Type()) || (i == carrier && sp == yields.Error)
+		if errLike && ssax.NonNilError(r, ret.Block()) {
 			return false // an error exit
 		}
 		if i == carrier && s.yields.IsYieldValue(r) {
@@ -109,41 +106,6 @@ func (s *Summaries) mayBeDone(ret *ssa.Return, carrier int, sp yields.Spelling, 
 		}
 	}
 	return true
-}
-
-func isErrorType(t types.Type) bool {
-	return types.Implements(t, errorInterface) && types.IsInterface(t)
-}
-
-var errorInterface = types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
-
-// nonNilError reports whether an error value returned at block at is
-// certainly not nil: built on the spot (a value converted to the
-// interface), a phi of such values, or tested non-nil on every path to at.
-func nonNilError(v ssa.Value, at *ssa.BasicBlock, depth int) bool {
-	if depth > 4 {
-		return false
-	}
-	switch v := v.(type) {
-	case *ssa.MakeInterface:
-		return true
-	case *ssa.UnOp:
-		// A result cell (a function with a defer): the store its own path
-		// made just before the return decides.
-		if cell, ok := v.X.(*ssa.Alloc); ok && v.Op == token.MUL {
-			if st := ssax.ReachingStore(cell, v); st != nil {
-				return nonNilError(st.Val, st.Block(), depth+1)
-			}
-		}
-	case *ssa.Phi:
-		for i, e := range v.Edges {
-			if !nonNilError(e, v.Block().Preds[i], depth+1) {
-				return false
-			}
-		}
-		return len(v.Edges) > 0
-	}
-	return ssax.GuardedNonNil(v, at)
 }
 
 // builtFromCompletion reports whether a call (not a method call) is given a

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
 	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"golang.org/x/tools/go/ssa"
@@ -26,7 +27,11 @@ const maxCreateGuards = 32
 //   - a flag reached from persistent state is false (`if !s.ready`) and the
 //     branch stores true into it, or a location is nil (`if s.buf == nil`)
 //     and the branch stores into it a value that cannot be nil (an
-//     allocation, a made map, slice or channel, an address, a closure).
+//     allocation, a made map, slice or channel, an address, a closure);
+//   - a state is one of its constants (`if e.State() == Initial`, read
+//     directly, through an atomic load or through a getter) and the branch
+//     moves it to another (directly, through an atomic store, a setter
+//     given the constant, or a callee that does so on every success).
 //
 // Whatever the branch does (build the value, evict another entry, count
 // the allocation, record a stack trace in a memo) therefore happens the
@@ -43,7 +48,8 @@ const maxCreateGuards = 32
 // that target must have the test's block as its only predecessor, and
 // nothing in the branch may re-arm the guard (another store to the flag,
 // a delete of the key, a clear of the map).
-func createOnce(fn *ssa.Function, tr *persist.Tracer) []bool {
+func createOnce(fn *ssa.Function, tr *persist.Tracer, s *Summaries) []bool {
+	v := stateView{s: s, fn: fn, tr: tr}
 	// The guards first: most functions have none, and then their writes
 	// need not be traced.
 	var guards []onceGuard
@@ -52,18 +58,18 @@ func createOnce(fn *ssa.Function, tr *persist.Tracer) []bool {
 		if !ok {
 			continue
 		}
-		if g, ok := unmadeEdge(ifi, tr); ok && len(g.edge.Preds) == 1 {
+		if g, ok := unmadeEdge(ifi, v); ok && len(g.edge.Preds) == 1 {
 			guards = append(guards, g)
 		}
 	}
-	if len(guards) == 0 {
+	if len(guards) == 0 || !someMade(guards, v) {
 		return nil
 	}
 	writes := map[string][]guardWrite{} // by the written location's path
 	budget := 256                       // writes compared with guards: linear in the function
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
-			if w, ok := guardWriteOf(instr, tr); ok && !w.loc.Collapsed {
+			for _, w := range guardWritesOf(instr, v) {
 				writes[w.loc.Path] = append(writes[w.loc.Path], w)
 				budget += 4
 			}
@@ -76,20 +82,35 @@ func createOnce(fn *ssa.Function, tr *persist.Tracer) []bool {
 			continue
 		}
 		var makes, others []ssa.Instruction
-		if budget -= len(writes[g.loc.Path]); budget < 0 {
-			return once // past the budget, guards are not trusted
-		}
-		for _, w := range writes[g.loc.Path] {
-			if w.loc.Root != g.loc.Root || !g.edge.Dominates(w.instr.Block()) {
-				continue
+		rearmed := false
+		// The guard's own location, and those above it: a write of s.cache
+		// re-arms a guard on s.cache[k], one of s (a callee writing through
+		// it) may re-arm a guard on s.state.
+		for _, path := range pathAndPrefixes(g.loc.Path) {
+			if budget -= len(writes[path]); budget < 0 {
+				return once // past the budget, guards are not trusted
 			}
-			if g.makes(w) {
-				makes = append(makes, w.instr)
-			} else {
-				others = append(others, w.instr)
+			for _, w := range writes[path] {
+				if w.loc.Root != g.loc.Root || !changes(w.loc, g.loc.Path) {
+					continue
+				}
+				if _, deferred := w.instr.(*ssa.Defer); deferred {
+					// It runs at the return, after any making write, wherever
+					// it was deferred.
+					rearmed = true
+					break
+				}
+				if !g.edge.Dominates(w.instr.Block()) {
+					continue
+				}
+				if w.loc.Path == g.loc.Path && !w.loc.Collapsed && g.makes(w) {
+					makes = append(makes, w.instr)
+				} else {
+					others = append(others, w.instr)
+				}
 			}
 		}
-		if len(makes) == 0 {
+		if len(makes) == 0 || rearmed {
 			continue
 		}
 		if examined++; examined > maxCreateGuards {
@@ -110,22 +131,57 @@ func createOnce(fn *ssa.Function, tr *persist.Tracer) []bool {
 	return once
 }
 
+// someMade reports whether a write of fn may make one of the guards:
+// most guards (a state tested, a pointer checked for nil) have none, and
+// then the writes that could only undo one (through any call) need not be
+// traced.
+func someMade(guards []onceGuard, v stateView) bool {
+	byPath := map[string][]onceGuard{}
+	for _, g := range guards {
+		byPath[g.loc.Path] = append(byPath[g.loc.Path], g)
+	}
+	for _, b := range v.fn.Blocks {
+		for _, instr := range b.Instrs {
+			var ws []guardWrite
+			switch in := instr.(type) {
+			case *ssa.MapUpdate, *ssa.Store:
+				ws = guardWritesOf(in, v)
+			case *ssa.Call:
+				if sum := v.final(&in.Call); (sum != nil && len(sum.Transitions) > 0) || isAtomicStore(&in.Call) {
+					ws = guardWritesOf(in, v)
+				}
+			}
+			for _, w := range ws {
+				for _, g := range byPath[w.loc.Path] {
+					if w.loc.Root == g.loc.Root && !w.loc.Collapsed && g.makes(w) && g.edge.Dominates(b) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
 // guardWrite is a write that may set or re-arm a guard: an insert, delete
-// or clear of a map, or a store.
+// or clear of a map, or a store (a state's store through an atomic or a
+// callee included).
 type guardWrite struct {
 	instr ssa.Instruction
 	loc   persist.Loc // the map, or the stored-to location
 	key   ssa.Value   // an insert's or delete's key
 	val   ssa.Value   // an insert's or store's value
+	state string      // the constant a state store stores (effect.ConstKey), or ""
 	clear bool        // a delete or clear: it removes entries
+	may   bool        // a callee's write on some paths only: it never makes a guard
 }
 
-func guardWriteOf(instr ssa.Instruction, tr *persist.Tracer) (guardWrite, bool) {
+func guardWritesOf(instr ssa.Instruction, v stateView) []guardWrite {
 	switch in := instr.(type) {
 	case *ssa.MapUpdate:
-		return guardWrite{instr: in, loc: tr.Of(in.Map), key: in.Key, val: in.Value}, true
+		return []guardWrite{{instr: in, loc: v.tr.Of(in.Map), key: in.Key, val: in.Value}}
 	case *ssa.Store:
-		return guardWrite{instr: in, loc: tr.Of(in.Addr), val: in.Val}, true
+		return []guardWrite{{instr: in, loc: v.tr.Of(in.Addr), val: in.Val, state: v.storeOf(in, persist.Loc{}, in.Val).val}}
 	case *ssa.Call:
 		if b, ok := in.Call.Value.(*ssa.Builtin); ok && len(in.Call.Args) > 0 {
 			if _, isMap := in.Call.Args[0].Type().Underlying().(*types.Map); !isMap {
@@ -133,13 +189,27 @@ func guardWriteOf(instr ssa.Instruction, tr *persist.Tracer) (guardWrite, bool) 
 			}
 			switch b.Name() {
 			case "delete":
-				return guardWrite{instr: in, loc: tr.Of(in.Call.Args[0]), key: in.Call.Args[1], clear: true}, true
+				return []guardWrite{{instr: in, loc: v.tr.Of(in.Call.Args[0]), key: in.Call.Args[1], clear: true}}
 			case "clear":
-				return guardWrite{instr: in, loc: tr.Of(in.Call.Args[0]), clear: true}, true
+				return []guardWrite{{instr: in, loc: v.tr.Of(in.Call.Args[0]), clear: true}}
 			}
+			break
 		}
+		var out []guardWrite
+		for _, w := range v.stores(in) {
+			out = append(out, guardWrite{instr: in, loc: w.loc, state: w.val, may: w.may || w.val == ""})
+		}
+		return out
+	case *ssa.Go, *ssa.Defer:
+		// What a deferred or spawned call writes happens after the
+		// making write, or concurrently with it (stores marks it may).
+		var out []guardWrite
+		for _, w := range v.stores(in) {
+			out = append(out, guardWrite{instr: in, loc: w.loc, may: true})
+		}
+		return out
 	}
-	return guardWrite{}, false
+	return nil
 }
 
 // onceGuard is a test's "not made yet" edge and what makes it.
@@ -148,13 +218,18 @@ type onceGuard struct {
 	loc  persist.Loc // the map, or the flag's location
 	key  ssa.Value   // for a map: the key looked up
 	flag bool        // a boolean flag (made by storing true); else a nil test
+	// state: for a state tested against a constant, that constant
+	// (effect.ConstKey); the guard is made by storing any other.
+	state string
 }
 
 // makes reports whether w sets the guard to "made".
 func (g onceGuard) makes(w guardWrite) bool {
 	switch {
-	case w.clear:
+	case w.clear || w.may:
 		return false
+	case g.state != "":
+		return w.state != "" && w.state != g.state
 	case g.key != nil:
 		return w.key == g.key
 	case w.key != nil:
@@ -168,7 +243,8 @@ func (g onceGuard) makes(w guardWrite) bool {
 
 // unmadeEdge returns the guard an If tests and the successor taken while
 // it says "not made yet", or false when the If tests something else.
-func unmadeEdge(ifi *ssa.If, tr *persist.Tracer) (onceGuard, bool) {
+func unmadeEdge(ifi *ssa.If, v stateView) (onceGuard, bool) {
+	tr := v.tr
 	succs := ifi.Block().Succs
 	cond, negated := ifi.Cond, false
 	if not, ok := cond.(*ssa.UnOp); ok && not.Op == token.NOT {
@@ -196,18 +272,29 @@ func unmadeEdge(ifi *ssa.If, tr *persist.Tracer) (onceGuard, bool) {
 		if c.Op != token.EQL && c.Op != token.NEQ {
 			break
 		}
-		k, _ := c.Y.(*ssa.Const)
-		if k == nil || !k.IsNil() {
+		x, k := c.X, constOf(c.Y)
+		if k == nil {
+			x, k = c.Y, constOf(c.X)
+		}
+		if k == nil {
 			break
 		}
-		switch x := c.X.(type) {
-		case *ssa.Lookup:
-			if !x.CommaOk && isMap(x.X) {
-				g.loc, g.key = tr.Of(x.X), x.Index
+		if !k.IsNil() {
+			// A state compared with one of its constants: made by moving
+			// it to any other (`if e.State() == Initial { e.bind() }`).
+			if loc, ok := v.reads(x); ok && k.Value != nil {
+				g.loc, g.state = loc, effect.ConstKey(k)
 			}
-		case *ssa.UnOp:
-			if x.Op == token.MUL {
-				g.loc = tr.Of(x.X)
+		} else {
+			switch x := x.(type) {
+			case *ssa.Lookup:
+				if !x.CommaOk && isMap(x.X) {
+					g.loc, g.key = tr.Of(x.X), x.Index
+				}
+			case *ssa.UnOp:
+				if x.Op == token.MUL {
+					g.loc = tr.Of(x.X)
+				}
 			}
 		}
 		made = c.Op == token.NEQ
@@ -223,6 +310,11 @@ func unmadeEdge(ifi *ssa.If, tr *persist.Tracer) (onceGuard, bool) {
 	return g, true
 }
 
+func constOf(v ssa.Value) *ssa.Const {
+	k, _ := v.(*ssa.Const)
+	return k
+}
+
 func isMap(v ssa.Value) bool {
 	_, ok := v.Type().Underlying().(*types.Map)
 	return ok
@@ -236,6 +328,13 @@ func isBool(t types.Type) bool {
 // alwaysThrough reports whether every path from start to a return passes
 // through one of the blocks via (panicking paths need not).
 func alwaysThrough(start *ssa.BasicBlock, via []*ssa.BasicBlock) bool {
+	return throughBefore(start, via, nil)
+}
+
+// throughBefore reports whether every path from start to a return that
+// counts (exit says so; every return when exit is nil) passes through one
+// of the blocks via.
+func throughBefore(start *ssa.BasicBlock, via []*ssa.BasicBlock, exit func(*ssa.BasicBlock) bool) bool {
 	stop := make(map[*ssa.BasicBlock]bool, len(via))
 	for _, v := range via {
 		stop[v] = true
@@ -248,7 +347,7 @@ func alwaysThrough(start *ssa.BasicBlock, via []*ssa.BasicBlock) bool {
 	for len(stack) > 0 {
 		b := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if _, ret := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ret {
+		if _, ret := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ret && (exit == nil || exit(b)) {
 			return false
 		}
 		for _, s := range b.Succs {

@@ -211,7 +211,7 @@ func (s *S) Unrelated(k string) {
 func createdWrites(t *testing.T, p *ssatest.Prog, name string) (marked, unmarked int) {
 	t.Helper()
 	fn := p.Func(t, name)
-	once := createOnce(fn, persist.NewTracer(fn))
+	once := createOnce(fn, persist.NewTracer(fn), nil)
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			switch instr.(type) {
@@ -275,4 +275,17 @@ func TestCreateOnceIsBounded(t *testing.T) {
 	assert.Positive(t, marked, "the first guards fit the budget")
 	assert.Positive(t, unmarked, "guards that each compare every write of one map run out of it")
 	assert.Equal(t, n, marked+unmarked)
+}
+
+// A location is changed by a write of itself or of any location above it,
+// at a selector boundary.
+func TestChanges(t *testing.T) {
+	assert.Equal(t, []string{"e.net.state", "e.net", "e"}, pathAndPrefixes("e.net.state"))
+	assert.Equal(t, []string{"s.pages[].n", "s.pages[]", "s.pages", "s"}, pathAndPrefixes("s.pages[].n"))
+	loc := func(p string) persist.Loc { return persist.Loc{Path: p} }
+	assert.True(t, changes(loc("e.net.state"), "e.net.state"))
+	assert.True(t, changes(loc("e.net"), "e.net.state"), "the object the state is in is replaced")
+	assert.True(t, changes(loc("e"), "e.net.state"))
+	assert.False(t, changes(loc("e.ne"), "e.net.state"), "a prefix of the name is another field")
+	assert.False(t, changes(loc("e.ident"), "e.net.state"))
 }

@@ -5,6 +5,7 @@ import (
 	"go/build"
 	"go/types"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -50,8 +51,12 @@ type Mutates struct {
 	// Locks: locks acquired or released through parameters on every path.
 	Locks         []effect.LockOp
 	LocksOverflow bool
-	What          string      // the first direct effect, for messages
-	WhatVerb      effect.Verb // its verb
+	// Reads: a getter of a state (effect.Summary.Reads).
+	Reads *effect.Getter
+	// Transitions: the must-writes of every success (effect.Summary.Transitions).
+	Transitions []effect.Set
+	What        string      // the first direct effect, for messages
+	WhatVerb    effect.Verb // its verb
 }
 
 // AFact marks Mutates as an analysis fact.
@@ -76,6 +81,16 @@ func (m *Mutates) String() string {
 		if flag.on {
 			parts = append(parts, flag.name)
 		}
+	}
+	if m.Reads != nil {
+		parts = append(parts, fmt.Sprintf("reads(%d%s)", m.Reads.Param, m.Reads.Suffix))
+	}
+	for _, t := range m.Transitions {
+		val := t.Const
+		if t.Arg >= 0 {
+			val = fmt.Sprintf("arg%d", t.Arg)
+		}
+		parts = append(parts, fmt.Sprintf("moves(%d%s=%s)", t.Param, t.Suffix, val))
 	}
 	for _, op := range m.Locks {
 		verb := "acquires"
@@ -123,11 +138,17 @@ type Summaries struct {
 	writes  map[*ssa.Function][]bool // per block: it writes (compute's last verdict)
 	creates map[*ssa.Function][]bool // per block: a get-or-create's creating branch (createOnce)
 	dones   map[*ssa.Function][]bool // per block: a Done or success exit is reachable (doneReach)
-	byObj   map[*types.Func]*ssa.Function
-	ext     map[*types.Func]*effect.Summary // facts and table, resolved once
-	impls   map[*types.Func][]*types.Func   // interface method -> known implementations
-	ifaces  map[*types.Interface][]types.Type
-	indexed []*types.Package // the package and its non-std imports, whose types implement interfaces
+	scc     map[*ssa.Function]int    // a local function's strongly connected component of static calls
+	states  map[*ssa.Function]stateFacts
+	// catchingUp: solve's last worklist, where a callee's summary may
+	// change after its callers' first computation (through an interface):
+	// what was computed once from the callees is computed again.
+	catchingUp bool
+	byObj      map[*types.Func]*ssa.Function
+	ext        map[*types.Func]*effect.Summary // facts and table, resolved once
+	impls      map[*types.Func][]*types.Func   // interface method -> known implementations
+	ifaces     map[*types.Interface][]types.Type
+	indexed    []*types.Package // the package and its non-std imports, whose types implement interfaces
 	// TooLarge reports that the fixpoint ran out of its work budget: the
 	// summaries are incomplete and the package is reported, not analyzed.
 	TooLarge bool
@@ -153,6 +174,7 @@ func run(pass *analysis.Pass) (any, error) {
 		writes:  map[*ssa.Function][]bool{},
 		creates: map[*ssa.Function][]bool{},
 		dones:   map[*ssa.Function][]bool{},
+		states:  map[*ssa.Function]stateFacts{},
 		byObj:   map[*types.Func]*ssa.Function{},
 		ext:     map[*types.Func]*effect.Summary{},
 		impls:   map[*types.Func][]*types.Func{},
@@ -187,13 +209,13 @@ func run(pass *analysis.Pass) (any, error) {
 			continue // closures cannot carry facts
 		}
 		sum := s.local[fn]
-		if (sum.Pure() && len(sum.Locks) == 0 && !sum.LocksOverflow) || s.dirs.IsIdempotent(obj) {
+		if (sum.Pure() && len(sum.Locks) == 0 && !sum.LocksOverflow && sum.Reads == nil && len(sum.Transitions) == 0) || s.dirs.IsIdempotent(obj) {
 			continue
 		}
 		pass.ExportObjectFact(obj, &Mutates{
 			Clobber: fromBits(sum.Clobber), Blind: fromBits(sum.Blind &^ sum.Clobber),
 			Globals: sum.Globals, Submits: sum.Submits, SubmitStyle: sum.SubmitStyle, Memoized: sum.Memoized, CleanDone: sum.CleanDone, Acquires: sum.OnlyAcquires(), Releases: sum.OnlyReleases(), Repolls: sum.Repolls, Sets: sum.Sets, SetsOverflow: sum.SetsOverflow, What: sum.What, WhatVerb: sum.WhatVerb,
-			Locks: sum.Locks, LocksOverflow: sum.LocksOverflow,
+			Locks: sum.Locks, LocksOverflow: sum.LocksOverflow, Reads: sum.Reads, Transitions: sum.Transitions,
 		})
 	}
 	return s, nil
@@ -231,69 +253,143 @@ func (s *Summaries) solve(funcs []*ssa.Function) {
 			}
 		}
 	}
-	// Callee-first order: a post-order walk of the static call graph.
-	var order []*ssa.Function
-	state := map[*ssa.Function]uint8{}
+	// Components of the static call graph, callees' first (Tarjan's
+	// algorithm emits each after every component it calls).
+	s.scc = map[*ssa.Function]int{}
+	var comps [][]*ssa.Function
+	index, low := map[*ssa.Function]int{}, map[*ssa.Function]int{}
+	var stack []*ssa.Function
+	onStack := map[*ssa.Function]bool{}
 	var visit func(fn *ssa.Function)
 	visit = func(fn *ssa.Function) {
-		state[fn] = 1
-		for _, b := range fn.Blocks {
-			for _, instr := range b.Instrs {
-				if call, ok := instr.(ssa.CallInstruction); ok {
-					if callee := call.Common().StaticCallee(); callee != nil {
-						if o := callee.Origin(); o != nil {
-							callee = o
-						}
-						if _, local := s.local[callee]; local && state[callee] == 0 {
-							visit(callee)
-						}
-					}
-				}
+		index[fn], low[fn] = len(index), len(index)
+		stack = append(stack, fn)
+		onStack[fn] = true
+		for _, callee := range staticLocalCallees(fn, s.local) {
+			if _, seen := index[callee]; !seen {
+				visit(callee)
+				low[fn] = min(low[fn], low[callee])
+			} else if onStack[callee] {
+				low[fn] = min(low[fn], index[callee])
 			}
 		}
-		state[fn] = 2
-		order = append(order, fn)
+		if low[fn] != index[fn] {
+			return
+		}
+		var comp []*ssa.Function
+		for {
+			top := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			onStack[top] = false
+			s.scc[top] = len(comps)
+			comp = append(comp, top)
+			if top == fn {
+				break
+			}
+		}
+		slices.Reverse(comp)
+		comps = append(comps, comp)
 	}
 	for _, fn := range funcs {
-		if state[fn] == 0 {
+		if _, seen := index[fn]; !seen {
 			visit(fn)
 		}
-	}
-	queued := map[*ssa.Function]bool{}
-	work := append([]*ssa.Function(nil), order...)
-	for _, fn := range work {
-		queued[fn] = true
 	}
 	// Each summary only grows (it is joined with its previous value) in a
 	// lattice of finite height, so every function is recomputed a bounded
 	// number of times. The budget is a last guard against a mistake in that
 	// argument: past it the package is reported as too large, never hung.
+	//
+	// Components are solved one at a time, callees' first: when one is
+	// solved, every component it calls statically is final, which the
+	// transitions and getters (stateView) rely on. What reaches a
+	// function through an interface is caught up afterwards, by a
+	// worklist over the whole package.
 	left := budget.Summaries(len(funcs))
-	for len(work) > 0 {
+	queued := map[*ssa.Function]bool{}
+	computed := map[*ssa.Function]bool{}
+	var later []*ssa.Function // invokers computed before a method they invoke grew
+	step := func(fn *ssa.Function, requeue func(*ssa.Function)) bool {
 		if left--; left < 0 {
 			s.TooLarge = true
-			return
+			return false
 		}
-		fn := work[0]
-		work = work[1:]
 		queued[fn] = false
+		computed[fn] = true
 		prev := s.local[fn]
 		next := prev.Join(s.compute(fn)) // the first description sticks: recursion must not grow it
 		if next.Same(prev) {
-			continue
+			return true
 		}
 		s.local[fn] = next
-		requeue := callers[fn]
-		if fn.Signature.Recv() != nil {
-			requeue = append(requeue, invokers[fn.Name()]...) // may be reached through an interface
+		for _, c := range callers[fn] {
+			requeue(c)
 		}
-		for _, c := range requeue {
+		if fn.Signature.Recv() != nil {
+			for _, c := range invokers[fn.Name()] { // may be reached through an interface
+				requeue(c)
+			}
+		}
+		return true
+	}
+	for ci, comp := range comps {
+		work := append([]*ssa.Function(nil), comp...)
+		for _, fn := range work {
+			queued[fn] = true
+		}
+		for len(work) > 0 {
+			fn := work[0]
+			work = work[1:]
+			if !step(fn, func(c *ssa.Function) {
+				switch {
+				case queued[c]:
+				case s.scc[c] == ci:
+					queued[c] = true
+					work = append(work, c)
+				case computed[c]:
+					queued[c] = true
+					later = append(later, c)
+				}
+			}) {
+				return
+			}
+		}
+	}
+	work := later
+	s.catchingUp = true
+	for len(work) > 0 {
+		fn := work[0]
+		work = work[1:]
+		if !step(fn, func(c *ssa.Function) {
 			if !queued[c] {
 				queued[c] = true
 				work = append(work, c)
 			}
+		}) {
+			return
 		}
 	}
+}
+
+// staticLocalCallees returns the functions of this package that fn calls
+// statically (generic instantiations as their origin).
+func staticLocalCallees(fn *ssa.Function, local map[*ssa.Function]*effect.Summary) []*ssa.Function {
+	var out []*ssa.Function
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if call, ok := instr.(ssa.CallInstruction); ok {
+				if callee := call.Common().StaticCallee(); callee != nil {
+					if o := callee.Origin(); o != nil {
+						callee = o
+					}
+					if _, ok := local[callee]; ok {
+						out = append(out, callee)
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // setOf describes a blind write through a parameter as a Set, if its value
@@ -347,13 +443,15 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 	s.lockOps(fn, c, out)
 	live := ssax.Live(fn)
 	once, known := s.creates[fn]
-	if !known {
+	if !known || s.catchingUp {
 		// A resumable function's writes under its own guards are its
 		// progress (a copy of it that makes them loses them), not a memo:
 		// only functions that cannot yield have creating branches. The
-		// answer reads the SSA only, so it is computed once per function.
+		// answer reads the SSA and the summaries of callees outside fn's
+		// component, final once the component is solved (solve), so it is
+		// computed once per function, and again while catching up.
 		if !s.dirs.IsResumable(fn.Signature) && s.yields.Func(fn) == yields.None {
-			once = createOnce(fn, c.Tracer)
+			once = createOnce(fn, c.Tracer, s)
 		}
 		s.creates[fn] = once
 	}
@@ -476,6 +574,16 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 			}
 		}
 	}
+	// Like the creating branches, the getter and the transitions read the
+	// SSA and final callees only: computed once per function (and again
+	// while catching up).
+	st, known := s.states[fn]
+	if !known || s.catchingUp {
+		v := stateView{s: s, fn: fn, tr: c.Tracer}
+		st = stateFacts{reads: getterOf(v), transitions: s.transitionsOf(v)}
+		s.states[fn] = st
+	}
+	out.Reads, out.Transitions = st.reads, st.transitions
 	return out
 }
 
@@ -537,7 +645,7 @@ func (s *Summaries) mayFail(fn *ssa.Function) bool {
 	}
 	res := fn.Signature.Results()
 	for i := 0; i < res.Len(); i++ {
-		if isErrorType(res.At(i).Type()) {
+		if ssax.IsError(res.At(i).Type()) {
 			return true
 		}
 	}
@@ -757,7 +865,7 @@ func (s *Summaries) ofObject(obj *types.Func) *effect.Summary {
 	var sum *effect.Summary
 	var m Mutates
 	if s.pass.ImportObjectFact(obj, &m) {
-		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Memoized: m.Memoized, CleanDone: m.CleanDone, OtherThanAcquires: !m.Acquires, OtherThanReleases: !m.Releases, TakesRef: m.Acquires, DropsRef: m.Releases, Repolls: m.Repolls, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What, WhatVerb: m.WhatVerb, Locks: m.Locks, LocksOverflow: m.LocksOverflow}
+		sum = &effect.Summary{Clobber: toBits(m.Clobber), Blind: toBits(m.Blind), Globals: m.Globals, Submits: m.Submits, SubmitStyle: m.SubmitStyle, Memoized: m.Memoized, CleanDone: m.CleanDone, OtherThanAcquires: !m.Acquires, OtherThanReleases: !m.Releases, TakesRef: m.Acquires, DropsRef: m.Releases, Repolls: m.Repolls, Sets: m.Sets, SetsOverflow: m.SetsOverflow, What: m.What, WhatVerb: m.WhatVerb, Locks: m.Locks, LocksOverflow: m.LocksOverflow, Reads: m.Reads, Transitions: m.Transitions}
 	} else if obj.Pkg() != nil && obj.Pkg() != s.pass.Pkg {
 		if std, ok := stdEffects[config.QualifiedName(obj)]; ok {
 			sum = &std

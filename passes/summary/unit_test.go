@@ -135,11 +135,11 @@ func TestShapes(t *testing.T) {
 	}
 
 	// A setter records its write, of a parameter or of a constant.
-	assert.Equal(t, "overwrites(0)", str("setState"))
+	assert.Equal(t, "overwrites(0) moves(0.state=arg1)", str("setState"))
 	assert.Equal(t, []effect.Set{set(0, ".state", 1, "")}, sets(fs["setState"]))
 	assert.Equal(t, []effect.Set{set(0, ".state", -1, "3")}, sets(fs["finish"]))
 	// Helpers calling helpers propagate the write, below the argument's path.
-	assert.Equal(t, "overwrites(0)", str("advance"))
+	assert.Equal(t, "overwrites(0) moves(0.next.state=3)", str("advance"))
 	assert.Equal(t, []effect.Set{set(0, ".next.state", -1, "3")}, sets(fs["advance"]))
 	assert.Equal(t, []effect.Set{set(0, ".child.next.state", -1, "3")}, sets(fs["twice"]))
 	// Clobbers propagate as well.
@@ -153,7 +153,7 @@ func TestShapes(t *testing.T) {
 	// Interface dispatch takes every implementation of the package.
 	assert.Equal(t, "clobbers(1)", str("viaIface"))
 	assert.Equal(t, "clobbers(1)", str("A.Touch"))
-	assert.Equal(t, "overwrites(1)", str("B.Touch"))
+	assert.Equal(t, "overwrites(1) moves(1.state=2)", str("B.Touch"))
 	_, ok := fs["pure"]
 	assert.False(t, ok, "no fact for a function without effects")
 }
@@ -165,7 +165,7 @@ func TestWalkConverges(t *testing.T) {
 	require.False(t, tooLarge)
 	m := fs["walk"]
 	require.NotNil(t, m)
-	assert.Equal(t, "overwrites(0)", m.String())
+	assert.Equal(t, "overwrites(0) moves(0.state=1)", m.String())
 	require.False(t, m.SetsOverflow)
 	var suffixes []string
 	for _, s := range m.Sets {
@@ -266,7 +266,7 @@ func TestAcrossPackages(t *testing.T) {
 	require.NotNil(t, fs["lib.Set"])
 	assert.Equal(t, []effect.Set{{Param: 0, Suffix: ".State", Arg: 1}}, fs["lib.Set"].Sets)
 	require.NotNil(t, fs["p.Advance"])
-	assert.Equal(t, "overwrites(0)", fs["p.Advance"].String())
+	assert.Equal(t, "overwrites(0) moves(0.Next.State=4)", fs["p.Advance"].String())
 	assert.Equal(t, []effect.Set{{Param: 0, Suffix: ".Next.State", Arg: -1, Const: "4"}}, fs["p.Advance"].Sets)
 	require.NotNil(t, fs["p.Grow"])
 	assert.Equal(t, "clobbers(0)", fs["p.Grow"].String())
@@ -339,11 +339,11 @@ func TestMoreShapes(t *testing.T) {
 	assert.Equal(t, "clobbers(0)", str("Outer"), "a closure's writes of captured parameters are the caller's")
 	assert.Equal(t, "submits", str("Submitter"))
 	assert.Equal(t, "submits submit-style", str("Load"))
-	assert.Equal(t, "overwrites(0)", str("setG"))
+	assert.Equal(t, "overwrites(0) moves(0.state=5)", str("setG"))
 	assert.Equal(t, []effect.Set{{Param: 0, Suffix: ".state", Arg: -1, Const: "5"}}, sets(fs["setG"]))
-	assert.Equal(t, "overwrites(0)", str("UseG"), "an instantiation is summarized by its origin")
+	assert.Equal(t, "overwrites(0) moves(0.state=5)", str("UseG"), "an instantiation is summarized by its origin")
 	assert.Equal(t, []effect.Set{{Param: 0, Suffix: ".state", Arg: -1, Const: "5"}}, sets(fs["UseG"]))
-	assert.Equal(t, "overwrites(0)", str("S.SetState"))
+	assert.Equal(t, "overwrites(0) moves(0.state=arg1)", str("S.SetState"))
 	assert.Equal(t, "overwrites(0)", str("ViaStater"))
 	assert.Equal(t, []effect.Set{{Param: 0, Suffix: ".state", Arg: -1, Const: "7"}}, sets(fs["ViaStater"]),
 		"a transition through an interface method is recorded with the constant argument")

@@ -123,6 +123,24 @@ type Summary struct {
 	// of that lattice, as SetsOverflow is of Sets.
 	Locks         []LockOp
 	LocksOverflow bool
+	// Reads marks a getter of a state: the function returns the value at
+	// Suffix below parameter Param, converted at most (State() returning
+	// e.state.Load()). Once known it stays: the first one found sticks.
+	Reads *Getter
+	// Transitions records the function's must-writes: on every return
+	// that may be a success it has stored this constant (or parameter)
+	// at this location, and nothing changed it after that store. At most
+	// MaxSets. They are computed against callees whose summaries are
+	// final (summary.stateView), so within the fixpoint they only shrink;
+	// a join keeps the newer.
+	Transitions []Set
+}
+
+// Getter is what a getter returns: the value at Suffix below parameter
+// Param (receiver first).
+type Getter struct {
+	Param  int
+	Suffix string
 }
 
 // LockOp is one lock operation recorded in a summary: the lock at Suffix
@@ -199,6 +217,14 @@ func (s *Summary) Join(t *Summary) *Summary {
 			out.Sets = sets
 		}
 	}
+	out.Reads = s.Reads
+	if out.Reads == nil {
+		out.Reads = t.Reads
+	}
+	// Transitions are must-writes: they hold against what the callees are
+	// known to do, and only shrink as more is known. The newer computation
+	// (t) replaces the older.
+	out.Transitions = t.Transitions
 	out.LocksOverflow = s.LocksOverflow || t.LocksOverflow
 	if !out.LocksOverflow {
 		ops := s.Locks
@@ -249,7 +275,8 @@ func (s Set) less(t Set) bool {
 func (s *Summary) Same(t *Summary) bool {
 	if s.Clobber != t.Clobber || s.Blind != t.Blind || s.Empties != t.Empties || s.FreeClobber != t.FreeClobber || s.FreeBlind != t.FreeBlind ||
 		s.Globals != t.Globals || s.Submits != t.Submits || s.SubmitStyle != t.SubmitStyle || s.Memoized != t.Memoized || s.CleanDone != t.CleanDone || s.Repolls != t.Repolls || s.OtherThanAcquires != t.OtherThanAcquires || s.OtherThanReleases != t.OtherThanReleases || s.TakesRef != t.TakesRef || s.DropsRef != t.DropsRef || len(s.Sets) != len(t.Sets) ||
-		s.SetsOverflow != t.SetsOverflow || s.LocksOverflow != t.LocksOverflow || !slices.Equal(s.Locks, t.Locks) {
+		s.SetsOverflow != t.SetsOverflow || s.LocksOverflow != t.LocksOverflow || !slices.Equal(s.Locks, t.Locks) ||
+		!slices.Equal(s.Transitions, t.Transitions) || (s.Reads == nil) != (t.Reads == nil) || (s.Reads != nil && *s.Reads != *t.Reads) {
 		return false
 	}
 	for i := range s.Sets {

@@ -393,3 +393,42 @@ func TestAddSet(t *testing.T) {
 	assert.Equal(t, before, full, "overflow returns the sets unchanged")
 	assert.Equal(t, before, sets, "AddSet never modifies its argument")
 }
+
+const lockSrc = `package p
+
+type RWMutex struct{ w, r int }
+
+func (m *RWMutex) Lock()          { m.w++ }
+func (m *RWMutex) Unlock()        { m.w-- }
+func (m *RWMutex) RLock()         { m.r++ }
+func (m *RWMutex) RUnlock()       { m.r-- }
+func (m *RWMutex) DowngradeLock() { m.w--; m.r++ }
+func (m *RWMutex) Count() int     { return m.w }
+
+func use(m *RWMutex) {
+	m.RLock()
+	m.RUnlock()
+	m.Lock()
+	m.DowngradeLock()
+	_ = m.Count()
+}
+`
+
+// A lock's methods are known by their names on a type with Lock and
+// Unlock; DowngradeLock keeps the lock held, as an acquisition does.
+func TestLockMethods(t *testing.T) {
+	p := ssatest.Build(t, lockSrc)
+	got := map[string][2]bool{}
+	for _, b := range p.SSA.Func("use").Blocks {
+		for _, instr := range b.Instrs {
+			if call, ok := instr.(*ssa.Call); ok {
+				lock, unlock := effect.LockMethod(call.Common())
+				got[call.Common().StaticCallee().Name()] = [2]bool{lock, unlock}
+			}
+		}
+	}
+	assert.Equal(t, map[string][2]bool{
+		"RLock": {true, false}, "RUnlock": {false, true}, "Lock": {true, false},
+		"DowngradeLock": {true, false}, "Count": {false, false},
+	}, got)
+}

@@ -51,14 +51,15 @@ func staticMethod(c *ssa.CallCommon) (*types.Func, types.Type) {
 
 // lockName classifies a method name as acquiring or releasing a lock:
 // Lock, RLock and their variants (NestedLock, LockUser) acquire, the
-// matching Unlock names release. TryLock acquires only when it says so,
-// and is left out.
+// matching Unlock names release. DowngradeLock trades a held write lock
+// for a read lock: the lock stays held, as after an acquire. TryLock
+// acquires only when it says so, and is left out.
 func lockName(name string) (lock, unlock bool) {
 	name = strings.TrimPrefix(name, "Nested")
 	switch {
 	case strings.HasPrefix(name, "Unlock"), strings.HasPrefix(name, "RUnlock"):
 		return false, true
-	case strings.HasPrefix(name, "Lock"), strings.HasPrefix(name, "RLock"):
+	case strings.HasPrefix(name, "Lock"), strings.HasPrefix(name, "RLock"), name == "DowngradeLock":
 		return true, false
 	}
 	return false, false

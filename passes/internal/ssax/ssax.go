@@ -261,3 +261,70 @@ func NotNil(v ssa.Value) bool {
 	}
 	return false
 }
+
+// NonNilError reports whether an error value, returned (or passed on) at
+// block at, is certainly not nil: built on the spot (a value converted to
+// the interface, errors.New, fmt.Errorf), a package's sentinel error
+// variable, a constant that is not nil, the value a result cell was just
+// given, a forwarding helper's result when it is handed such an error
+// (rt.Forward[T](r, err) under `if err != nil`), a phi whose every edge is
+// one at its predecessor, or a value tested non-nil on every path to at.
+// Its recursion is bounded (depth 8).
+func NonNilError(v ssa.Value, at *ssa.BasicBlock) bool {
+	return nonNilError(v, at, 0)
+}
+
+func nonNilError(v ssa.Value, at *ssa.BasicBlock, depth int) bool {
+	if v == nil || depth > 8 {
+		return false
+	}
+	switch v := v.(type) {
+	case *ssa.MakeInterface:
+		return true
+	case *ssa.Const:
+		return !v.IsNil()
+	case *ssa.UnOp:
+		if v.Op != token.MUL {
+			break
+		}
+		if _, ok := v.X.(*ssa.Global); ok {
+			return true // a sentinel error variable
+		}
+		if cell, ok := v.X.(*ssa.Alloc); ok {
+			if st := ReachingStore(cell, v); st != nil {
+				return nonNilError(st.Val, st.Block(), depth+1)
+			}
+		}
+	case *ssa.Call:
+		if fn := v.Call.StaticCallee(); fn != nil && fn.Pkg != nil && fn.Signature.Recv() == nil {
+			switch fn.Pkg.Pkg.Path() + "." + fn.Name() {
+			case "errors.New", "fmt.Errorf":
+				return true
+			}
+		}
+	case *ssa.Extract:
+		if call, ok := v.Tuple.(*ssa.Call); ok {
+			for _, arg := range call.Call.Args {
+				if IsError(arg.Type()) && nonNilError(arg, at, depth+1) {
+					return true
+				}
+			}
+		}
+	case *ssa.Phi:
+		for i, e := range v.Edges {
+			if !nonNilError(e, v.Block().Preds[i], depth+1) {
+				return false
+			}
+		}
+		return len(v.Edges) > 0
+	}
+	return GuardedNonNil(v, at)
+}
+
+// IsError reports whether t is an interface type that implements error
+// (error itself, or an interface embedding it).
+func IsError(t types.Type) bool {
+	return types.IsInterface(t) && types.Implements(t, errorInterface)
+}
+
+var errorInterface = types.Universe.Lookup("error").Type().Underlying().(*types.Interface)

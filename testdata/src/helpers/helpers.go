@@ -68,8 +68,8 @@ func (g *Guard) Enter() { g.mu.Lock() } // want Enter:`acquires\(0\.mu\)`
 func (g *Guard) Leave() { g.mu.Unlock() } // want Leave:`releases\(0\.mu\)`
 
 // Peek locks and unlocks: it leaves the lock as it found it, and records
-// no lock operation.
-func (g *Guard) Peek() int {
+// no lock operation. It is a getter of g.N.
+func (g *Guard) Peek() int { // want Peek:`^reads\(0\.N\)$`
 	g.mu.Lock()
 	n := g.N
 	g.mu.Unlock()

@@ -11,11 +11,11 @@ type N struct {
 	n     int
 }
 
-func finish(x *N) { // want finish:`^overwrites\(0\)$`
+func finish(x *N) { // want finish:`^overwrites\(0\) moves\(0\.state=3\)$`
 	x.state = 3
 }
 
-func advance(x *N) { // want advance:`^overwrites\(0\)$`
+func advance(x *N) { // want advance:`^overwrites\(0\) moves\(0\.next\.state=3\)$`
 	finish(x.next)
 }
 
@@ -47,12 +47,12 @@ func odd(x *N, k int) { // want odd:`^clobbers\(0\)$`
 	}
 }
 
-func walk(x *N) { // want walk:`^overwrites\(0\)$`
+func walk(x *N) { // want walk:`^overwrites\(0\) moves\(0\.state=1\)$`
 	x.state = 1
 	walk(x.next)
 }
 
-func walkBoth(x *N) { // want walkBoth:`^overwrites\(0\)$`
+func walkBoth(x *N) { // want walkBoth:`^overwrites\(0\) moves\(0\.state=1\)$`
 	x.state = 1
 	walkBoth(x.next)
 	walkBoth(x.child)
