@@ -577,8 +577,10 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 	// Like the creating branches, the getter and the transitions read the
 	// SSA and final callees only: computed once per function (and again
 	// while catching up).
+	// Only functions that cannot yield have them: a resumable callee is
+	// re-polled, not guarded, and its writes are its progress.
 	st, known := s.states[fn]
-	if !known || s.catchingUp {
+	if (!known || s.catchingUp) && !s.dirs.IsResumable(fn.Signature) && s.yields.Func(fn) == yields.None {
 		v := stateView{s: s, fn: fn, tr: c.Tracer}
 		st = stateFacts{reads: getterOf(v), transitions: s.transitionsOf(v)}
 		s.states[fn] = st
