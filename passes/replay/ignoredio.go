@@ -23,6 +23,9 @@ func (a *analysis) findIgnoredIO() {
 			propagated[src] = true
 		}
 	}
+	for call := range a.handedOnNotDone() {
+		propagated[call] = true
+	}
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			call, ok := instr.(*ssa.Call)

@@ -161,7 +161,10 @@ func (a *analysis) findCarriedLocals() {
 	writes := make([][]fact, n)
 	hasWrites := false
 	for _, f := range a.facts {
-		if f.kind == fTransition {
+		// An element's state (s.done[i]) is one location for every
+		// element: a write of it does not move the function past an arm,
+		// whatever index the arm tested.
+		if f.kind == fTransition && !strings.Contains(f.state, "[]") {
 			writes[f.block.Index] = append(writes[f.block.Index], f)
 			hasWrites = true
 		}

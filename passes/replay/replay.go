@@ -171,6 +171,7 @@ type analysis struct {
 	converted     map[*ssa.Call]bool                     // lazily: calls whose yield a finishing return answers
 	parked        map[*ssa.Call]bool                     // with converted: calls whose yield a branch hands to persistent state
 	cyclic        []bool                                 // lazily: blocks on a cycle
+	notDone       *[]notDoneEdge                         // lazily: the not-done edges of tested results
 	findings      []Finding
 }
 
@@ -993,6 +994,57 @@ func (a *analysis) collectFacts() {
 	}
 }
 
+// writesSlot reports whether instr's write of path overwrites the
+// location itself, so that a value read of it before is moved out. A call
+// handed a pointer it loaded from path (r := s.inflight[k]; r.Register(w))
+// writes what the pointer points to: the slot still holds the pointer,
+// and what was read from it is not gone. Handed the slot's address
+// (fill(&s.buf)), it may overwrite the slot.
+func (a *analysis) writesSlot(instr ssa.Instruction, path string) bool {
+	call, ok := instr.(ssa.CallInstruction)
+	if !ok {
+		return true
+	}
+	if _, builtin := call.Common().Value.(*ssa.Builtin); builtin {
+		return true // delete, clear: the container's own entries
+	}
+	for _, arg := range effect.CallArgs(call.Common()) {
+		if a.cls.Tracer.Of(arg).Path != path {
+			continue
+		}
+		if _, ptr := arg.Type().Underlying().(*types.Pointer); !ptr {
+			return true // a map or slice: its entries are what was read
+		}
+		if isAddress(arg, 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// isAddress reports whether v may be the address of a location (a field,
+// an element, a variable), rather than a pointer value loaded from one or
+// made by a call: through phis, at most 4 deep.
+func isAddress(v ssa.Value, depth int) bool {
+	switch v := v.(type) {
+	case *ssa.FieldAddr, *ssa.IndexAddr, *ssa.Global, *ssa.Alloc, *ssa.FreeVar, *ssa.Parameter:
+		return true
+	case *ssa.Phi:
+		if depth > 4 {
+			return true
+		}
+		for _, e := range v.Edges {
+			if isAddress(e, depth+1) {
+				return true
+			}
+		}
+		return false
+	case *ssa.ChangeType:
+		return isAddress(v.X, depth+1)
+	}
+	return false
+}
+
 // idRange is the ids lo to hi-1: the facts of one instruction, which are
 // made together. A range, not a list, so that recording them allocates
 // nothing per instruction.
@@ -1053,7 +1105,7 @@ func (a *analysis) collectFactsAt(instr ssa.Instruction, effs []effect.Effect, b
 			case e.Kind == effect.Restore:
 				add(fRestore, "")
 			default:
-				if a.blindLocs[e.Loc.Path] {
+				if a.blindLocs[e.Loc.Path] && a.writesSlot(instr, e.Loc.Path) {
 					add(fMoveOut, "") // a mutation only after a value read of the location
 				}
 				if e.Kind == effect.Blind {

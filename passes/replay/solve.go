@@ -87,13 +87,17 @@ func (a *analysis) solve() {
 			}
 			back := a.isBackEdge(p, b)
 			narrow := a.edgeMask(p, b)
-			if back || narrow != nil {
+			kills := a.notDoneKills(p, b)
+			if back || narrow != nil || len(kills) > 0 {
 				edgeBuf.copyFrom(o)
 				if back {
 					a.backEdge(b, edgeBuf)
 				}
 				if narrow != nil {
 					edgeBuf.pending.keepOnly(narrow, a.m.immune)
+				}
+				for _, id := range kills {
+					edgeBuf.pending.del(id)
 				}
 				o = edgeBuf
 			}
