@@ -172,6 +172,8 @@ type analysis struct {
 	parked        map[*ssa.Call]bool                     // with converted: calls whose yield a branch hands to persistent state
 	cyclic        []bool                                 // lazily: blocks on a cycle
 	notDone       *[]notDoneEdge                         // lazily: the not-done edges of tested results
+	carried       []carriedCall                          // calls on cycles with a not-done edge, with their twins
+	twins         map[int]bool                           // the twins' fact ids
 	findings      []Finding
 }
 
@@ -948,6 +950,7 @@ func reversePostorder(fn *ssa.Function) []*ssa.BasicBlock {
 func (a *analysis) collectFacts() {
 	a.blindLocs = map[string]bool{}
 	a.looped = map[int]int{}
+	a.twins = map[int]bool{}
 	type pending struct {
 		instr ssa.Instruction
 		effs  []effect.Effect
@@ -1117,9 +1120,17 @@ func (a *analysis) collectFactsAt(instr ssa.Instruction, effs []effect.Effect, b
 		case effect.Repoll:
 			if !e.Defer && !a.isConstructor(instr) {
 				add(fCall, "")
+				call := len(a.facts) - 1
 				if h := a.localLoop(b); h != nil {
-					a.looped[len(a.facts)-1] = len(a.facts)
+					a.looped[call] = len(a.facts)
 					add(fLoopedCall, "")
+				}
+				if a.notDoneInCycle()[instr] {
+					// The same call's Done from an earlier iteration, apart
+					// from this iteration's, which its not-done edge clears.
+					a.carried = append(a.carried, carriedCall{call: call, twin: len(a.facts)})
+					a.twins[len(a.facts)] = true
+					add(fCall, "")
 				}
 			}
 		case effect.Read:
@@ -1234,7 +1245,7 @@ func (a *analysis) localLoop(b *ssa.BasicBlock) *ssa.BasicBlock {
 
 // increments returns the loop body's updates of each location that read
 // it (b.pos++, s.off += n: a cursor that moves, not a slot overwritten with
-// a new value), by location. It is built on first use, in one pass over
+// a new value; s.q = s.q[1:], a queue popped from the front), by location. It is built on first use, in one pass over
 // the body, so asking for any number of locations costs the body once.
 func (a *analysis) increments(l *loop) map[string][]*ssa.Store {
 	if l.incs != nil {
@@ -1247,11 +1258,19 @@ func (a *analysis) increments(l *loop) map[string][]*ssa.Store {
 			if !ok {
 				continue
 			}
+			path := a.tr.Of(st.Addr).Path
+			if sl, ok := st.Val.(*ssa.Slice); ok && sl.Low != nil && sl.High == nil && sl.Max == nil {
+				// A pop from the front (s.q = s.q[1:]): the queue the
+				// loop tests advances as a cursor does.
+				if p, _, ok := loadPath(a.tr, sl.X); ok && p == path {
+					l.incs[path] = append(l.incs[path], st)
+				}
+				continue
+			}
 			bin, ok := st.Val.(*ssa.BinOp)
 			if !ok {
 				continue
 			}
-			path := a.tr.Of(st.Addr).Path
 			for _, op := range []ssa.Value{bin.X, bin.Y} {
 				if p, _, ok := loadPath(a.tr, op); ok && p == path {
 					l.incs[path] = append(l.incs[path], st)

@@ -331,6 +331,8 @@ type Classifier struct {
 	// ForSummary skips what only the replay analysis needs (reads and
 	// re-pollable calls), to keep summary computation cheap.
 	ForSummary bool
+
+	inputs []bool // per parameter: nothing is written through it (isInput)
 }
 
 // New returns a classifier for fn.
@@ -626,7 +628,7 @@ func (c *Classifier) mutableDep(v ssa.Value, depth int, seen map[ssa.Value]bool)
 	case *ssa.UnOp:
 		if v.Op == token.MUL {
 			l := c.Tracer.Of(v.X)
-			if l.Root.Persistent() {
+			if l.Root.Persistent() && !c.isInput(l.Root) {
 				return true
 			}
 		}
@@ -660,6 +662,72 @@ func (c *Classifier) mutableDep(v ssa.Value, depth int, seen map[ssa.Value]bool)
 		}
 	}
 	return false
+}
+
+// isInput reports whether root is a parameter the function writes nothing
+// through (a context, options, a waker's holder the caller hands in): what
+// is read through it is this call's input, as the parameter itself is,
+// and a re-entry reads the input of the re-entry. Computed once per
+// classifier, on first use: one pass over the function's writes (stores,
+// map updates, sends) and its calls' arguments (a callee that writes one,
+// by its summary, or a callee not known, writes through it).
+func (c *Classifier) isInput(root persist.Root) bool {
+	if root.Kind != persist.Param {
+		return false
+	}
+	if c.inputs == nil {
+		c.inputs = c.inputParams()
+	}
+	return root.Index < len(c.inputs) && c.inputs[root.Index]
+}
+
+func (c *Classifier) inputParams() []bool {
+	in := make([]bool, len(c.Fn.Params))
+	for i := range in {
+		in[i] = true
+	}
+	written := func(v ssa.Value) {
+		if l := c.Tracer.Of(v); l.Root.Kind == persist.Param && l.Root.Index < len(in) {
+			in[l.Root.Index] = false
+		}
+	}
+	for _, b := range c.Fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch x := instr.(type) {
+			case *ssa.Store:
+				written(x.Addr)
+			case *ssa.MapUpdate:
+				written(x.Map)
+			case *ssa.Send:
+				written(x.Chan)
+			case ssa.CallInstruction:
+				call := x.Common()
+				args := callArgs(call)
+				if _, ok := call.Value.(*ssa.Builtin); ok {
+					for _, a := range args {
+						written(a) // delete, clear, copy, append: their operands
+					}
+					continue
+				}
+				sums, _ := c.Oracle.Callees(c.Fn, call)
+				for i, a := range args {
+					if _, isFunc := a.Type().Underlying().(*types.Signature); isFunc {
+						continue
+					}
+					writes := len(sums) == 0
+					for _, sum := range sums {
+						if sum != nil && (sum.Clobber.Has(i) || sum.Blind.Has(i) || sum.Empties.Has(i)) {
+							writes = true
+						}
+					}
+					if writes {
+						written(a)
+					}
+				}
+			}
+		}
+	}
+	return in
 }
 
 // stableCall reports whether a call's result is the same on re-entry

@@ -125,3 +125,114 @@ func (t *Table) WaitTaken(k int, wake func()) Poll[int] {
 	}
 	return Ready(w.value)
 }
+
+// Ctx is what an executor hands each poll.
+type Ctx struct {
+	waker func()
+	polls int
+}
+
+// Sleepers keeps the waker of each sleeping timer.
+type Sleepers struct {
+	wakers map[int]func()
+	due    map[int]bool
+}
+
+// Sleep is silent: the waker is the caller's input to this poll, read
+// through a parameter nothing is written through; registered again under
+// the same key, it replaces the one before.
+func (s *Sleepers) Sleep(id int, cx *Ctx) Poll[int] {
+	if !s.due[id] {
+		s.wakers[id] = cx.waker
+		return Pending[int]()
+	}
+	return Ready(id)
+}
+
+// SleepCounted also counts its polls in the context: what it reads from
+// the context is no longer only the caller's input.
+func (s *Sleepers) SleepCounted(id int, cx *Ctx) Poll[int] {
+	cx.polls++ // want `increments cx\.polls before the yield`
+	if !s.due[id] {
+		s.wakers[id] = cx.waker // want `inserts into s\.wakers before the yield`
+		return Pending[int]()
+	}
+	return Ready(id)
+}
+
+// Window collects the values of operations in order.
+type Window struct {
+	ops []*waiter
+	sum int
+}
+
+// Poll is silent: the head leaves the window only once it is done and
+// counted.
+func (w *Window) Poll() Poll[int] {
+	for len(w.ops) > 0 {
+		head := w.ops[0]
+		if !head.done {
+			return Pending[int]()
+		}
+		w.sum += head.value
+		w.ops = w.ops[1:]
+	}
+	return Ready(w.sum)
+}
+
+// PollPopFirst pops the head before it is known to be done: when it is
+// not, the re-poll waits on the next one and the head is never counted.
+func (w *Window) PollPopFirst() Poll[int] {
+	for len(w.ops) > 0 {
+		head := w.ops[0]
+		w.ops = w.ops[1:] // want `before the yield`
+		if !head.done {
+			return Pending[int]()
+		}
+		w.sum += head.value
+	}
+	return Ready(w.sum)
+}
+
+// All awaits a slice of timers.
+type All struct {
+	ts   []*Timer
+	done []bool
+	sum  int
+}
+
+// Poll is silent: each timer is polled until its Ready, which its
+// element's done flag records; a pending one is re-polled.
+func (a *All) Poll() Poll[int] {
+	waiting := false
+	for i := range a.ts {
+		if a.done[i] {
+			continue
+		}
+		p := a.ts[i].Poll()
+		if !p.IsReady() {
+			waiting = true
+			continue
+		}
+		a.sum += p.Value()
+		a.done[i] = true
+	}
+	if waiting {
+		return Pending[int]()
+	}
+	return Ready(a.sum)
+}
+
+// PollInOrder waits for the timers in order, its position a local: when
+// one is pending, re-entry polls again the ones before it, which were
+// ready (the earlier iterations' Ready crosses the back edge: the
+// not-done edge of the last one does not clear it).
+func (a *All) PollInOrder() Poll[int] {
+	for i := range a.ts {
+		p := a.ts[i].Poll() // want `a\.ts\[\]\.Poll runs in a loop whose progress is held in locals`
+		if !p.IsReady() {
+			return Pending[int]()
+		}
+	}
+	return Ready(len(a.ts))
+}
