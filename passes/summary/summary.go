@@ -185,6 +185,7 @@ func run(pass *analysis.Pass) (any, error) {
 		return s, nil // standard library: described by the table
 	}
 	funcs := prog.SrcFuncs
+	s.states = make(map[*ssa.Function]stateFacts, len(funcs))
 	for _, fn := range funcs {
 		s.local[fn] = &effect.Summary{}
 		if obj, _ := fn.Object().(*types.Func); obj != nil && fn.Parent() == nil {
@@ -226,7 +227,8 @@ func run(pass *analysis.Pass) (any, error) {
 // grew. Summaries only gain bits, so it terminates.
 func (s *Summaries) solve(funcs []*ssa.Function) {
 	callers := map[*ssa.Function][]*ssa.Function{}
-	invokers := map[string][]*ssa.Function{} // method name -> functions invoking it through an interface
+	callees := map[*ssa.Function][]*ssa.Function{} // the static local calls, in order
+	invokers := map[string][]*ssa.Function{}       // method name -> functions invoking it through an interface
 	for _, fn := range funcs {
 		invoked := map[string]bool{}
 		for _, b := range fn.Blocks {
@@ -248,6 +250,7 @@ func (s *Summaries) solve(funcs []*ssa.Function) {
 					}
 					if _, local := s.local[callee]; local {
 						callers[callee] = append(callers[callee], fn)
+						callees[fn] = append(callees[fn], callee)
 					}
 				}
 			}
@@ -255,43 +258,44 @@ func (s *Summaries) solve(funcs []*ssa.Function) {
 	}
 	// Components of the static call graph, callees' first (Tarjan's
 	// algorithm emits each after every component it calls).
-	s.scc = map[*ssa.Function]int{}
+	s.scc = make(map[*ssa.Function]int, len(funcs))
 	var comps [][]*ssa.Function
-	index, low := map[*ssa.Function]int{}, map[*ssa.Function]int{}
+	type node struct {
+		index, low int
+		onStack    bool
+	}
+	nodes := make(map[*ssa.Function]*node, len(funcs))
 	var stack []*ssa.Function
-	onStack := map[*ssa.Function]bool{}
-	var visit func(fn *ssa.Function)
-	visit = func(fn *ssa.Function) {
-		index[fn], low[fn] = len(index), len(index)
+	var visit func(fn *ssa.Function) *node
+	visit = func(fn *ssa.Function) *node {
+		n := &node{index: len(nodes), low: len(nodes), onStack: true}
+		nodes[fn] = n
 		stack = append(stack, fn)
-		onStack[fn] = true
-		for _, callee := range staticLocalCallees(fn, s.local) {
-			if _, seen := index[callee]; !seen {
-				visit(callee)
-				low[fn] = min(low[fn], low[callee])
-			} else if onStack[callee] {
-				low[fn] = min(low[fn], index[callee])
+		for _, callee := range callees[fn] {
+			if c, seen := nodes[callee]; !seen {
+				n.low = min(n.low, visit(callee).low)
+			} else if c.onStack {
+				n.low = min(n.low, c.index)
 			}
 		}
-		if low[fn] != index[fn] {
-			return
+		if n.low != n.index {
+			return n
 		}
-		var comp []*ssa.Function
-		for {
-			top := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			onStack[top] = false
-			s.scc[top] = len(comps)
-			comp = append(comp, top)
-			if top == fn {
-				break
-			}
+		k := len(stack) - 1
+		for stack[k] != fn {
+			k--
 		}
-		slices.Reverse(comp)
+		comp := slices.Clone(stack[k:])
+		stack = stack[:k]
+		for _, m := range comp {
+			nodes[m].onStack = false
+			s.scc[m] = len(comps)
+		}
 		comps = append(comps, comp)
+		return n
 	}
 	for _, fn := range funcs {
-		if _, seen := index[fn]; !seen {
+		if _, seen := nodes[fn]; !seen {
 			visit(fn)
 		}
 	}
@@ -369,27 +373,6 @@ func (s *Summaries) solve(funcs []*ssa.Function) {
 			return
 		}
 	}
-}
-
-// staticLocalCallees returns the functions of this package that fn calls
-// statically (generic instantiations as their origin).
-func staticLocalCallees(fn *ssa.Function, local map[*ssa.Function]*effect.Summary) []*ssa.Function {
-	var out []*ssa.Function
-	for _, b := range fn.Blocks {
-		for _, instr := range b.Instrs {
-			if call, ok := instr.(ssa.CallInstruction); ok {
-				if callee := call.Common().StaticCallee(); callee != nil {
-					if o := callee.Origin(); o != nil {
-						callee = o
-					}
-					if _, ok := local[callee]; ok {
-						out = append(out, callee)
-					}
-				}
-			}
-		}
-	}
-	return out
 }
 
 // setOf describes a blind write through a parameter as a Set, if its value
@@ -580,9 +563,12 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 	// Only functions that cannot yield have them: a resumable callee is
 	// re-polled, not guarded, and its writes are its progress.
 	st, known := s.states[fn]
-	if (!known || s.catchingUp) && !s.dirs.IsResumable(fn.Signature) && s.yields.Func(fn) == yields.None {
-		v := stateView{s: s, fn: fn, tr: c.Tracer}
-		st = stateFacts{reads: getterOf(v), transitions: s.transitionsOf(v)}
+	if !known || s.catchingUp {
+		st = stateFacts{}
+		if !s.dirs.IsResumable(fn.Signature) && s.yields.Func(fn) == yields.None {
+			v := stateView{s: s, fn: fn, tr: c.Tracer}
+			st = stateFacts{reads: getterOf(v), transitions: s.transitionsOf(v)}
+		}
 		s.states[fn] = st
 	}
 	out.Reads, out.Transitions = st.reads, st.transitions

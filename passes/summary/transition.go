@@ -310,30 +310,26 @@ func getterOf(v stateView) *effect.Getter {
 // other write of the same location after them.
 func (s *Summaries) transitionsOf(v stateView) []effect.Set {
 	fn := v.fn
-	if !mayTransition(v) {
-		return nil // most functions: then their other writes need not be traced
-	}
-	reach := s.doneReach(fn)
-	if reach == nil {
-		return nil
-	}
 	type key struct {
 		path  string
 		root  persist.Root
 		val   string
 		param int
 	}
-	groups := map[key][]ssa.Instruction{}
+	// The candidates first, from the writes that can make a transition
+	// (stores, atomic stores, calls of callees with transitions).
+	var groups map[key][]ssa.Instruction
 	var order []key
-	byPath := map[string][]stateStore{}
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
+			if !canMake(v, instr) {
+				continue
+			}
+			if groups == nil {
+				groups = map[key][]ssa.Instruction{}
+			}
 			for _, w := range v.stores(instr) {
-				if w.loc.Root.Kind != persist.Param {
-					continue
-				}
-				byPath[w.loc.Path] = append(byPath[w.loc.Path], w)
-				if w.loc.Collapsed || w.may || (w.val == "" && w.param < 0) {
+				if w.loc.Root.Kind != persist.Param || w.loc.Collapsed || w.may || (w.val == "" && w.param < 0) {
 					continue
 				}
 				k := key{w.loc.Path, w.loc.Root, w.val, w.param}
@@ -347,14 +343,60 @@ func (s *Summaries) transitionsOf(v stateView) []effect.Set {
 			}
 		}
 	}
+	if len(order) == 0 {
+		return nil // most functions: then their other writes need not be traced
+	}
+	reach := s.doneReach(fn)
+	if reach == nil {
+		return nil
+	}
+	// Then the writes that could undo one: those in the blocks a making
+	// write reaches (its own included), and deferred calls anywhere.
+	after := make([]bool, len(fn.Blocks))
+	var stack []*ssa.BasicBlock
+	for _, k := range order {
+		for _, m := range groups[k] {
+			if b := m.Block(); !after[b.Index] {
+				after[b.Index] = true
+				stack = append(stack, b)
+			}
+		}
+	}
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, sb := range b.Succs {
+			if !after[sb.Index] {
+				after[sb.Index] = true
+				stack = append(stack, sb)
+			}
+		}
+	}
+	byPath := map[string][]stateStore{}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if _, deferred := instr.(*ssa.Defer); !after[b.Index] && !deferred {
+				continue
+			}
+			for _, w := range v.stores(instr) {
+				if w.loc.Root.Kind == persist.Param {
+					byPath[w.loc.Path] = append(byPath[w.loc.Path], w)
+				}
+			}
+		}
+	}
 	var out []effect.Set
 	for _, k := range order {
 		makes := groups[k]
 		var others []ssa.Instruction
+		deferredUndo := false
 		for _, path := range pathAndPrefixes(k.path) {
 			for _, w := range byPath[path] {
 				if w.loc.Root == k.root && changes(w.loc, k.path) && (w.may || w.loc.Path != k.path || w.val != k.val || w.param != k.param) {
 					others = append(others, w.instr)
+					if _, deferred := w.instr.(*ssa.Defer); deferred {
+						deferredUndo = true // it runs at the return, after any store
+					}
 				}
 			}
 		}
@@ -363,7 +405,7 @@ func (s *Summaries) transitionsOf(v stateView) []effect.Set {
 			via[i] = m.Block()
 		}
 		done := func(b *ssa.BasicBlock) bool { return reach[b.Index] }
-		if !throughBefore(fn.Blocks[0], via, done) || rearms(makes, others) {
+		if deferredUndo || !throughBefore(fn.Blocks[0], via, done) || rearms(makes, others) {
 			continue
 		}
 		name := fn.Params[k.root.Index].Name()
@@ -385,35 +427,29 @@ func pathAndPrefixes(p string) []string {
 	return out
 }
 
-// mayTransition reports whether fn has a write that could be a
-// transition: a store or an atomic store of a constant or a parameter, or
-// a call of a final callee that has transitions.
-func mayTransition(v stateView) bool {
-	constOrParam := func(x ssa.Value) bool {
-		switch x := unconvert(x).(type) {
-		case *ssa.Const:
-			return x.Value != nil
-		case *ssa.Parameter:
-			return true
+// canMake reports whether instr is a write that could make a transition:
+// a store or an atomic store of a constant or a parameter, or a call of a
+// final callee that has transitions.
+func canMake(v stateView, instr ssa.Instruction) bool {
+	switch in := instr.(type) {
+	case *ssa.Store:
+		return constOrParam(in.Val)
+	case *ssa.Call:
+		if _, val, ok := atomicStore(&in.Call); ok {
+			return constOrParam(val)
 		}
-		return false
+		sum := v.final(&in.Call)
+		return sum != nil && len(sum.Transitions) > 0
 	}
-	for _, b := range v.fn.Blocks {
-		for _, instr := range b.Instrs {
-			switch in := instr.(type) {
-			case *ssa.Store:
-				if constOrParam(in.Val) {
-					return true
-				}
-			case *ssa.Call:
-				if _, val, ok := atomicStore(&in.Call); ok && constOrParam(val) {
-					return true
-				}
-				if sum := v.final(&in.Call); sum != nil && len(sum.Transitions) > 0 {
-					return true
-				}
-			}
-		}
+	return false
+}
+
+func constOrParam(x ssa.Value) bool {
+	switch x := unconvert(x).(type) {
+	case *ssa.Const:
+		return x.Value != nil
+	case *ssa.Parameter:
+		return true
 	}
 	return false
 }
