@@ -13,7 +13,6 @@ const maxNotDoneTests = 64
 type notDoneEdge struct {
 	from, to *ssa.BasicBlock
 	call     *ssa.Call
-	cyclic   bool // the call lies on a cycle (see carriedCall)
 }
 
 // notDoneEdges returns, once per function, the not-done edges of the
@@ -46,9 +45,9 @@ func (a *analysis) notDoneEdges() []notDoneEdge {
 		ut, uf := usedUnder(call, t) && len(t.Preds) == 1, usedUnder(call, f) && len(f.Preds) == 1
 		switch {
 		case ut && !uf:
-			out = append(out, notDoneEdge{b, f, call, a.inCycle(call.Block())})
+			out = append(out, notDoneEdge{b, f, call})
 		case uf && !ut:
-			out = append(out, notDoneEdge{b, t, call, a.inCycle(call.Block())})
+			out = append(out, notDoneEdge{b, t, call})
 		}
 	}
 	a.notDone = &out
@@ -57,9 +56,11 @@ func (a *analysis) notDoneEdges() []notDoneEdge {
 
 // notDoneKills returns the facts of the calls found not done along the
 // edge from p to b: their "returned Done" facts (fCall), which do not
-// cross it. On a cycle that is this iteration's call: an earlier
-// iteration's Done crossed the back edge as the call's twin
-// (carriedCall), which stays.
+// cross it. On a loop the fact stands for every iteration's call, and an
+// earlier iteration's Done is cleared with it: re-entry re-runs the
+// iteration that yielded, not the earlier ones, unless the loop's
+// position is a local (local-progress, whose looped twin is made at the
+// back edge before this edge is crossed).
 func (a *analysis) notDoneKills(p, b *ssa.BasicBlock) []int {
 	edges := a.notDoneEdges()
 	if len(edges) == 0 {
@@ -72,7 +73,7 @@ func (a *analysis) notDoneKills(p, b *ssa.BasicBlock) []int {
 		}
 		if r, ok := a.byInstr[e.call]; ok {
 			for id := r.lo; id < r.hi; id++ {
-				if a.facts[id].kind == fCall && !a.twins[id] {
+				if a.facts[id].kind == fCall {
 					ids = append(ids, id)
 				}
 			}
@@ -107,33 +108,4 @@ func (a *analysis) handedOnNotDone() map[ssa.Instruction]bool {
 		}
 	}
 	return out
-}
-
-// carriedCall pairs the fact of a call on a cycle with its twin: the same
-// call's Done carried from an earlier iteration. Crossing a back edge of a
-// loop that holds the call turns the one into the other, so that the
-// not-done edge of a later iteration's test clears only what that
-// iteration's call said.
-type carriedCall struct{ call, twin int }
-
-// notDoneInCycle returns the calls on cycles that have a not-done edge.
-func (a *analysis) notDoneInCycle() map[ssa.Instruction]bool {
-	out := map[ssa.Instruction]bool{}
-	for _, e := range a.notDoneEdges() {
-		if e.cyclic {
-			out[e.call] = true
-		}
-	}
-	return out
-}
-
-// carryAround turns, across a back edge into loop l, the pending facts of
-// the calls it holds into their twins.
-func (a *analysis) carryAround(l *loop, e *flow) {
-	for _, c := range a.carried {
-		if l.contains(a.facts[c.call].block) && e.pending.has(c.call) {
-			e.pending.del(c.call)
-			e.pending.add(c.twin)
-		}
-	}
 }

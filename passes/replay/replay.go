@@ -172,8 +172,6 @@ type analysis struct {
 	parked        map[*ssa.Call]bool                     // with converted: calls whose yield a branch hands to persistent state
 	cyclic        []bool                                 // lazily: blocks on a cycle
 	notDone       *[]notDoneEdge                         // lazily: the not-done edges of tested results
-	carried       []carriedCall                          // calls on cycles with a not-done edge, with their twins
-	twins         map[int]bool                           // the twins' fact ids
 	findings      []Finding
 }
 
@@ -950,7 +948,6 @@ func reversePostorder(fn *ssa.Function) []*ssa.BasicBlock {
 func (a *analysis) collectFacts() {
 	a.blindLocs = map[string]bool{}
 	a.looped = map[int]int{}
-	a.twins = map[int]bool{}
 	type pending struct {
 		instr ssa.Instruction
 		effs  []effect.Effect
@@ -1120,17 +1117,9 @@ func (a *analysis) collectFactsAt(instr ssa.Instruction, effs []effect.Effect, b
 		case effect.Repoll:
 			if !e.Defer && !a.isConstructor(instr) {
 				add(fCall, "")
-				call := len(a.facts) - 1
 				if h := a.localLoop(b); h != nil {
-					a.looped[call] = len(a.facts)
+					a.looped[len(a.facts)-1] = len(a.facts)
 					add(fLoopedCall, "")
-				}
-				if a.notDoneInCycle()[instr] {
-					// The same call's Done from an earlier iteration, apart
-					// from this iteration's, which its not-done edge clears.
-					a.carried = append(a.carried, carriedCall{call: call, twin: len(a.facts)})
-					a.twins[len(a.facts)] = true
-					add(fCall, "")
 				}
 			}
 		case effect.Read:

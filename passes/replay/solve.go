@@ -256,7 +256,6 @@ func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 		}
 		e.pending.add(t.looped)
 	}
-	a.carryAround(l, e)
 }
 
 // transfer applies block b to st, in place.
@@ -390,9 +389,6 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock) {
 		}
 		st.pending.add(id)
 	case fCall:
-		if a.twins[id] {
-			break // an earlier iteration's Done: made by back edges only (carryAround)
-		}
 		if a.recordCalls {
 			var at []int
 			st.pending.eachAnd(a.m.transitions, func(j int) { at = append(at, j) })

@@ -225,8 +225,7 @@ func (a *All) Poll() Poll[int] {
 
 // PollInOrder waits for the timers in order, its position a local: when
 // one is pending, re-entry polls again the ones before it, which were
-// ready (the earlier iterations' Ready crosses the back edge: the
-// not-done edge of the last one does not clear it).
+// ready.
 func (a *All) PollInOrder() Poll[int] {
 	for i := range a.ts {
 		p := a.ts[i].Poll() // want `a\.ts\[\]\.Poll runs in a loop whose progress is held in locals`
