@@ -62,24 +62,32 @@ func (a *analysis) notDoneEdges() []notDoneEdge {
 // position is a local (local-progress, whose looped twin is made at the
 // back edge before this edge is crossed).
 func (a *analysis) notDoneKills(p, b *ssa.BasicBlock) []int {
-	edges := a.notDoneEdges()
-	if len(edges) == 0 {
-		return nil
-	}
-	var ids []int
-	for _, e := range edges {
-		if e.from != p || e.to != b {
-			continue
-		}
-		if r, ok := a.byInstr[e.call]; ok {
-			for id := r.lo; id < r.hi; id++ {
-				if a.facts[id].kind == fCall {
-					ids = append(ids, id)
+	if a.kills == nil {
+		// Once per function, after the facts: a block ends in one test,
+		// so it has at most one not-done edge.
+		a.kills = map[*ssa.BasicBlock]notDoneKill{}
+		for _, e := range a.notDoneEdges() {
+			k := notDoneKill{to: e.to}
+			if r, ok := a.byInstr[e.call]; ok {
+				for id := r.lo; id < r.hi; id++ {
+					if a.facts[id].kind == fCall {
+						k.ids = append(k.ids, id)
+					}
 				}
 			}
+			a.kills[e.from] = k
 		}
 	}
-	return ids
+	if k, ok := a.kills[p]; ok && k.to == b {
+		return k.ids
+	}
+	return nil
+}
+
+// notDoneKill is what crossing a not-done edge clears.
+type notDoneKill struct {
+	to  *ssa.BasicBlock
+	ids []int
 }
 
 // handedOnNotDone reports the calls whose not-done edge reaches a yield:

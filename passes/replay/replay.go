@@ -172,6 +172,7 @@ type analysis struct {
 	parked        map[*ssa.Call]bool                     // with converted: calls whose yield a branch hands to persistent state
 	cyclic        []bool                                 // lazily: blocks on a cycle
 	notDone       *[]notDoneEdge                         // lazily: the not-done edges of tested results
+	kills         map[*ssa.BasicBlock]notDoneKill        // lazily: by a not-done edge's source, what it clears
 	findings      []Finding
 }
 

@@ -196,7 +196,10 @@ func (v stateView) final(call *ssa.CallCommon) *effect.Summary {
 	if c, ok := v.s.scc[callee]; ok && c == v.s.scc[v.fn] {
 		return nil
 	}
-	sums, _ := v.s.Callees(v.fn, call)
+	sums, obj := v.s.Callees(v.fn, call)
+	if len(sums) == 0 && v.s.Summarized(obj) {
+		return &effect.Summary{} // summarized, no fact: no effect
+	}
 	if len(sums) != 1 {
 		return nil
 	}

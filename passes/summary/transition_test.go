@@ -3,7 +3,13 @@ package summary_test
 import (
 	"testing"
 
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssatest"
+	"github.com/reentrycheck/reentrycheck/passes/summary"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
 )
 
 // The bind of an endpoint across three calls: a getter over an atomic, a
@@ -149,4 +155,49 @@ func TestTransitions(t *testing.T) {
 	assert.Equal(t, "", str("E.prepare"), "its writes are the bind's, made once")
 	assert.Equal(t, "overwrites(0)", str("E.prepareMaybe"), "the callee's success can leave the state initial")
 	assert.Equal(t, "overwrites(0)", str("E.prepareRearmed"), "the state is moved back after the bind")
+}
+
+const pureLib = `package lib
+
+type T struct{ N int }
+
+// Width only reads: it exports no fact.
+func Width(t *T) int { return t.N * 2 }
+`
+
+const pureUse = `package p
+
+import "lib"
+
+type E struct {
+	opens int
+	t     lib.T
+}
+
+// open counts the opening while t.N says "new", and moves it; the pure
+// call after the move, handed t itself, changes nothing.
+func (e *E) open() int {
+	if e.t.N == 0 {
+		e.opens++
+		e.t.N = 1
+		return lib.Width(&e.t)
+	}
+	return 0
+}
+`
+
+// A callee of a summarized package without a fact has no effect: after a
+// transition it moves nothing back.
+func TestTransitionPureCallee(t *testing.T) {
+	p := ssatest.ParseWith(t, pureUse, pureLib)
+	g, err := checker.Analyze([]*analysis.Analyzer{summary.Analyzer}, []*packages.Package{p.Package()}, &checker.Options{Sequential: true})
+	require.NoError(t, err)
+	fs := map[string]*summary.Mutates{}
+	for _, f := range g.Roots[0].AllObjectFacts() {
+		if m, ok := f.Fact.(*summary.Mutates); ok {
+			fs[f.Object.Pkg().Name()+"."+ssatest.NameOf(f.Object)] = m
+		}
+	}
+	assert.Nil(t, fs["lib.Width"], "pure: no fact")
+	assert.Nil(t, fs["p.E.open"], "the count is made once, under the guard: no effect left")
 }

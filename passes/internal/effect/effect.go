@@ -669,8 +669,9 @@ func (c *Classifier) mutableDep(v ssa.Value, depth int, seen map[ssa.Value]bool)
 // is read through it is this call's input, as the parameter itself is,
 // and a re-entry reads the input of the re-entry. Computed once per
 // classifier, on first use: one pass over the function's writes (stores,
-// map updates, sends) and its calls' arguments (a callee that writes one,
-// by its summary, or a callee not known, writes through it).
+// map updates, sends, the builtins that change a container) and its
+// calls' arguments (a callee that writes one, by its summary, or a callee
+// not known, writes through it).
 func (c *Classifier) isInput(root persist.Root) bool {
 	if root.Kind != persist.Param {
 		return false
@@ -703,18 +704,26 @@ func (c *Classifier) inputParams() []bool {
 			case ssa.CallInstruction:
 				call := x.Common()
 				args := callArgs(call)
-				if _, ok := call.Value.(*ssa.Builtin); ok {
-					for _, a := range args {
-						written(a) // delete, clear, copy, append: their operands
+				if b, ok := call.Value.(*ssa.Builtin); ok {
+					switch b.Name() {
+					case "delete", "clear", "close", "copy", "append":
+						if len(args) > 0 {
+							written(args[0]) // the container they change
+						}
 					}
 					continue
 				}
-				sums, _ := c.Oracle.Callees(c.Fn, call)
+				sums, callee := c.Oracle.Callees(c.Fn, call)
+				// No summary: no effect when the callee's package is
+				// summarized (pure functions export no fact), unknown
+				// otherwise (a dynamic call, the standard library off
+				// its table), which may write what it is handed.
+				unknown := len(sums) == 0 && !c.Oracle.Summarized(callee)
 				for i, a := range args {
 					if _, isFunc := a.Type().Underlying().(*types.Signature); isFunc {
 						continue
 					}
-					writes := len(sums) == 0
+					writes := unknown
 					for _, sum := range sums {
 						if sum != nil && (sum.Clobber.Has(i) || sum.Blind.Has(i) || sum.Empties.Has(i)) {
 							writes = true

@@ -84,6 +84,15 @@ func MapConst(s *S)         { s.m["k"] = 1 }
 func MapParam(s *S, k string) { s.m[k] = 2 }
 func MapMutableKey(s *S)    { s.m[s.name] = 3 }
 func MapMutableVal(s *S)    { s.m["k"] = val() }
+func MapInput(s *S, in *S)  { s.m["k"] = in.n + len(in.items) }
+func MapInputWritten(s *S, in *S) {
+	in.x = 1
+	s.m["k"] = in.n
+}
+func MapInputAppended(s *S, in *S) {
+	in.items = append(in.items, 1)
+	s.m["k"] = in.n
+}
 func ElemConst(s *S)        { s.items[0] = 1 }
 func ElemMutable(s *S)      { s.items[s.n] = 1 }
 func DeleteConst(s *S)      { delete(s.m, "k") }
@@ -183,6 +192,12 @@ func TestStores(t *testing.T) {
 		{"MapParam", []string{"blind s.m[]"}, ""},
 		{"MapMutableKey", []string{"clobber s.m[]"}, ""},
 		{"MapMutableVal", []string{"clobber s.m[]"}, ""},
+		// What is read through a parameter nothing writes through (len
+		// only reads) is the call's input: a blind insert. Written
+		// through, it is state.
+		{"MapInput", []string{"blind s.m[]"}, ""},
+		{"MapInputWritten", []string{"blind in.x", "clobber s.m[]"}, ""},
+		{"MapInputAppended", []string{"clobber in.items", "clobber s.m[]"}, ""},
 		{"ElemConst", []string{"blind s.items[]"}, "stores into an element of s.items"},
 		{"ElemMutable", []string{"clobber s.items[]"}, ""},
 		{"DeleteConst", []string{"blind s.m[]"}, "deletes from s.m"},
