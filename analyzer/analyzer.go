@@ -128,20 +128,21 @@ func (r *reporter) analyzeFunc(fn *ssa.Function, o oracle) (err error) {
 		panicHook(fn)
 	}
 	r.droppedResults(fn, o)
-	for _, f := range callbacks.Check(fn, o) {
-		r.finding(&f)
-	}
-	if o.Yields().Func(fn) == yields.None {
-		for _, f := range replay.Swallowed(fn, o) {
-			r.finding(&f)
+	// By index: a range variable whose address is taken is a new heap
+	// copy of each finding.
+	report := func(fs []rules.Finding) {
+		for i := range fs {
+			r.finding(&fs[i])
 		}
+	}
+	report(callbacks.Check(fn, o))
+	if o.Yields().Func(fn) == yields.None {
+		report(replay.Swallowed(fn, o))
 		return nil
 	}
 	fs := replay.Analyze(fn, o)
 	r.diags = slices.Grow(r.diags, len(fs)) // grown once, not doubled per function
-	for _, f := range fs {
-		r.finding(&f)
-	}
+	report(fs)
 	return nil
 }
 

@@ -14,7 +14,7 @@
 // wall time by 2x between rounds, so small differences (a few hundredths
 // of a second at 1k statements) cannot be told from noise. The count of
 // instructions does not depend on the load. Three settings make it
-// repeatable to about 0.5% between runs:
+// repeatable to about 0.5% between runs at 1k statements:
 //
 //   - GOMAXPROCS=1, so that no idle processor spins looking for work;
 //   - GODEBUG=gcstoptheworld=1: each collection runs at one point of the
@@ -22,6 +22,16 @@
 //     how the scheduler interleaved marking with the program (with the
 //     concurrent collector the count moved by 15%);
 //   - GODEBUG=asyncpreemptoff=1: no preemption signals.
+//
+// What remains is the program's own nondeterminism: the order of map
+// iteration is random in Go, so what is allocated when, and so where the
+// collections fall, may differ between runs. Mostly it does not (three
+// runs agree to 0.1-0.5%), but on the 8k probe one build counted 10.95 G
+// instructions in one run and 11.08-11.09 G in two others: 1.2%, a tenth
+// of the instructions beyond ssaonly, enough to move a growth per doubling
+// by a fifth. So each side runs -runs times (3 by default) and the table
+// gives the median, with the spread of reentrycheck's runs
+// ((max - min) / median) beside it.
 //
 // The collections are still counted: what the analyzer allocates costs
 // its share. Only the analyzer's own process is counted (valgrind does not
@@ -34,7 +44,8 @@
 //
 // The output is a markdown table in the layout of the scaling probe's, with
 // instructions in place of seconds: the ratio, the instructions beyond the
-// baseline, and their growth per doubling. Not part of `make test`.
+// baseline, and their growth per doubling, all of medians. Not part of
+// `make test`.
 package main
 
 import (
@@ -46,6 +57,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -59,6 +71,7 @@ func main() {
 	rc := flag.String("reentrycheck", "", "the reentrycheck binary to measure (default: built from this checkout)")
 	base := flag.String("ssaonly", "", "the baseline binary (default: built from this checkout)")
 	work := flag.String("work", "", "work directory (default: a new temporary directory, removed at the end)")
+	runs := flag.Int("runs", envInt("RUNS", 3), "runs of each side per size; the median is reported (env RUNS)")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("icount: ")
@@ -69,6 +82,9 @@ func main() {
 	ns, err := parseSizes(*sizes)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *runs < 1 {
+		log.Fatalf("-runs %d: want at least 1", *runs)
 	}
 	dir := *work
 	if dir == "" {
@@ -92,18 +108,25 @@ func main() {
 				log.Fatal(err)
 			}
 			m := measurement{n: n}
-			for _, side := range []struct {
-				bin        string
-				ins, rssKB *int64
-			}{{*base, &m.baseIns, &m.baseRSS}, {*rc, &m.subjIns, &m.subjRSS}} {
-				if *side.ins, err = instructions(side.bin, mod); err != nil {
-					log.Fatal(err)
-				}
-				if *side.rssKB, err = maxRSS(side.bin, mod); err != nil {
-					log.Fatal(err)
+			var counts [2][]int64 // ssaonly's, reentrycheck's
+			for range *runs {
+				for i, bin := range []string{*base, *rc} {
+					c, err := instructions(bin, mod)
+					if err != nil {
+						log.Fatal(err)
+					}
+					counts[i] = append(counts[i], c)
 				}
 			}
-			log.Printf("%s %d: ssaonly %d, reentrycheck %d instructions", shape, n, m.baseIns, m.subjIns)
+			m.baseIns, m.subjIns = median(counts[0]), median(counts[1])
+			m.spread = spread(counts[1])
+			if m.baseRSS, err = maxRSS(*base, mod); err != nil {
+				log.Fatal(err)
+			}
+			if m.subjRSS, err = maxRSS(*rc, mod); err != nil {
+				log.Fatal(err)
+			}
+			log.Printf("%s %d: ssaonly %v, reentrycheck %v instructions", shape, n, counts[0], counts[1])
 			ms = append(ms, m)
 		}
 		fmt.Print(table(shape, ms))
@@ -174,15 +197,33 @@ func maxRSS(bin, dir string) (int64, error) {
 // measurement is one size of one shape.
 type measurement struct {
 	n                int
-	baseIns, subjIns int64
-	baseRSS, subjRSS int64 // KB
+	baseIns, subjIns int64   // medians
+	spread           float64 // of reentrycheck's counts: (max - min) / median
+	baseRSS, subjRSS int64   // KB
+}
+
+// median returns the median of counts (the lower middle one of an even
+// number).
+func median(counts []int64) int64 {
+	s := slices.Clone(counts)
+	slices.Sort(s)
+	return s[(len(s)-1)/2]
+}
+
+// spread returns (max - min) / median of counts.
+func spread(counts []int64) float64 {
+	m := median(counts)
+	if m == 0 {
+		return 0
+	}
+	return float64(slices.Max(counts)-slices.Min(counts)) / float64(m)
 }
 
 // table formats the measurements of one shape, in increasing size.
 func table(shape string, ms []measurement) string {
 	var b strings.Builder
-	b.WriteString("| shape | statements | ssaonly instructions | reentrycheck instructions | ratio | instructions beyond ssaonly | growth per doubling | ssaonly max RSS | reentrycheck max RSS | RSS ratio |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| shape | statements | ssaonly instructions | reentrycheck instructions | spread | ratio | instructions beyond ssaonly | growth per doubling | ssaonly max RSS | reentrycheck max RSS | RSS ratio |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	beyond := map[int]int64{}
 	for _, m := range ms {
 		d := m.subjIns - m.baseIns
@@ -191,8 +232,8 @@ func table(shape string, ms []measurement) string {
 		if prev, ok := beyond[m.n/2]; ok && m.n%2 == 0 && prev > 0 && d > 0 {
 			growth = fmt.Sprintf("%.2fx", float64(d)/float64(prev))
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s | %s | **%.2fx** | %s | %s | %d MB | %d MB | %.2fx |\n",
-			shape, m.n, millions(m.baseIns), millions(m.subjIns), float64(m.subjIns)/float64(m.baseIns),
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %.1f%% | **%.2fx** | %s | %s | %d MB | %d MB | %.2fx |\n",
+			shape, m.n, millions(m.baseIns), millions(m.subjIns), 100*m.spread, float64(m.subjIns)/float64(m.baseIns),
 			millions(d), growth, m.baseRSS/1024, m.subjRSS/1024, float64(m.subjRSS)/float64(m.baseRSS))
 	}
 	return b.String()
@@ -211,6 +252,13 @@ func parseSizes(s string) ([]int, error) {
 		ns = append(ns, n)
 	}
 	return ns, nil
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
 }
 
 func envString(name, def string) string {
