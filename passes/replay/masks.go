@@ -156,15 +156,18 @@ func (a *analysis) buildMasks() {
 
 // loopMask returns the facts in l's body that a transition can cut,
 // computed on first use from the facts of the body's blocks.
-func (a *analysis) loopMask(l *loop) bitset {
+func (a *analysis) loopMask(l *loop) *pset {
 	if l.mask == nil {
-		l.mask = newBitset(a.m.n)
+		// The body's members ascend and so do the ids of each block's
+		// facts (they are numbered in block order): every add appends.
+		l.mask = &pset{}
 		for _, i := range l.body.members {
 			for _, id := range a.m.byBlock[i] {
-				l.mask.add(id)
+				if !a.m.immune.has(id) {
+					l.mask.add(id)
+				}
 			}
 		}
-		l.mask.andNot(a.m.immune)
 	}
 	return l.mask
 }
@@ -198,11 +201,13 @@ func (a *analysis) memoKept(st *flow, call int) bool {
 
 // loopReplays returns the facts in l's body whose repetition is not free,
 // computed on first use.
-func (a *analysis) loopReplays(l *loop) bitset {
+func (a *analysis) loopReplays(l *loop) *pset {
 	if l.replays == nil {
-		l.replays = a.loopMask(l).clone()
-		for i := range l.replays {
-			l.replays[i] &= a.m.replays[i]
+		l.replays = &pset{}
+		for _, w := range a.loopMask(l).ws {
+			if w.w &= a.m.replays[w.i]; w.w != 0 {
+				l.replays.ws = append(l.replays.ws, w)
+			}
 		}
 	}
 	return l.replays

@@ -20,7 +20,9 @@ import (
 //
 // The masks that the transfer function combines with a pending set stay
 // dense bitsets, built once and indexed by word, except the masks of arms
-// (armMask), which are asked about each member.
+// (armMask), which are asked about each member, and those of loops, which
+// are psets too (andNotSet, intersectsSet): there are as many loops as a
+// function has, and a dense mask each was quadratic in its size.
 type pset struct {
 	ws []pword
 }
@@ -160,6 +162,40 @@ func (s *pset) keepOnly(m *armMask, immune bitset) {
 		}
 	}
 	s.ws = out
+}
+
+// andNotSet removes the members of the sparse set t. Each of s's words
+// is looked up in t by binary search from the last match, so the cost is
+// s's words times the logarithm of t's, however large t is (a loop
+// around most of a function).
+func (s *pset) andNotSet(t *pset) {
+	out := s.ws[:0]
+	rest := t.ws
+	for _, w := range s.ws {
+		k, ok := slices.BinarySearchFunc(rest, w.i, func(x pword, i int) int { return x.i - i })
+		if ok {
+			w.w &^= rest[k].w
+		}
+		rest = rest[k:]
+		if w.w != 0 {
+			out = append(out, w)
+		}
+	}
+	s.ws = out
+}
+
+// intersectsSet reports whether s shares a member with the sparse set t,
+// looking each of s's words up in t as andNotSet does.
+func (s *pset) intersectsSet(t *pset) bool {
+	rest := t.ws
+	for _, w := range s.ws {
+		k, ok := slices.BinarySearchFunc(rest, w.i, func(x pword, i int) int { return x.i - i })
+		if ok && w.w&rest[k].w != 0 {
+			return true
+		}
+		rest = rest[k:]
+	}
+	return false
 }
 
 // intersects reports whether s shares a member with the dense set t.

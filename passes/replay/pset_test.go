@@ -78,7 +78,7 @@ func TestPsetMatchesBitset(t *testing.T) {
 		checkPset(t, "drawn", s, m, n)
 		steps := rapid.IntRange(1, 30).Draw(t, "steps")
 		for step := 0; step < steps; step++ {
-			switch op := rapid.IntRange(0, 9).Draw(t, "op"); op {
+			switch op := rapid.IntRange(0, 11).Draw(t, "op"); op {
 			case 0:
 				i := rapid.IntRange(0, n-1).Draw(t, "add")
 				s.add(i)
@@ -149,6 +149,19 @@ func TestPsetMatchesBitset(t *testing.T) {
 				o, om := drawPset(t, n, "equal")
 				if got, want := s.equal(o), m.equal(om); got != want {
 					t.Fatalf("equal = %v, model %v (%v, %v)", got, want, s.ws, o.ws)
+				}
+			case 10:
+				// A loop's mask is sparse: the same removal as the dense
+				// mask's, the mask untouched.
+				o, om := drawPset(t, n, "andNotSet")
+				s.andNotSet(o)
+				m.andNot(om)
+				checkPset(t, "andNotSet", s, m, n)
+				checkPset(t, "andNotSet leaves its operand", o, om, n)
+			case 11:
+				o, om := drawPset(t, n, "intersectsSet")
+				if got, want := s.intersectsSet(o), m.intersects(om); got != want {
+					t.Fatalf("intersectsSet = %v, model %v (%v, %v)", got, want, s.ws, o.ws)
 				}
 			}
 		}

@@ -801,9 +801,12 @@ type loop struct {
 	locs   locSet // state locations the loop's condition tests
 	tested locSet // every persistent location the condition tests
 	local  bool   // the header carries a local around the back edge
-	mask   bitset // lazily: the non-immune facts in the body
+	// mask, lazily: the non-immune facts in the body. Sparse: a dense
+	// set of every fact per loop was loops × facts / 64 words, quadratic
+	// in the size of a function whose loops are many and small.
+	mask *pset
 	// replays, lazily: the facts of mask whose repetition is not free
-	replays bitset
+	replays *pset
 	incs    map[string][]*ssa.Store // lazily: the body's increments, by location
 	work    []bool                  // lazily, by block index: the iteration goes on to a fact from here
 }

@@ -239,7 +239,7 @@ func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 		// every path through it: re-entry resumes at the next iteration,
 		// so nothing this iteration did is replayed.
 		if e.advanced.has(loc) {
-			e.pending.andNot(a.loopMask(l))
+			e.pending.andNotSet(a.loopMask(l))
 		}
 	}
 	for _, t := range a.m.twins {
@@ -251,7 +251,7 @@ func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 		// only if the iteration also repeats something that is not free
 		// (a mutation, a call of a callee that is not memoized), or if
 		// its memo was written since.
-		if t.memo && !e.pending.intersects(a.loopReplays(l)) && a.memoKept(e, t.call) {
+		if t.memo && !e.pending.intersectsSet(a.loopReplays(l)) && a.memoKept(e, t.call) {
 			continue
 		}
 		e.pending.add(t.looped)
@@ -431,7 +431,7 @@ func (a *analysis) transition(st *flow, loc string, w wval, b *ssa.BasicBlock) {
 	}
 	for _, l := range a.loopsOf[b.Index] {
 		if l.locs.has(loc) {
-			st.pending.andNot(a.loopMask(l))
+			st.pending.andNotSet(a.loopMask(l))
 		}
 	}
 	st.written.set(loc, w)
