@@ -87,6 +87,12 @@ type Directives struct {
 	yieldNames  []string // yield errors and status constants declared in this package
 
 	yields *YieldSet // built on first use
+	// declaredOf memoizes declared, nil for an object without a fact:
+	// the analyses ask about the same few types at every call, and each
+	// fact import copies the fact into a fresh value. The passes that
+	// read a Directives run one after another (yields, summary, the
+	// analyzer require each other in turn), so it needs no lock.
+	declaredOf map[types.Object]*Declared
 }
 
 // Analyzer exports a Declared fact for every annotated declaration.
@@ -327,11 +333,18 @@ func (d *Directives) declared(obj types.Object) *Declared {
 	if obj == nil {
 		return nil
 	}
-	fact := new(Declared)
-	if d.pass.ImportObjectFact(obj, fact) {
-		return fact
+	if f, ok := d.declaredOf[obj]; ok {
+		return f
 	}
-	return nil
+	fact := new(Declared)
+	if !d.pass.ImportObjectFact(obj, fact) {
+		fact = nil
+	}
+	if d.declaredOf == nil {
+		d.declaredOf = map[types.Object]*Declared{}
+	}
+	d.declaredOf[obj] = fact
+	return fact
 }
 
 // namedOf strips pointers and aliases and returns the origin type name.

@@ -34,6 +34,7 @@ import (
 // finding per copy.
 func (a *analysis) findChangedCopies(reported map[*ssa.Alloc]bool) {
 	var deps *ctrlDeps // computed for the first copy that changes
+	a.copies = newCopySearch(a)
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
 			cell, ok := instr.(*ssa.Alloc)
@@ -44,11 +45,19 @@ func (a *analysis) findChangedCopies(reported map[*ssa.Alloc]bool) {
 			if !ok || a.restoredByDefer(src.Path) {
 				continue
 			}
-			for _, ch := range a.copyChanges(cell) {
+			changes := a.copyChanges(cell)
+			if len(changes) == 0 {
+				continue
+			}
+			reach := a.reachOf(cell, src.Path)
+			if reach == nil {
+				return // past the budget: no copy is searched further
+			}
+			for _, ch := range changes {
 				if deps == nil {
 					deps = newCtrlDeps(a.fn)
 				}
-				if f, ok := a.lostChange(cell, src, ch, deps); ok {
+				if f, ok := a.lostChange(cell, src, ch, deps, reach); ok {
 					a.findings = append(a.findings, f)
 					break
 				}
@@ -181,7 +190,16 @@ func (a *analysis) changeCallName(common *ssa.CallCommon, fn *types.Func, ptr ss
 // with no write-back of the copy in between. The search runs over (block,
 // consumed) pairs, so a path that has written an input is not merged with
 // one that has not.
-func (a *analysis) lostChange(cell *ssa.Alloc, src persist.Loc, ch copyChange, deps *ctrlDeps) (Finding, bool) {
+func (a *analysis) lostChange(cell *ssa.Alloc, src persist.Loc, ch copyChange, deps *ctrlDeps, reach *copyReach) (Finding, bool) {
+	// The walk from the change goes nowhere that could not end in a
+	// finding (reach), and stops when the function's budget is spent
+	// (copyreach.go).
+	// An input is consumed after the change, or by the change itself (a
+	// helper that moves it on), and a yield follows.
+	start, from := ch.instr.Block(), a.indexIn(ch.instr)+1
+	if !reach.writerAfter(a, start, from) && (len(a.written(ch.instr)) == 0 || !reach.yieldAfter(a, start, from)) {
+		return Finding{}, false
+	}
 	reads := a.changeReads(cell, ch, deps.guards(ch.instr.Block()))
 	if len(reads) == 0 {
 		return Finding{}, false
@@ -193,7 +211,13 @@ func (a *analysis) lostChange(cell *ssa.Alloc, src persist.Loc, ch copyChange, d
 	seen := map[node]bool{}
 	var walk func(b *ssa.BasicBlock, from int, consumed string) (*ssa.Return, string)
 	walk = func(b *ssa.BasicBlock, from int, consumed string) (*ssa.Return, string) {
+		if !reach.promising(a, b, from, consumed != "") {
+			return nil, ""
+		}
 		for _, instr := range b.Instrs[from:] {
+			if a.copies.work--; a.copies.work < 0 {
+				return nil, "" // past the budget
+			}
 			if a.keepsCopy(instr, cell, src.Path) {
 				return nil, ""
 			}
@@ -222,7 +246,7 @@ func (a *analysis) lostChange(cell *ssa.Alloc, src persist.Loc, ch copyChange, d
 		return nil, ""
 	}
 	// A helper may move an input on itself (take(&pos, &s.q) pops s.q).
-	exit, consumed := walk(ch.instr.Block(), a.indexIn(ch.instr)+1, a.writesRead(ch.instr, reads))
+	exit, consumed := walk(start, from, a.writesRead(ch.instr, reads))
 	if exit == nil {
 		return Finding{}, false
 	}
@@ -339,17 +363,9 @@ func isReference(t types.Type) bool {
 // location above or below it), or "". Deferred writes happen at the return
 // and re-pollable calls re-poll on re-entry, so neither moves an input on.
 func (a *analysis) writesRead(instr ssa.Instruction, reads []string) string {
-	for _, e := range a.cls.Of(instr) {
-		switch e.Kind {
-		case effect.Clobber, effect.Blind, effect.Reset:
-		default:
-			continue
-		}
-		if e.Defer {
-			continue
-		}
+	for _, w := range a.written(instr) {
 		for _, r := range reads {
-			if hasPrefixPath(r, e.Loc.Path) || hasPrefixPath(e.Loc.Path, r) {
+			if hasPrefixPath(r, w) || hasPrefixPath(w, r) {
 				return r
 			}
 		}

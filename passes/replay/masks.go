@@ -3,6 +3,7 @@ package replay
 import (
 	"strings"
 
+	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -19,7 +20,7 @@ type masks struct {
 	locks       map[string]bitset // fLock facts of a mutex
 	reads       map[string]bitset // fRead facts of a location
 	deferred    bitset            // fDeferRestore and fDeferUnlock: consulted at every yield
-	unjudged    bitset            // facts no rule reports (reads, resets, restores, unlocks)
+	unjudged    bitset            // facts no rule reports (reads, resets, restores, unlocks, inert calls)
 	byBlock     [][]int           // facts by block index
 	twins       []twin            // re-pollable calls with a looped twin
 	replays     bitset            // facts whose repetition is not free: mutations, move-outs, calls of callees not memoized
@@ -130,6 +131,11 @@ func (a *analysis) buildMasks() {
 			m.deferred.add(id)
 			m.unjudged.add(id)
 		case fReset, fRestore, fUnlock:
+			m.unjudged.add(id)
+		}
+		if k, judged := pendingKind[f.kind]; judged && rules.Inert(k, f.eff.Idempotent) {
+			// No rule reports it at any yield: judged once here rather
+			// than at every later yield it stays pending for.
 			m.unjudged.add(id)
 		}
 		if (f.kind == fMutation || f.kind == fTransition) && f.state != "" {

@@ -26,6 +26,12 @@ type Oracle interface {
 	Yields() *yields.Yields
 }
 
+// tracerSource is an oracle that traced fn's values before the analysis
+// (the summaries do): its tracer's memo is reused, not built again.
+type tracerSource interface {
+	TakeTracer(fn *ssa.Function) *persist.Tracer
+}
+
 // Finding is one problem found in a resumable function: the engine fills
 // it, its rule (package rules) words it.
 type Finding = rules.Finding
@@ -81,6 +87,11 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 		resIdx = []int{i}
 	}
 	a := &analysis{fn: fn, o: o, cls: effect.New(fn, o), resIdx: resIdx, spelling: spelling, y: y}
+	if ts, ok := o.(tracerSource); ok {
+		if t := ts.TakeTracer(fn); t != nil {
+			a.cls.Tracer = t
+		}
+	}
 	if obj, ok := fn.Object().(*types.Func); ok && o.IsIdempotent(obj) {
 		a.idempotent = true
 	}
@@ -136,6 +147,7 @@ type analysis struct {
 	y        *yields.Yields
 
 	yields   map[*ssa.Return]*yieldInfo
+	copies   *copySearch // the searches for lost changes of copies (copyreach.go)
 	errExits map[*ssa.Return]bool
 	ifTests  map[*ssa.If][]test
 	state    map[string]bool // state locations: tested by a dispatch and written here
@@ -927,7 +939,7 @@ func (a *analysis) findLoops() {
 
 func reversePostorder(fn *ssa.Function) []*ssa.BasicBlock {
 	seen := make([]bool, len(fn.Blocks))
-	var post []*ssa.BasicBlock
+	post := make([]*ssa.BasicBlock, 0, len(fn.Blocks))
 	var visit func(b *ssa.BasicBlock)
 	visit = func(b *ssa.BasicBlock) {
 		seen[b.Index] = true

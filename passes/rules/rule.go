@@ -67,6 +67,17 @@ func SteeredAway(k Kind) bool {
 	return false
 }
 
+// Inert reports whether no rule reports a fact of kind k that is, or is
+// not, a call of an idempotent function, whatever the yield it reaches
+// (masked or not, forwarded or not, and so on): a call of an idempotent
+// function repeats nothing. The engine takes such facts as judged from the
+// start instead of judging them at every yield they stay pending for,
+// which on a long function without transitions was yields × calls;
+// TestInertIsNeverReported checks it against every rule.
+func Inert(k Kind, idempotent bool) bool {
+	return idempotent && (k == Call || k == LoopedCall)
+}
+
 const (
 	Mutation         Kind = iota // a non-idempotent write, or a submission
 	DeferredMutation             // a deferred mutation: it runs at the return itself

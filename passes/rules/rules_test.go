@@ -109,3 +109,34 @@ func TestMaskedIsNeverReported(t *testing.T) {
 	}
 	assert.False(t, SteeredAway(DeferredMutation), "a deferred mutation runs at the return: masking does not excuse it")
 }
+
+// An inert fact is reported by no rule whatever its yield: every
+// combination of what depends on the yield (masked, continued,
+// forwarded, memoized, released, restored, a transition's waits).
+func TestInertIsNeverReported(t *testing.T) {
+	waits := [][]Wait{nil, {{}}, {{Reaches: true}}}
+	inert := 0
+	for i := 0; i < 256; i++ { // every value, so that a kind added later is covered too
+		k := Kind(i)
+		for _, idem := range []bool{false, true} {
+			if !Inert(k, idem) {
+				continue
+			}
+			inert++
+			for bits := 0; bits < 1<<6; bits++ {
+				for _, w := range waits {
+					p := Pending{Kind: k, Idempotent: idem,
+						Masked: bits&1 != 0, Continued: bits&2 != 0, Forwarded: bits&4 != 0,
+						Memoized: bits&8 != 0, Released: bits&16 != 0, Restored: bits&32 != 0, Waits: w}
+					for _, r := range Judged() {
+						ok, _ := r.Judge(&p)
+						assert.False(t, ok, "%s reports an inert fact %+v", r.Name, p)
+					}
+				}
+			}
+		}
+	}
+	assert.Equal(t, 2, inert, "idempotent calls, looped or not")
+	assert.False(t, Inert(Call, false), "a call of a function that is not idempotent repeats it")
+	assert.False(t, Inert(Mutation, true), "only calls are excused by idempotence")
+}

@@ -39,7 +39,7 @@ func (s *Summaries) memoized(fn *ssa.Function) bool {
 	if !ok || !s.effectFree(entry) {
 		return false
 	}
-	tr := persist.NewTracer(fn)
+	tr := s.tracer(fn)
 	g := memoGuard(tr, ifi.Cond)
 	if g == nil {
 		return false
@@ -289,7 +289,7 @@ func (s *Summaries) memoizedSubmit(fn *ssa.Function) bool {
 	if !ok || !s.effectFree(entry) {
 		return false
 	}
-	tr := persist.NewTracer(fn)
+	tr := s.tracer(fn)
 	g := memoGuard(tr, ifi.Cond)
 	if g == nil || !g.isMap {
 		return false

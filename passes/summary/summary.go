@@ -149,6 +149,11 @@ type Summaries struct {
 	impls      map[*types.Func][]*types.Func   // interface method -> known implementations
 	ifaces     map[*types.Interface][]types.Type
 	indexed    []*types.Package // the package and its non-std imports, whose types implement interfaces
+	// tracers holds one tracer per function: a component is computed until
+	// nothing grows, the memo checks trace the same function again, and so
+	// does the replay analysis of a subject (TakeTracer). After run, only
+	// the subjects' are kept, each until the analysis takes it.
+	tracers map[*ssa.Function]*persist.Tracer
 	// TooLarge reports that the fixpoint ran out of its work budget: the
 	// summaries are incomplete and the package is reported, not analyzed.
 	TooLarge bool
@@ -179,6 +184,7 @@ func run(pass *analysis.Pass) (any, error) {
 		ext:     map[*types.Func]*effect.Summary{},
 		impls:   map[*types.Func][]*types.Func{},
 		ifaces:  map[*types.Interface][]types.Type{},
+		tracers: map[*ssa.Function]*persist.Tracer{},
 	}
 	prog := pass.ResultOf[ssabuild.Analyzer].(*ssabuild.SSA)
 	if prog == nil {
@@ -204,6 +210,11 @@ func run(pass *analysis.Pass) (any, error) {
 			s.local[fn].CleanDone = true
 		}
 	}
+	for fn := range s.tracers {
+		if !s.dirs.IsResumable(fn.Signature) && s.yields.Func(fn) == yields.None {
+			delete(s.tracers, fn) // not a subject: no analysis will take it
+		}
+	}
 	for _, fn := range funcs {
 		obj, _ := fn.Object().(*types.Func)
 		if obj == nil || fn.Parent() != nil {
@@ -220,6 +231,26 @@ func run(pass *analysis.Pass) (any, error) {
 		})
 	}
 	return s, nil
+}
+
+// tracer returns fn's tracer, made on first use: what a value of fn
+// refers to does not change between the computations that ask.
+func (s *Summaries) tracer(fn *ssa.Function) *persist.Tracer {
+	t := s.tracers[fn]
+	if t == nil {
+		t = persist.NewTracer(fn)
+		s.tracers[fn] = t
+	}
+	return t
+}
+
+// TakeTracer hands over fn's tracer, with what it traced while the
+// summaries were computed, and forgets it; nil if there is none. The
+// analysis of a subject calls it once, so that no memo outlives its use.
+func (s *Summaries) TakeTracer(fn *ssa.Function) *persist.Tracer {
+	t := s.tracers[fn]
+	delete(s.tracers, fn)
+	return t
 }
 
 // solve computes the summaries by induction over the call graph: callees
@@ -422,6 +453,7 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 		return out
 	}
 	c := effect.New(fn, s)
+	c.Tracer = s.tracer(fn)
 	c.ForSummary = true
 	s.lockOps(fn, c, out)
 	live := ssax.Live(fn)

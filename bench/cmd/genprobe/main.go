@@ -17,7 +17,7 @@ import (
 )
 
 func main() {
-	shape := flag.String("shape", string(probe.BugDense), "bugdense or correct")
+	shape := flag.String("shape", string(probe.BugDense), "bugdense, correct or straight")
 	n := flag.Int("n", 1000, "statements of the resumable method")
 	out := flag.String("o", "", "directory to write the module into (required)")
 	flag.Parse()

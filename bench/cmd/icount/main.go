@@ -67,7 +67,7 @@ import (
 
 func main() {
 	sizes := flag.String("sizes", envString("SIZES", "1000,2000,4000,8000"), "probe sizes in statements (env SIZES)")
-	shapes := flag.String("shapes", "bugdense,correct", "probe shapes")
+	shapes := flag.String("shapes", "bugdense,correct,straight", "probe shapes")
 	rc := flag.String("reentrycheck", "", "the reentrycheck binary to measure (default: built from this checkout)")
 	base := flag.String("ssaonly", "", "the baseline binary (default: built from this checkout)")
 	work := flag.String("work", "", "work directory (default: a new temporary directory, removed at the end)")

@@ -333,6 +333,19 @@ type Classifier struct {
 	ForSummary bool
 
 	inputs []bool // per parameter: nothing is written through it (isInput)
+	// seen is the visited set of one operand walk (dependsOnLoad,
+	// mutableDep), cleared and reused: a walk is at most 24 deep, and a
+	// fresh map per store was most of what classifying one allocated.
+	seen map[ssa.Value]bool
+}
+
+// walkSeen returns the cleared visited set for an operand walk.
+func (c *Classifier) walkSeen() map[ssa.Value]bool {
+	if c.seen == nil {
+		c.seen = map[ssa.Value]bool{}
+	}
+	clear(c.seen)
+	return c.seen
 }
 
 // New returns a classifier for fn.
@@ -504,7 +517,7 @@ func (c *Classifier) store(st *ssa.Store) []Effect {
 	if c.idempotentUpdate(st.Val, loc.Path) {
 		return []Effect{{Kind: Blind, Loc: loc, Verb: VerbOverwrites, Target: loc.Path, Instr: st}}
 	}
-	if c.dependsOnLoad(st.Val, loc.Path, 0, map[ssa.Value]bool{}) {
+	if c.dependsOnLoad(st.Val, loc.Path, 0, c.walkSeen()) {
 		verb := VerbUpdates
 		if call, ok := st.Val.(*ssa.Call); ok {
 			if b, ok := call.Call.Value.(*ssa.Builtin); ok && b.Name() == "append" {
@@ -614,7 +627,7 @@ func (c *Classifier) dependsOnLoad(v ssa.Value, path string, depth int, seen map
 // a call: a key or value that may differ on replay. Constants, parameters
 // and values built from them are independent.
 func (c *Classifier) dependsOnMutable(v ssa.Value, depth int) bool {
-	return c.mutableDep(v, depth, map[ssa.Value]bool{})
+	return c.mutableDep(v, depth, c.walkSeen())
 }
 
 func (c *Classifier) mutableDep(v ssa.Value, depth int, seen map[ssa.Value]bool) bool {

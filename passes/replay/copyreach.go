@@ -1,0 +1,206 @@
+package replay
+
+import (
+	"slices"
+
+	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
+	"golang.org/x/tools/go/ssa"
+)
+
+// The search for a lost change (lostChange) walks forward from each change
+// of a copy to a yield. A copy changed all along a long function (a
+// position advanced by every step of a decoder) has a change every few
+// statements, and each walk went to the end: changes × instructions. Two
+// things keep it linear.
+//
+// What does not depend on the change is computed once per copy
+// (copyReach): where the copy is kept, from which blocks a yield is
+// reachable without keeping it, and from which a write of persistent state
+// is, with such a yield after it. The walk enters no block from which it
+// cannot end in a finding: none before an input is consumed where no
+// write is reachable, none after where no yield is. On correct code, where
+// nothing is consumed, most walks end at once. What is left is bounded by
+// a budget per function (copySearch.work): past it, no change is searched
+// further, and a lost copy may go unreported.
+
+// copySearch is the per-function state of the searches.
+type copySearch struct {
+	work   int                          // instructions the walks and the per-copy tables may still visit
+	writes map[ssa.Instruction][]string // memo: the persistent locations an instruction writes (not deferred)
+}
+
+// newCopySearch returns the search state of a's function, its budget 32
+// visits per instruction.
+func newCopySearch(a *analysis) *copySearch {
+	return &copySearch{work: 32*ssax.Instrs(a.fn) + 4096, writes: map[ssa.Instruction][]string{}}
+}
+
+// written returns the persistent locations instr writes, not deferred:
+// what writesRead compares with the change's inputs, memoized because the
+// walks of several changes cross the same instructions.
+func (a *analysis) written(instr ssa.Instruction) []string {
+	s := a.copies
+	if w, ok := s.writes[instr]; ok {
+		return w
+	}
+	var out []string
+	for _, e := range a.cls.Of(instr) {
+		switch e.Kind {
+		case effect.Clobber, effect.Blind, effect.Reset:
+			if !e.Defer {
+				out = append(out, e.Loc.Path)
+			}
+		}
+	}
+	s.writes[instr] = out
+	return out
+}
+
+// copyReach holds, for one copy, what its searches share.
+type copyReach struct {
+	keeps [][]int // by block index: the indexes of the instructions that keep the copy, in order
+	// yield, by block index: from the block's first instruction a yield is
+	// reachable with no keep on the way.
+	yield []bool
+	// writer, by block index: from the block's first instruction a write
+	// of persistent state is reachable with no keep on the way and a
+	// yield reachable after it.
+	writer []bool
+}
+
+// reachOf computes the copy's tables, backwards from the yields, in time
+// linear in the function; nil when the budget does not allow it.
+func (a *analysis) reachOf(cell *ssa.Alloc, origin string) *copyReach {
+	n := len(a.fn.Blocks)
+	if a.copies.work -= ssax.Instrs(a.fn); a.copies.work < 0 {
+		return nil
+	}
+	r := &copyReach{keeps: make([][]int, n), yield: make([]bool, n), writer: make([]bool, n)}
+	for _, b := range a.fn.Blocks {
+		for i, instr := range b.Instrs {
+			if a.keepsCopy(instr, cell, origin) {
+				r.keeps[b.Index] = append(r.keeps[b.Index], i)
+			}
+		}
+	}
+	// yield: a block with no keep whose return is a yield, or whose
+	// successor has it; propagated to predecessors with no keep.
+	var work []*ssa.BasicBlock
+	for _, b := range a.fn.Blocks {
+		if len(r.keeps[b.Index]) == 0 && a.endsInYield(b) {
+			r.yield[b.Index] = true
+			work = append(work, b)
+		}
+	}
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, p := range b.Preds {
+			if !r.yield[p.Index] && len(r.keeps[p.Index]) == 0 {
+				r.yield[p.Index] = true
+				work = append(work, p)
+			}
+		}
+	}
+	// writer: a block with a write before its first keep and a yield
+	// reachable after that write, or with no keep and a successor that
+	// has it.
+	for _, b := range a.fn.Blocks {
+		for i, instr := range b.Instrs {
+			if slices.Contains(r.keeps[b.Index], i) {
+				break // the copy is kept here: nothing after counts
+			}
+			if len(a.written(instr)) > 0 && r.yieldAfter(a, b, i+1) {
+				r.writer[b.Index] = true
+				work = append(work, b)
+				break
+			}
+		}
+	}
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, p := range b.Preds {
+			if !r.writer[p.Index] && len(r.keeps[p.Index]) == 0 {
+				r.writer[p.Index] = true
+				work = append(work, p)
+			}
+		}
+	}
+	return r
+}
+
+// endsInYield reports whether b ends in the return of a yield.
+func (a *analysis) endsInYield(b *ssa.BasicBlock) bool {
+	if len(b.Instrs) == 0 {
+		return false
+	}
+	ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+	if !ok {
+		return false
+	}
+	_, y := a.yields[ret]
+	return y
+}
+
+// keptFrom returns the index of the first instruction of b at or after
+// from that keeps the copy, or -1.
+func (r *copyReach) keptFrom(b *ssa.BasicBlock, from int) int {
+	for _, k := range r.keeps[b.Index] {
+		if k >= from {
+			return k
+		}
+	}
+	return -1
+}
+
+// yieldAfter reports whether a yield is reachable from instruction from of
+// b with no keep on the way.
+func (r *copyReach) yieldAfter(a *analysis, b *ssa.BasicBlock, from int) bool {
+	if r.keptFrom(b, from) >= 0 {
+		return false
+	}
+	if a.endsInYield(b) {
+		return from < len(b.Instrs)
+	}
+	for _, s := range b.Succs {
+		if r.yield[s.Index] {
+			return true
+		}
+	}
+	return false
+}
+
+// writerAfter reports whether, from instruction from of b, a write of
+// persistent state is reachable with no keep on the way and a yield after
+// it.
+func (r *copyReach) writerAfter(a *analysis, b *ssa.BasicBlock, from int) bool {
+	end := len(b.Instrs)
+	if k := r.keptFrom(b, from); k >= 0 {
+		end = k
+	}
+	for i := from; i < end; i++ {
+		if len(a.written(b.Instrs[i])) > 0 && r.yieldAfter(a, b, i+1) {
+			return true
+		}
+	}
+	if end < len(b.Instrs) {
+		return false
+	}
+	for _, s := range b.Succs {
+		if r.writer[s.Index] {
+			return true
+		}
+	}
+	return false
+}
+
+// promising reports whether the walk, entering b at instruction from with
+// an input consumed or not, can still end in a finding.
+func (r *copyReach) promising(a *analysis, b *ssa.BasicBlock, from int, consumed bool) bool {
+	if consumed {
+		return r.yieldAfter(a, b, from)
+	}
+	return r.writerAfter(a, b, from)
+}

@@ -1,0 +1,145 @@
+package replay
+
+import (
+	"testing"
+
+	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssatest"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
+	"github.com/reentrycheck/reentrycheck/passes/yields"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/go/ssa"
+)
+
+const reachSrc = `package p
+
+//reentrycheck:ioresult
+type Result struct{ io bool }
+
+func (r Result) IsIO() bool { return r.io }
+
+type pos struct{ off int }
+
+type S struct {
+	pos  pos
+	read int
+}
+
+func (s *S) sub() Result { return Result{} }
+
+func mark(string) {}
+
+func (s *S) Step(a, b bool) Result {
+	p := s.pos
+	p.off++
+	if a {
+		mark("writes")
+		s.read++
+		if r := s.sub(); r.IsIO() {
+			return r
+		}
+	}
+	if b {
+		mark("keeps")
+		s.pos = p
+		if r := s.sub(); r.IsIO() {
+			return r
+		}
+		return Result{}
+	}
+	mark("plain")
+	if r := s.sub(); r.IsIO() {
+		return r
+	}
+	s.pos = p
+	return Result{}
+}
+`
+
+// reachAnalysis prepares the analysis of Step up to its yields, the copy
+// cell p, and the block of each mark.
+func reachAnalysis(t *testing.T) (*analysis, *ssa.Alloc, map[string]*ssa.BasicBlock) {
+	t.Helper()
+	p := ssatest.Build(t, reachSrc)
+	fn := p.Func(t, "S.Step")
+	o := ssatest.NewOracle(p)
+	a := &analysis{fn: fn, o: o, cls: effect.New(fn, o), resIdx: o.IOResultIndexes(fn.Signature), spelling: yields.Result}
+	a.tr = a.cls.Tracer
+	a.live = ssax.Live(fn)
+	a.findYields()
+	require.NotEmpty(t, a.yields)
+	var cell *ssa.Alloc
+	marks := map[string]*ssa.BasicBlock{}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if al, ok := instr.(*ssa.Alloc); ok && al.Comment == "p" {
+				cell = al
+			}
+			if call, ok := instr.(*ssa.Call); ok && len(call.Call.Args) == 1 {
+				if k, ok := call.Call.Args[0].(*ssa.Const); ok {
+					marks[k.Value.ExactString()] = b
+				}
+			}
+		}
+	}
+	require.NotNil(t, cell, "the copy is a cell")
+	return a, cell, marks
+}
+
+// What the searches of one copy share: where it is kept, where a yield
+// is reachable without keeping it, where a write is with such a yield
+// after it.
+func TestCopyReach(t *testing.T) {
+	a, cell, marks := reachAnalysis(t)
+	a.copies = newCopySearch(a)
+	r := a.reachOf(cell, "s.pos")
+	require.NotNil(t, r)
+	at := func(label string) *ssa.BasicBlock {
+		b := marks[`"`+label+`"`]
+		require.NotNil(t, b, label)
+		return b
+	}
+	writes, keeps, plain := at("writes"), at("keeps"), at("plain")
+
+	assert.True(t, r.yield[writes.Index], "a yield follows the write")
+	assert.True(t, r.writer[writes.Index], "the write, then a yield")
+	assert.NotEmpty(t, r.keeps[keeps.Index], "the store of the copy keeps it")
+	assert.False(t, r.yield[keeps.Index], "the copy is kept before the yield")
+	assert.False(t, r.writer[keeps.Index], "the store that keeps it is no write that consumes")
+	assert.True(t, r.yield[plain.Index], "a yield, then the copy is kept")
+	assert.False(t, r.writer[plain.Index], "nothing is written before the yield")
+	// The entry block initializes the copy, which keeps it (a copy made
+	// afresh is no stale one): from the block's start nothing counts, from
+	// after the initialization the write is reachable.
+	entry := a.fn.Blocks[0]
+	require.NotEmpty(t, r.keeps[entry.Index])
+	assert.False(t, r.writer[entry.Index], "the initialization comes first")
+	init := r.keeps[entry.Index][len(r.keeps[entry.Index])-1]
+	assert.True(t, r.writerAfter(a, entry, init+1), "the write is reachable from the change")
+
+	// Entering a block part way: after the write, only a yield is left.
+	w := -1
+	for i, instr := range writes.Instrs {
+		if len(a.written(instr)) > 0 {
+			w = i
+			break
+		}
+	}
+	require.GreaterOrEqual(t, w, 0)
+	assert.True(t, r.writerAfter(a, writes, w), "the write itself")
+	assert.False(t, r.writerAfter(a, writes, w+1), "past the write")
+	assert.True(t, r.promising(a, writes, w+1, true), "consumed: the yield is still ahead")
+	assert.False(t, r.promising(a, plain, 0, false), "nothing to consume on this path")
+}
+
+// The searches of a function share one budget; past it, no copy is
+// searched and nothing is reported.
+func TestCopySearchBudget(t *testing.T) {
+	a, cell, _ := reachAnalysis(t)
+	a.copies = newCopySearch(a)
+	assert.Equal(t, 32*ssax.Instrs(a.fn)+4096, a.copies.work, "32 visits per instruction")
+	a.copies.work = ssax.Instrs(a.fn) - 1
+	assert.Nil(t, a.reachOf(cell, "s.pos"), "the tables do not fit what is left")
+	assert.Negative(t, a.copies.work)
+}
