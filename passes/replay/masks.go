@@ -3,6 +3,7 @@ package replay
 import (
 	"strings"
 
+	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 )
@@ -12,19 +13,27 @@ import (
 // number of facts, so that no transfer step scans the facts one by one.
 type masks struct {
 	n           int
-	immune      bitset            // held or run at the return itself: no transition cuts them
-	transitions bitset            // every fTransition
-	transByLoc  map[string]bitset // fTransition facts writing a location
-	commitByLoc map[string]bitset // fMutation and fTransition facts writing a state location
-	restorable  map[string]bitset // facts at a location that a restore of it cancels
-	locks       map[string]bitset // fLock facts of a mutex
-	reads       map[string]bitset // fRead facts of a location
-	deferred    bitset            // fDeferRestore and fDeferUnlock: consulted at every yield
-	unjudged    bitset            // facts no rule reports (reads, resets, restores, unlocks, inert calls)
-	byBlock     [][]int           // facts by block index
-	twins       []twin            // re-pollable calls with a looped twin
-	replays     bitset            // facts whose repetition is not free: mutations, move-outs, calls of callees not memoized
-	memoWrites  map[string]bitset // receiver of a memoized call -> the writes at or below it (they may reset its memo)
+	immune      bitset // held or run at the return itself: no transition cuts them
+	transitions bitset // every fTransition
+	// The masks by location are sparse: there are as many as a function
+	// has locations, and a dense set each was locations × facts / 64
+	// words, quadratic in a function that writes a new field at every
+	// step (a decoder filling a wide struct).
+	transByLoc  map[string]*pset // fTransition facts writing a location
+	commitByLoc map[string]*pset // fMutation and fTransition facts writing a state location
+	restorable  map[string]*pset // facts at a location that a restore of it cancels
+	locks       map[string]*pset // fLock facts of a mutex
+	reads       map[string]*pset // fRead facts of a location
+	deferred    bitset           // fDeferRestore and fDeferUnlock: consulted at every yield
+	unjudged    bitset           // facts no rule reports (reads, resets, restores, unlocks, inert calls)
+	byBlock     [][]int          // facts by block index
+	twins       []twin           // re-pollable calls with a looped twin
+	replays     bitset           // facts whose repetition is not free: mutations, move-outs, calls of callees not memoized
+	memoWrites  map[string]*pset // receiver of a memoized call -> the writes at or below it (they may reset its memo)
+	// rebuilt holds the locations at or above a clobbered one: the only
+	// resets a flow state records (a reset excuses a later clobber below
+	// it, and nothing else).
+	rebuilt map[string]bool
 
 	groups  map[string]*locGroups // state location -> facts grouped by the arm set of their block
 	survive map[survKey]*armMask  // memo: (location, written value) -> facts that may still be selected
@@ -79,16 +88,17 @@ func (a *analysis) buildMasks() {
 	nf := len(a.facts)
 	m := &masks{
 		n: nf, immune: newBitset(nf), transitions: newBitset(nf), deferred: newBitset(nf), unjudged: newBitset(nf), replays: newBitset(nf),
-		transByLoc: map[string]bitset{}, commitByLoc: map[string]bitset{}, restorable: map[string]bitset{},
-		locks: map[string]bitset{}, reads: map[string]bitset{},
+		transByLoc: map[string]*pset{}, commitByLoc: map[string]*pset{}, restorable: map[string]*pset{},
+		locks: map[string]*pset{}, reads: map[string]*pset{}, rebuilt: map[string]bool{},
 		byBlock: make([][]int, len(a.fn.Blocks)),
 		groups:  map[string]*locGroups{}, survive: map[survKey]*armMask{}, admit: map[string]*armMask{},
 		edges: make([][2]edgeMemo, len(a.fn.Blocks)),
 	}
-	add := func(into map[string]bitset, key string, id int) {
+	// Ids are added in increasing order: every add appends.
+	add := func(into map[string]*pset, key string, id int) {
 		s, ok := into[key]
 		if !ok {
-			s = newBitset(nf)
+			s = &pset{}
 			into[key] = s
 		}
 		s.add(id)
@@ -96,11 +106,11 @@ func (a *analysis) buildMasks() {
 	// The receivers of memoized calls first, so that each write is added
 	// to the masks of the receivers above it: at most persist.MaxSteps
 	// prefixes per write, so linear in the facts.
-	m.memoWrites = map[string]bitset{}
+	m.memoWrites = map[string]*pset{}
 	for _, f := range a.facts {
 		if f.kind == fCall && f.eff.Loc.Path != "" && !f.eff.Loc.Collapsed && a.memoizedCall(f.eff.Instr) {
 			if _, ok := m.memoWrites[f.eff.Loc.Path]; !ok {
-				m.memoWrites[f.eff.Loc.Path] = newBitset(nf)
+				m.memoWrites[f.eff.Loc.Path] = &pset{}
 			}
 		}
 	}
@@ -111,6 +121,11 @@ func (a *analysis) buildMasks() {
 				if w, ok := m.memoWrites[p]; ok {
 					w.add(id)
 				}
+			}
+		}
+		if f.kind == fMutation && f.eff.Kind == effect.Clobber {
+			for p := path; p != ""; p = parentPath(p) {
+				m.rebuilt[p] = true
 			}
 		}
 		m.byBlock[f.block.Index] = append(m.byBlock[f.block.Index], id)
@@ -202,7 +217,7 @@ func parentPath(p string) string {
 // = false re-arms a task, and the next call runs it again).
 func (a *analysis) memoKept(st *flow, call int) bool {
 	w, ok := a.m.memoWrites[a.facts[call].eff.Loc.Path]
-	return !ok || !st.pending.intersects(w)
+	return !ok || !st.pending.intersectsSet(w)
 }
 
 // loopReplays returns the facts in l's body whose repetition is not free,

@@ -18,11 +18,13 @@ import (
 // its nonzero words (plus the other operand's, for a union), and never
 // more than the dense bitset's word count.
 //
-// The masks that the transfer function combines with a pending set stay
-// dense bitsets, built once and indexed by word, except the masks of arms
-// (armMask), which are asked about each member, and those of loops, which
-// are psets too (andNotSet, intersectsSet): there are as many loops as a
-// function has, and a dense mask each was quadratic in its size.
+// The masks that the transfer function combines with a pending set are
+// dense bitsets, built once and indexed by word, where there is one per
+// function (the transitions, the immune facts); the masks of arms
+// (armMask) are asked about each member; and those kept per loop or per
+// location are psets too (andNotSet, intersectsSet): there are as many as
+// a function has loops or locations, and a dense mask each was quadratic
+// in its size.
 type pset struct {
 	ws []pword
 }
@@ -169,6 +171,9 @@ func (s *pset) keepOnly(m *armMask, immune bitset) {
 // s's words times the logarithm of t's, however large t is (a loop
 // around most of a function).
 func (s *pset) andNotSet(t *pset) {
+	if t == nil {
+		return
+	}
 	out := s.ws[:0]
 	rest := t.ws
 	for _, w := range s.ws {
@@ -187,6 +192,9 @@ func (s *pset) andNotSet(t *pset) {
 // intersectsSet reports whether s shares a member with the sparse set t,
 // looking each of s's words up in t as andNotSet does.
 func (s *pset) intersectsSet(t *pset) bool {
+	if t == nil {
+		return false
+	}
 	rest := t.ws
 	for _, w := range s.ws {
 		k, ok := slices.BinarySearchFunc(rest, w.i, func(x pword, i int) int { return x.i - i })

@@ -232,7 +232,7 @@ func (a *analysis) isBackEdge(p, b *ssa.BasicBlock) bool {
 func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 	l := a.loopOf[b]
 	for _, loc := range l.locs.ls {
-		e.pending.andNot(a.m.commitByLoc[loc])
+		e.pending.andNotSet(a.m.commitByLoc[loc])
 	}
 	for _, loc := range l.tested.ls {
 		// The iteration advanced the cursor the loop's condition tests, on
@@ -273,14 +273,14 @@ func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
 		// written before that load are no longer premature. A write after
 		// the load (a batch taken out, then ranged over) is not re-read.
 		for _, loc := range op.reloads {
-			st.pending.andNot(a.m.transByLoc[loc])
+			st.pending.andNotSet(a.m.transByLoc[loc])
 		}
 	}
 	switch instr := b.Instrs[len(b.Instrs)-1].(type) {
 	case *ssa.If:
 		for _, t := range a.ifTests[instr] {
 			if t.load == nil {
-				st.pending.andNot(a.m.transByLoc[t.path])
+				st.pending.andNotSet(a.m.transByLoc[t.path])
 			}
 		}
 	case *ssa.Return:
@@ -368,24 +368,24 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock) {
 	case fDeferred:
 		st.pending.add(id)
 	case fMoveOut:
-		if st.pending.intersects(a.m.reads[path]) && !a.masked(st, b) {
+		if st.pending.intersectsSet(a.m.reads[path]) && !a.masked(st, b) {
 			st.pending.add(id)
 		}
 	case fBlind:
 		if !a.masked(st, b) {
 			st.pending.add(id)
 		}
-		st.reset.add(path)
+		a.addReset(st, path)
 	case fReset:
-		st.reset.add(path)
+		a.addReset(st, path)
 	case fRestore:
-		st.pending.andNot(a.m.restorable[path])
+		st.pending.andNotSet(a.m.restorable[path])
 	case fTransition:
 		if f.eff.Kind != effect.Clobber { // clobbering state writes transitioned above
 			a.transition(st, f.state, a.writeOf(f), b)
 		}
 		if f.eff.Kind == effect.Reset {
-			st.reset.add(path) // emptied (clear(s.seen)): what follows rebuilds it
+			a.addReset(st, path) // emptied (clear(s.seen)): what follows rebuilds it
 		}
 		st.pending.add(id)
 	case fCall:
@@ -400,7 +400,7 @@ func (a *analysis) apply(st *flow, id int, b *ssa.BasicBlock) {
 	case fRead, fDeferRestore, fLock, fDeferUnlock:
 		st.pending.add(id)
 	case fUnlock:
-		st.pending.andNot(a.m.locks[path])
+		st.pending.andNotSet(a.m.locks[path])
 	}
 }
 
@@ -423,7 +423,7 @@ func (a *analysis) writeOf(f fact) wval {
 // facts in arms the written value cannot select, and facts in the same
 // iteration of a loop whose condition tests loc (progress persisted).
 func (a *analysis) transition(st *flow, loc string, w wval, b *ssa.BasicBlock) {
-	st.pending.andNot(a.m.transByLoc[loc])
+	st.pending.andNotSet(a.m.transByLoc[loc])
 	if w.kind != wUnknown {
 		if surv := a.survivors(loc, w); surv != nil {
 			st.pending.keepOnly(surv, a.m.immune)
@@ -448,6 +448,21 @@ func (a *analysis) masked(st *flow, b *ssa.BasicBlock) bool {
 		}
 	}
 	return false
+}
+
+// maxResets bounds the resets one flow state holds. Past it a reset is
+// not recorded: the set only excuses clobbers that rebuild what was reset,
+// so a state that forgets one reports more, never less.
+const maxResets = 64
+
+// addReset records that path was emptied or overwritten on the way, if a
+// clobber at or below it may follow (the only use of the record): a
+// function that overwrites a new field at every step would otherwise carry
+// all of them in every block's state.
+func (a *analysis) addReset(st *flow, path string) {
+	if a.m.rebuilt[path] && (st.reset.len() < maxResets || st.reset.has(path)) {
+		st.reset.add(path)
+	}
 }
 
 // coveredByReset reports whether a clobber accumulates into a location

@@ -337,7 +337,25 @@ type Classifier struct {
 	// mutableDep), cleared and reused: a walk is at most 24 deep, and a
 	// fresh map per store was most of what classifying one allocated.
 	seen map[ssa.Value]bool
+	ops  []*ssa.Value // the operand stack of the walks (operands)
 }
+
+// opRange is where one instruction's operands sit on the classifier's
+// operand stack.
+type opRange struct{ lo, hi int }
+
+// operands pushes instr's operands on the operand stack, shared by the
+// recursive walks: a local array handed to Operands escapes, and a walk
+// visits hundreds of values per store on a long chain of updates.
+// Indexes, not a slice, because a deeper walk may grow the stack.
+func (c *Classifier) operands(instr ssa.Instruction) opRange {
+	lo := len(c.ops)
+	c.ops = instr.Operands(c.ops)
+	return opRange{lo, len(c.ops)}
+}
+
+// popOperands drops what operands pushed, and anything a deeper walk left.
+func (c *Classifier) popOperands(r opRange) { c.ops = c.ops[:r.lo] }
 
 // walkSeen returns the cleared visited set for an operand walk.
 func (c *Classifier) walkSeen() map[ssa.Value]bool {
@@ -614,9 +632,10 @@ func (c *Classifier) dependsOnLoad(v ssa.Value, path string, depth int, seen map
 	if !ok {
 		return false
 	}
-	var ops [8]*ssa.Value
-	for _, op := range instr.Operands(ops[:0]) {
-		if op != nil && *op != nil && c.dependsOnLoad(*op, path, depth+1, seen) {
+	ops := c.operands(instr)
+	defer c.popOperands(ops)
+	for i := ops.lo; i < ops.hi; i++ {
+		if op := c.ops[i]; op != nil && *op != nil && c.dependsOnLoad(*op, path, depth+1, seen) {
 			return true
 		}
 	}
@@ -668,9 +687,10 @@ func (c *Classifier) mutableDep(v ssa.Value, depth int, seen map[ssa.Value]bool)
 	if !ok {
 		return false
 	}
-	var ops [8]*ssa.Value
-	for _, op := range instr.Operands(ops[:0]) {
-		if op != nil && *op != nil && c.mutableDep(*op, depth+1, seen) {
+	ops := c.operands(instr)
+	defer c.popOperands(ops)
+	for i := ops.lo; i < ops.hi; i++ {
+		if op := c.ops[i]; op != nil && *op != nil && c.mutableDep(*op, depth+1, seen) {
 			return true
 		}
 	}
