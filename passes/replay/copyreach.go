@@ -93,16 +93,8 @@ func (a *analysis) reachOf(cell *ssa.Alloc, origin string) *copyReach {
 			work = append(work, b)
 		}
 	}
-	for len(work) > 0 {
-		b := work[len(work)-1]
-		work = work[:len(work)-1]
-		for _, p := range b.Preds {
-			if !r.yield[p.Index] && len(r.keeps[p.Index]) == 0 {
-				r.yield[p.Index] = true
-				work = append(work, p)
-			}
-		}
-	}
+	r.backwards(r.yield, work)
+	work = work[:0]
 	// writer: a block with a write before its first keep and a yield
 	// reachable after that write, or with no keep and a successor that
 	// has it.
@@ -118,17 +110,25 @@ func (a *analysis) reachOf(cell *ssa.Alloc, origin string) *copyReach {
 			}
 		}
 	}
+	r.backwards(r.writer, work)
+	return r
+}
+
+// backwards extends mark from the blocks in work to every predecessor
+// that does not keep the copy, transitively: what is reachable from a
+// block's successor is reachable from the block if nothing in it keeps
+// the copy on the way.
+func (r *copyReach) backwards(mark []bool, work []*ssa.BasicBlock) {
 	for len(work) > 0 {
 		b := work[len(work)-1]
 		work = work[:len(work)-1]
 		for _, p := range b.Preds {
-			if !r.writer[p.Index] && len(r.keeps[p.Index]) == 0 {
-				r.writer[p.Index] = true
+			if !mark[p.Index] && len(r.keeps[p.Index]) == 0 {
+				mark[p.Index] = true
 				work = append(work, p)
 			}
 		}
 	}
-	return r
 }
 
 // endsInYield reports whether b ends in the return of a yield.
