@@ -197,7 +197,7 @@ func (a *analysis) lostChange(cell *ssa.Alloc, src persist.Loc, ch copyChange, d
 	// An input is consumed after the change, or by the change itself (a
 	// helper that moves it on), and a yield follows.
 	start, from := ch.instr.Block(), a.indexIn(ch.instr)+1
-	if !reach.writerAfter(a, start, from) && (len(a.written(ch.instr)) == 0 || !reach.yieldAfter(a, start, from)) {
+	if !reach.writerAfter(a, start, from) && (len(a.written(start, from-1)) == 0 || !reach.yieldAfter(a, start, from)) {
 		return Finding{}, false
 	}
 	reads := a.changeReads(cell, ch, deps.guards(ch.instr.Block()))
@@ -214,7 +214,8 @@ func (a *analysis) lostChange(cell *ssa.Alloc, src persist.Loc, ch copyChange, d
 		if !reach.promising(a, b, from, consumed != "") {
 			return nil, ""
 		}
-		for _, instr := range b.Instrs[from:] {
+		for i := from; i < len(b.Instrs); i++ {
+			instr := b.Instrs[i]
 			if a.copies.work--; a.copies.work < 0 {
 				return nil, "" // past the budget
 			}
@@ -222,7 +223,7 @@ func (a *analysis) lostChange(cell *ssa.Alloc, src persist.Loc, ch copyChange, d
 				return nil, ""
 			}
 			if consumed == "" {
-				consumed = a.writesRead(instr, reads)
+				consumed = a.writesRead(b, i, reads)
 			}
 			if ret, ok := instr.(*ssa.Return); ok {
 				if _, y := a.yields[ret]; y && consumed != "" {
@@ -246,7 +247,7 @@ func (a *analysis) lostChange(cell *ssa.Alloc, src persist.Loc, ch copyChange, d
 		return nil, ""
 	}
 	// A helper may move an input on itself (take(&pos, &s.q) pops s.q).
-	exit, consumed := walk(start, from, a.writesRead(ch.instr, reads))
+	exit, consumed := walk(start, from, a.writesRead(start, from-1, reads))
 	if exit == nil {
 		return Finding{}, false
 	}
@@ -359,11 +360,12 @@ func isReference(t types.Type) bool {
 	return false
 }
 
-// writesRead returns the location among reads that instr writes (it or a
-// location above or below it), or "". Deferred writes happen at the return
-// and re-pollable calls re-poll on re-entry, so neither moves an input on.
-func (a *analysis) writesRead(instr ssa.Instruction, reads []string) string {
-	for _, w := range a.written(instr) {
+// writesRead returns the location among reads that instruction i of b
+// writes (it or a location above or below it), or "". Deferred writes
+// happen at the return and re-pollable calls re-poll on re-entry, so
+// neither moves an input on.
+func (a *analysis) writesRead(b *ssa.BasicBlock, i int, reads []string) string {
+	for _, w := range a.written(b, i) {
 		for _, r := range reads {
 			if hasPrefixPath(r, w) || hasPrefixPath(w, r) {
 				return r

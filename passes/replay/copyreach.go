@@ -26,35 +26,40 @@ import (
 
 // copySearch is the per-function state of the searches.
 type copySearch struct {
-	work   int                          // instructions the walks and the per-copy tables may still visit
-	writes map[ssa.Instruction][]string // memo: the persistent locations an instruction writes (not deferred)
+	work int // instructions the walks and the per-copy tables may still visit
+	// writes, by block index then instruction index, memoizes the
+	// persistent locations an instruction writes (not deferred); nil for a
+	// block not classified yet. Slices, not a map keyed by instruction:
+	// every instruction of the function may be asked about.
+	writes [][][]string
 }
 
 // newCopySearch returns the search state of a's function, its budget 32
 // visits per instruction.
 func newCopySearch(a *analysis) *copySearch {
-	return &copySearch{work: 32*ssax.Instrs(a.fn) + 4096, writes: map[ssa.Instruction][]string{}}
+	return &copySearch{work: 32*ssax.Instrs(a.fn) + 4096, writes: make([][][]string, len(a.fn.Blocks))}
 }
 
-// written returns the persistent locations instr writes, not deferred:
-// what writesRead compares with the change's inputs, memoized because the
-// walks of several changes cross the same instructions.
-func (a *analysis) written(instr ssa.Instruction) []string {
-	s := a.copies
-	if w, ok := s.writes[instr]; ok {
-		return w
-	}
-	var out []string
-	for _, e := range a.cls.Of(instr) {
-		switch e.Kind {
-		case effect.Clobber, effect.Blind, effect.Reset:
-			if !e.Defer {
-				out = append(out, e.Loc.Path)
+// written returns the persistent locations instruction i of b writes, not
+// deferred: what writesRead compares with the change's inputs, memoized by
+// block because the walks of several changes cross the same instructions.
+func (a *analysis) written(b *ssa.BasicBlock, i int) []string {
+	ws := a.copies.writes[b.Index]
+	if ws == nil {
+		ws = make([][]string, len(b.Instrs))
+		for j, instr := range b.Instrs {
+			for _, e := range a.cls.Of(instr) {
+				switch e.Kind {
+				case effect.Clobber, effect.Blind, effect.Reset:
+					if !e.Defer {
+						ws[j] = append(ws[j], e.Loc.Path)
+					}
+				}
 			}
 		}
+		a.copies.writes[b.Index] = ws
 	}
-	s.writes[instr] = out
-	return out
+	return ws[i]
 }
 
 // copyReach holds, for one copy, what its searches share.
@@ -99,11 +104,11 @@ func (a *analysis) reachOf(cell *ssa.Alloc, origin string) *copyReach {
 	// reachable after that write, or with no keep and a successor that
 	// has it.
 	for _, b := range a.fn.Blocks {
-		for i, instr := range b.Instrs {
+		for i := range b.Instrs {
 			if slices.Contains(r.keeps[b.Index], i) {
 				break // the copy is kept here: nothing after counts
 			}
-			if len(a.written(instr)) > 0 && r.yieldAfter(a, b, i+1) {
+			if len(a.written(b, i)) > 0 && r.yieldAfter(a, b, i+1) {
 				r.writer[b.Index] = true
 				work = append(work, b)
 				break
@@ -181,7 +186,7 @@ func (r *copyReach) writerAfter(a *analysis, b *ssa.BasicBlock, from int) bool {
 		end = k
 	}
 	for i := from; i < end; i++ {
-		if len(a.written(b.Instrs[i])) > 0 && r.yieldAfter(a, b, i+1) {
+		if len(a.written(b, i)) > 0 && r.yieldAfter(a, b, i+1) {
 			return true
 		}
 	}

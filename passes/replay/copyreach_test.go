@@ -120,8 +120,8 @@ func TestCopyReach(t *testing.T) {
 
 	// Entering a block part way: after the write, only a yield is left.
 	w := -1
-	for i, instr := range writes.Instrs {
-		if len(a.written(instr)) > 0 {
+	for i := range writes.Instrs {
+		if len(a.written(writes, i)) > 0 {
 			w = i
 			break
 		}
