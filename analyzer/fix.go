@@ -134,7 +134,11 @@ func (r *reporter) index(f *ast.File) *stmtIndex {
 	}
 	x, ok := r.indexes[f]
 	if !ok {
-		x = newStmtIndex(f)
+		lines := 0
+		if tf := r.pass.Fset.File(f.Pos()); tf != nil {
+			lines = tf.LineCount()
+		}
+		x = newStmtIndex(f, lines)
 		r.indexes[f] = x
 	}
 	return x

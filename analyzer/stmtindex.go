@@ -45,8 +45,10 @@ func stmtList(n ast.Node) []ast.Stmt {
 	return nil
 }
 
-func newStmtIndex(f *ast.File) *stmtIndex {
-	x := &stmtIndex{}
+func newStmtIndex(f *ast.File, lines int) *stmtIndex {
+	// About one indexed node per line (a statement, a function): sized
+	// once, so that the index of a large file is not grown by doubling.
+	x := &stmtIndex{nodes: make([]indexed, 0, lines+1)}
 	var stack []int
 	ast.Inspect(f, func(n ast.Node) bool {
 		if n == nil {

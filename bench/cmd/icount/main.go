@@ -34,7 +34,14 @@
 // ((max - min) / median) beside it.
 //
 // The collections are still counted: what the analyzer allocates costs
-// its share. Only the analyzer's own process is counted (valgrind does not
+// its share. But a collection marks the whole live heap, so the count
+// moves in steps where one more collection falls in a run: on the bug-dense
+// probe one collection is about a tenth of the instructions beyond
+// ssaonly, and whether it falls in depends on a few MB of allocation. A
+// growth per doubling computed across such a step says more about the
+// collector's schedule than about the analysis. -gogc=off runs both sides
+// with the collector off (GOGC=off): the count is then the work of the
+// programs alone, allocation included, which is what grows with the size. Only the analyzer's own process is counted (valgrind does not
 // follow the `go list` it runs, which is the same for both sides). The
 // count is of instructions, not time: it does not see cache misses, and a
 // run under valgrind takes about 30 times as long as without.
@@ -72,6 +79,7 @@ func main() {
 	base := flag.String("ssaonly", "", "the baseline binary (default: built from this checkout)")
 	work := flag.String("work", "", "work directory (default: a new temporary directory, removed at the end)")
 	runs := flag.Int("runs", envInt("RUNS", 3), "runs of each side per size; the median is reported (env RUNS)")
+	flag.StringVar(&gogc, "gogc", "", "GOGC for the counted runs of both sides (off: no collection, the work of the programs alone)")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("icount: ")
@@ -148,6 +156,9 @@ func build(dir, name, pkg string) string {
 // tests.
 var analyzerArgs = []string{"-test=false", "./..."}
 
+// gogc, if set, is the GOGC of the counted runs (-gogc).
+var gogc string
+
 // instructions runs bin over the module in dir under cachegrind and returns
 // the instructions it executed.
 func instructions(bin, dir string) (int64, error) {
@@ -155,6 +166,9 @@ func instructions(bin, dir string) (int64, error) {
 	cmd := exec.Command("valgrind", args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOMAXPROCS=1", "GODEBUG=asyncpreemptoff=1,gcstoptheworld=1")
+	if gogc != "" {
+		cmd.Env = append(cmd.Env, "GOGC="+gogc)
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()
