@@ -149,10 +149,11 @@ type Summaries struct {
 	impls      map[*types.Func][]*types.Func   // interface method -> known implementations
 	ifaces     map[*types.Interface][]types.Type
 	indexed    []*types.Package // the package and its non-std imports, whose types implement interfaces
-	// tracers holds one tracer per function: a component is computed until
-	// nothing grows, the memo checks trace the same function again, and so
-	// does the replay analysis of a subject (TakeTracer). After run, only
-	// the subjects' are kept, each until the analysis takes it.
+	// tracers holds the tracers of the subjects (the functions the
+	// replay analysis will analyze): a component is computed until
+	// nothing grows, the memo checks trace the same function again, and
+	// so does the analysis (TakeTracer). Only theirs: a tracer kept for
+	// every function would hold every memo of the package at once.
 	tracers map[*ssa.Function]*persist.Tracer
 	// TooLarge reports that the fixpoint ran out of its work budget: the
 	// summaries are incomplete and the package is reported, not analyzed.
@@ -210,11 +211,6 @@ func run(pass *analysis.Pass) (any, error) {
 			s.local[fn].CleanDone = true
 		}
 	}
-	for fn := range s.tracers {
-		if !s.dirs.IsResumable(fn.Signature) && s.yields.Func(fn) == yields.None {
-			delete(s.tracers, fn) // not a subject: no analysis will take it
-		}
-	}
 	for _, fn := range funcs {
 		obj, _ := fn.Object().(*types.Func)
 		if obj == nil || fn.Parent() != nil {
@@ -239,7 +235,9 @@ func (s *Summaries) tracer(fn *ssa.Function) *persist.Tracer {
 	t := s.tracers[fn]
 	if t == nil {
 		t = persist.NewTracer(fn)
-		s.tracers[fn] = t
+		if s.dirs.IsResumable(fn.Signature) || s.yields.Func(fn) != yields.None {
+			s.tracers[fn] = t
+		}
 	}
 	return t
 }
