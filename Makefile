@@ -47,7 +47,9 @@ $(addprefix bench-,$(BENCHMARKS)): bench-%:
 
 # The scaling probe by instructions executed, under valgrind (cachegrind):
 # repeatable whatever the machine's load, unlike wall time. SIZES as above
-# (default 1000,...,8000). Needs valgrind; not part of `make bench`.
+# (default 1000,...,8000), all three shapes. `go run ./bench/cmd/icount
+# -gogc off` counts with the collector off, without its steps. Needs
+# valgrind; not part of `make bench`.
 .PHONY: bench-icount
 bench-icount:
 	$(GO) run ./bench/cmd/icount
