@@ -49,7 +49,7 @@ func (a *analysis) findChangedCopies(reported map[*ssa.Alloc]bool) {
 			if len(changes) == 0 {
 				continue
 			}
-			reach := a.reachOf(cell, src.Path)
+			reach := a.reachOf(cell, src.Path, changes)
 			if reach == nil {
 				return // past the budget: no copy is searched further
 			}
@@ -191,11 +191,10 @@ func (a *analysis) changeCallName(common *ssa.CallCommon, fn *types.Func, ptr ss
 // consumed) pairs, so a path that has written an input is not merged with
 // one that has not.
 func (a *analysis) lostChange(cell *ssa.Alloc, src persist.Loc, ch copyChange, deps *ctrlDeps, reach *copyReach) (Finding, bool) {
-	// The walk from the change goes nowhere that could not end in a
-	// finding (reach), and stops when the function's budget is spent
-	// (copyreach.go).
-	// An input is consumed after the change, or by the change itself (a
-	// helper that moves it on), and a yield follows.
+	// A finding needs an input consumed after the change, or by the
+	// change itself (a helper that moves it on), and a yield after that;
+	// the walk goes nowhere that could not end in one (reach), and stops
+	// when the function's budget is spent (copyreach.go).
 	start, from := ch.instr.Block(), a.indexIn(ch.instr)+1
 	if !reach.writerAfter(a, start, from) && (len(a.written(start, from-1)) == 0 || !reach.yieldAfter(a, start, from)) {
 		return Finding{}, false

@@ -20,9 +20,15 @@ import (
 // is, with such a yield after it. The walk enters no block from which it
 // cannot end in a finding: none before an input is consumed where no
 // write is reachable, none after where no yield is. On correct code, where
-// nothing is consumed, most walks end at once. What is left is bounded by
-// a budget per function (copySearch.work): past it, no change is searched
-// further, and a lost copy may go unreported.
+// nothing is consumed, most walks end at once.
+//
+// The tables cover only the copy's region: the blocks a walk from one of
+// its changes can enter (it stops where the copy is kept). A function that
+// copies state afresh at every step (p := m.pos; ...; m.pos = p) has many
+// copies with a small region each, and tables over the whole function
+// were copies × blocks. What is left is bounded by a budget per function
+// (copySearch.work): past it, no copy is searched further, and a lost
+// copy may go unreported.
 
 // copySearch is the per-function state of the searches.
 type copySearch struct {
@@ -62,37 +68,67 @@ func (a *analysis) written(b *ssa.BasicBlock, i int) []string {
 	return ws[i]
 }
 
-// copyReach holds, for one copy, what its searches share.
+// copyReach holds, for one copy, what its searches share, for the blocks
+// of its region (by block index; a block outside has no entry).
 type copyReach struct {
-	keeps [][]int // by block index: the indexes of the instructions that keep the copy, in order
-	// yield, by block index: from the block's first instruction a yield is
-	// reachable with no keep on the way.
-	yield []bool
-	// writer, by block index: from the block's first instruction a write
-	// of persistent state is reachable with no keep on the way and a
-	// yield reachable after it.
-	writer []bool
+	region map[int]bool  // the blocks a walk from a change may enter
+	keeps  map[int][]int // the indexes of the instructions that keep the copy, in order
+	// yield: from the block's first instruction a yield is reachable with
+	// no keep on the way.
+	yield map[int]bool
+	// writer: from the block's first instruction a write of persistent
+	// state is reachable with no keep on the way and a yield reachable
+	// after it.
+	writer map[int]bool
 }
 
-// reachOf computes the copy's tables, backwards from the yields, in time
-// linear in the function; nil when the budget does not allow it.
-func (a *analysis) reachOf(cell *ssa.Alloc, origin string) *copyReach {
-	n := len(a.fn.Blocks)
-	if a.copies.work -= ssax.Instrs(a.fn); a.copies.work < 0 {
-		return nil
-	}
-	r := &copyReach{keeps: make([][]int, n), yield: make([]bool, n), writer: make([]bool, n)}
-	for _, b := range a.fn.Blocks {
+// reachOf computes the copy's tables over its region, backwards from the
+// yields, in time linear in the region; nil when the budget does not allow
+// it. The region is the blocks of the changes and what follows them: a
+// block is left only through a successor if nothing in it keeps the copy,
+// or if it holds a change (the walk starts after the change). Every block a
+// walk enters is in it, and so is every successor a table entry of the
+// region depends on.
+func (a *analysis) reachOf(cell *ssa.Alloc, origin string, changes []copyChange) *copyReach {
+	r := &copyReach{region: map[int]bool{}, keeps: map[int][]int{}, yield: map[int]bool{}, writer: map[int]bool{}}
+	var blocks, work []*ssa.BasicBlock
+	enter := func(b *ssa.BasicBlock) {
+		if r.region[b.Index] {
+			return
+		}
+		r.region[b.Index] = true
+		blocks = append(blocks, b)
+		work = append(work, b)
+		if a.copies.work -= len(b.Instrs); a.copies.work < 0 {
+			return
+		}
 		for i, instr := range b.Instrs {
 			if a.keepsCopy(instr, cell, origin) {
 				r.keeps[b.Index] = append(r.keeps[b.Index], i)
 			}
 		}
 	}
+	changed := map[int]bool{}
+	for _, ch := range changes {
+		changed[ch.instr.Block().Index] = true
+		enter(ch.instr.Block())
+	}
+	for len(work) > 0 && a.copies.work >= 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		if len(r.keeps[b.Index]) > 0 && !changed[b.Index] {
+			continue // kept here: a walk entering it goes no further
+		}
+		for _, s := range b.Succs {
+			enter(s)
+		}
+	}
+	if a.copies.work < 0 {
+		return nil
+	}
 	// yield: a block with no keep whose return is a yield, or whose
 	// successor has it; propagated to predecessors with no keep.
-	var work []*ssa.BasicBlock
-	for _, b := range a.fn.Blocks {
+	for _, b := range blocks {
 		if len(r.keeps[b.Index]) == 0 && a.endsInYield(b) {
 			r.yield[b.Index] = true
 			work = append(work, b)
@@ -103,7 +139,7 @@ func (a *analysis) reachOf(cell *ssa.Alloc, origin string) *copyReach {
 	// writer: a block with a write before its first keep and a yield
 	// reachable after that write, or with no keep and a successor that
 	// has it.
-	for _, b := range a.fn.Blocks {
+	for _, b := range blocks {
 		for i := range b.Instrs {
 			if slices.Contains(r.keeps[b.Index], i) {
 				break // the copy is kept here: nothing after counts
@@ -119,16 +155,16 @@ func (a *analysis) reachOf(cell *ssa.Alloc, origin string) *copyReach {
 	return r
 }
 
-// backwards extends mark from the blocks in work to every predecessor
-// that does not keep the copy, transitively: what is reachable from a
+// backwards extends mark from the blocks in work to every predecessor in
+// the region that does not keep the copy, transitively: what is reachable from a
 // block's successor is reachable from the block if nothing in it keeps
 // the copy on the way.
-func (r *copyReach) backwards(mark []bool, work []*ssa.BasicBlock) {
+func (r *copyReach) backwards(mark map[int]bool, work []*ssa.BasicBlock) {
 	for len(work) > 0 {
 		b := work[len(work)-1]
 		work = work[:len(work)-1]
 		for _, p := range b.Preds {
-			if !mark[p.Index] && len(r.keeps[p.Index]) == 0 {
+			if r.region[p.Index] && !mark[p.Index] && len(r.keeps[p.Index]) == 0 {
 				mark[p.Index] = true
 				work = append(work, p)
 			}
@@ -204,6 +240,12 @@ func (r *copyReach) writerAfter(a *analysis, b *ssa.BasicBlock, from int) bool {
 // promising reports whether the walk, entering b at instruction from with
 // an input consumed or not, can still end in a finding.
 func (r *copyReach) promising(a *analysis, b *ssa.BasicBlock, from int, consumed bool) bool {
+	if from == 0 { // entered at its start: the tables have the answer
+		if consumed {
+			return r.yield[b.Index]
+		}
+		return r.writer[b.Index]
+	}
 	if consumed {
 		return r.yieldAfter(a, b, from)
 	}

@@ -93,8 +93,18 @@ func reachAnalysis(t *testing.T) (*analysis, *ssa.Alloc, map[string]*ssa.BasicBl
 func TestCopyReach(t *testing.T) {
 	a, cell, marks := reachAnalysis(t)
 	a.copies = newCopySearch(a)
-	r := a.reachOf(cell, "s.pos")
+	changes := a.copyChanges(cell)
+	require.NotEmpty(t, changes, "p.off++ changes the copy")
+	r := a.reachOf(cell, "s.pos", changes)
 	require.NotNil(t, r)
+	// Entered at a block's start, the tables and the scans agree.
+	for _, b := range a.fn.Blocks {
+		if !r.region[b.Index] {
+			continue
+		}
+		assert.Equal(t, r.yieldAfter(a, b, 0), r.promising(a, b, 0, true), "block %d, consumed", b.Index)
+		assert.Equal(t, r.writerAfter(a, b, 0), r.promising(a, b, 0, false), "block %d", b.Index)
+	}
 	at := func(label string) *ssa.BasicBlock {
 		b := marks[`"`+label+`"`]
 		require.NotNil(t, b, label)
@@ -139,7 +149,68 @@ func TestCopySearchBudget(t *testing.T) {
 	a, cell, _ := reachAnalysis(t)
 	a.copies = newCopySearch(a)
 	assert.Equal(t, 32*ssax.Instrs(a.fn)+4096, a.copies.work, "32 visits per instruction")
-	a.copies.work = ssax.Instrs(a.fn) - 1
-	assert.Nil(t, a.reachOf(cell, "s.pos"), "the tables do not fit what is left")
+	a.copies.work = len(a.fn.Blocks[0].Instrs) - 1
+	assert.Nil(t, a.reachOf(cell, "s.pos", a.copyChanges(cell)), "the tables do not fit what is left")
 	assert.Negative(t, a.copies.work)
+}
+
+// A copy made afresh at every step and kept soon after has a small
+// region: its tables cover the blocks up to where it is kept, not the
+// rest of the function.
+func TestCopyReachRegion(t *testing.T) {
+	p := ssatest.Build(t, `package p
+
+//reentrycheck:ioresult
+type Result struct{ io bool }
+
+func (r Result) IsIO() bool { return r.io }
+
+type pos struct{ off int }
+
+type S struct{ pos pos }
+
+func (s *S) sub() Result { return Result{} }
+
+func (s *S) Step(a bool) Result {
+	p := s.pos
+	p.off++
+	if a {
+		p.off++
+	}
+	s.pos = p
+	if r := s.sub(); r.IsIO() {
+		return r
+	}
+	if a {
+		s.pos.off++
+	}
+	if r := s.sub(); r.IsIO() {
+		return r
+	}
+	return Result{}
+}
+`)
+	fn := p.Func(t, "S.Step")
+	o := ssatest.NewOracle(p)
+	a := &analysis{fn: fn, o: o, cls: effect.New(fn, o), resIdx: o.IOResultIndexes(fn.Signature), spelling: yields.Result}
+	a.tr = a.cls.Tracer
+	a.live = ssax.Live(fn)
+	a.findYields()
+	a.copies = newCopySearch(a)
+	var cell *ssa.Alloc
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if al, ok := instr.(*ssa.Alloc); ok && al.Comment == "p" {
+				cell = al
+			}
+		}
+	}
+	require.NotNil(t, cell)
+	r := a.reachOf(cell, "s.pos", a.copyChanges(cell))
+	require.NotNil(t, r)
+	assert.NotEmpty(t, r.region)
+	assert.Less(t, len(r.region), len(fn.Blocks), "the blocks after the write-back are not in it")
+	for b := range r.region {
+		assert.False(t, r.yield[b], "block %d: the copy is kept before any yield", b)
+	}
 }
