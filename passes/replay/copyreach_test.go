@@ -57,11 +57,11 @@ func (s *S) Step(a, b bool) Result {
 }
 `
 
-// reachAnalysis prepares the analysis of Step up to its yields, the copy
-// cell p, and the block of each mark.
-func reachAnalysis(t *testing.T) (*analysis, *ssa.Alloc, map[string]*ssa.BasicBlock) {
+// reachAnalysis prepares the analysis of src's S.Step up to its yields,
+// the copy cell p, and the block of each mark.
+func reachAnalysis(t *testing.T, src string) (*analysis, *ssa.Alloc, map[string]*ssa.BasicBlock) {
 	t.Helper()
-	p := ssatest.Build(t, reachSrc)
+	p := ssatest.Build(t, src)
 	fn := p.Func(t, "S.Step")
 	o := ssatest.NewOracle(p)
 	a := &analysis{fn: fn, o: o, cls: effect.New(fn, o), resIdx: o.IOResultIndexes(fn.Signature), spelling: yields.Result}
@@ -91,7 +91,7 @@ func reachAnalysis(t *testing.T) (*analysis, *ssa.Alloc, map[string]*ssa.BasicBl
 // is reachable without keeping it, where a write is with such a yield
 // after it.
 func TestCopyReach(t *testing.T) {
-	a, cell, marks := reachAnalysis(t)
+	a, cell, marks := reachAnalysis(t, reachSrc)
 	a.copies = newCopySearch(a)
 	changes := a.copyChanges(cell)
 	require.NotEmpty(t, changes, "p.off++ changes the copy")
@@ -146,7 +146,7 @@ func TestCopyReach(t *testing.T) {
 // The searches of a function share one budget; past it, no copy is
 // searched and nothing is reported.
 func TestCopySearchBudget(t *testing.T) {
-	a, cell, _ := reachAnalysis(t)
+	a, cell, _ := reachAnalysis(t, reachSrc)
 	a.copies = newCopySearch(a)
 	assert.Equal(t, 32*ssax.Instrs(a.fn)+4096, a.copies.work, "32 visits per instruction")
 	a.copies.work = len(a.fn.Blocks[0].Instrs) - 1
@@ -158,7 +158,7 @@ func TestCopySearchBudget(t *testing.T) {
 // region: its tables cover the blocks up to where it is kept, not the
 // rest of the function.
 func TestCopyReachRegion(t *testing.T) {
-	p := ssatest.Build(t, `package p
+	a, cell, _ := reachAnalysis(t, `package p
 
 //reentrycheck:ioresult
 type Result struct{ io bool }
@@ -190,22 +190,8 @@ func (s *S) Step(a bool) Result {
 	return Result{}
 }
 `)
-	fn := p.Func(t, "S.Step")
-	o := ssatest.NewOracle(p)
-	a := &analysis{fn: fn, o: o, cls: effect.New(fn, o), resIdx: o.IOResultIndexes(fn.Signature), spelling: yields.Result}
-	a.tr = a.cls.Tracer
-	a.live = ssax.Live(fn)
-	a.findYields()
+	fn := a.fn
 	a.copies = newCopySearch(a)
-	var cell *ssa.Alloc
-	for _, b := range fn.Blocks {
-		for _, instr := range b.Instrs {
-			if al, ok := instr.(*ssa.Alloc); ok && al.Comment == "p" {
-				cell = al
-			}
-		}
-	}
-	require.NotNil(t, cell)
 	r := a.reachOf(cell, "s.pos", a.copyChanges(cell))
 	require.NotNil(t, r)
 	assert.NotEmpty(t, r.region)

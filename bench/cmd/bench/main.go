@@ -21,8 +21,9 @@
 //     over the same two modules, with a warm build cache and fresh vet
 //     results (see vetCache).
 //   - scaling: a generated resumable method of 1k to 16k statements
-//     (bench/probe), bug-dense and a correct state machine, against
-//     ssaonly on the same module, both with -test=false.
+//     (bench/probe), bug-dense, a correct state machine and a correct
+//     straight body, against ssaonly on the same module, both with
+//     -test=false.
 //   - stress: x/tools with -ioresult=go/types.Type,go/ast.Node, so that a
 //     large share of its functions is resumable, against ssaonly.
 //   - finish: gvisor.dev/gvisor/pkg/tcpip/... with

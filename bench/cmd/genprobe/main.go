@@ -1,8 +1,8 @@
 // Command genprobe writes the scaling probe module (package bench/probe):
-// one resumable method of N statements, bug-dense or a correct state
-// machine, with its own tiny annotated runtime.
+// one resumable method of N statements, bug-dense, a correct state
+// machine or a correct straight body, with its own tiny annotated runtime.
 //
-//	genprobe -shape bugdense|correct -n 4000 -o DIR
+//	genprobe -shape bugdense|correct|straight -n 4000 -o DIR
 //
 // It prints one line describing the probe, the expected finding count
 // included.
@@ -24,7 +24,7 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("genprobe: ")
 	if *out == "" || flag.NArg() > 0 {
-		log.Fatal("usage: genprobe -shape bugdense|correct -n N -o DIR")
+		log.Fatal("usage: genprobe -shape bugdense|correct|straight -n N -o DIR")
 	}
 	info, err := probe.Write(*out, probe.Shape(*shape), *n)
 	if err != nil {

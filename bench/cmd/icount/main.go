@@ -5,7 +5,7 @@
 // on the same generated module, each under valgrind's cachegrind, which
 // counts the instructions a process executes.
 //
-//	go run ./bench/cmd/icount                               # sizes 1k to 8k, both shapes
+//	go run ./bench/cmd/icount                               # sizes 1k to 8k, all three shapes
 //	go run ./bench/cmd/icount -sizes 1000,2000 -shapes bugdense
 //	go run ./bench/cmd/icount -reentrycheck /path/to/old/reentrycheck   # another build
 //	make bench-icount SIZES=1000,2000,4000,8000
