@@ -207,5 +207,5 @@ func related(a, b string) bool {
 	if len(a) > len(b) {
 		a, b = b, a
 	}
-	return strings.HasPrefix(b, a+".")
+	return len(b) > len(a) && b[len(a)] == '.' && strings.HasPrefix(b, a)
 }

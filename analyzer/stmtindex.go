@@ -45,6 +45,24 @@ func stmtList(n ast.Node) []ast.Stmt {
 	return nil
 }
 
+// indexedNode reports whether the index holds n: a statement, a function
+// literal or a declared function. The statements are matched by their
+// concrete types: the walk asks it of every node of the file, and a case
+// of an interface type (ast.Stmt) is a lookup in the runtime's table for
+// most of them. TestIndexedNodeIsStmt keeps the list equal to ast.Stmt's
+// implementations.
+func indexedNode(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.AssignStmt, *ast.ExprStmt, *ast.IncDecStmt, *ast.BlockStmt, *ast.IfStmt, *ast.ReturnStmt,
+		*ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.CaseClause,
+		*ast.SelectStmt, *ast.CommClause, *ast.DeclStmt, *ast.BranchStmt, *ast.LabeledStmt,
+		*ast.DeferStmt, *ast.GoStmt, *ast.SendStmt, *ast.EmptyStmt, *ast.BadStmt,
+		*ast.FuncLit, *ast.FuncDecl:
+		return true
+	}
+	return false
+}
+
 func newStmtIndex(f *ast.File, lines int) *stmtIndex {
 	// About one indexed node per line (a statement, a function): sized
 	// once, so that the index of a large file is not grown by doubling.
@@ -55,8 +73,7 @@ func newStmtIndex(f *ast.File, lines int) *stmtIndex {
 			stack = stack[:len(stack)-1] // leaving a node
 			return true
 		}
-		switch n.(type) {
-		case ast.Stmt, *ast.FuncLit, *ast.FuncDecl:
+		if indexedNode(n) {
 			parent := -1
 			for j := len(stack) - 1; j >= 0; j-- {
 				if stack[j] >= 0 {
@@ -77,7 +94,7 @@ func newStmtIndex(f *ast.File, lines int) *stmtIndex {
 			}
 			x.nodes = append(x.nodes, indexed{node: n, parent: parent, slot: slot})
 			stack = append(stack, len(x.nodes)-1)
-		default:
+		} else {
 			stack = append(stack, -2) // a node that is not indexed
 		}
 		return true

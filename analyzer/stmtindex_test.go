@@ -1,9 +1,12 @@
 package analyzer
 
 import (
+	"fmt"
 	"go/ast"
+	"go/build"
 	"go/parser"
 	"go/token"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -81,4 +84,86 @@ func TestStmtIndexListed(t *testing.T) {
 
 	assert.Equal(t, "a--", src(x.simpleStmt(at("a--"))))
 	assert.Nil(t, x.simpleStmt(at("switch n")))
+}
+
+// TestIndexedNodeIsStmt checks indexedNode's list of concrete types
+// against the interface it stands for, on every node of a source with
+// each kind of statement and of a few standard packages.
+func TestIndexedNodeIsStmt(t *testing.T) {
+	const every = `package p
+
+func f(ch chan int, xs []int, v any) {
+	var a int
+	a = 1
+	a++
+	f(ch, xs, v)
+	ch <- a
+	go f(ch, xs, v)
+	defer f(ch, xs, v)
+	if a > 0 {
+	}
+	for i := 0; i < a; i++ {
+		continue
+	}
+	for range xs {
+		break
+	}
+	switch a {
+	case 1:
+		fallthrough
+	default:
+	}
+	switch v.(type) {
+	case int:
+	}
+	select {
+	case <-ch:
+	default:
+	}
+L:
+	;
+	goto L
+	_ = func() {}
+	return
+}
+`
+	fset := token.NewFileSet()
+	files := []*ast.File{}
+	f, err := parser.ParseFile(fset, "every.go", every, 0)
+	require.NoError(t, err)
+	files = append(files, f)
+	// A syntax error leaves a BadStmt.
+	bad, _ := parser.ParseFile(fset, "bad.go", "package p\nfunc g() { ) }\n", 0)
+	require.NotNil(t, bad)
+	files = append(files, bad)
+	for _, dir := range []string{"go/ast", "go/parser", "net/http"} {
+		names, err := filepath.Glob(filepath.Join(build.Default.GOROOT, "src", dir, "*.go"))
+		require.NoError(t, err)
+		require.NotEmpty(t, names, dir)
+		for _, name := range names {
+			f, err := parser.ParseFile(fset, name, nil, 0)
+			require.NoError(t, err)
+			files = append(files, f)
+		}
+	}
+	kinds := map[string]bool{}
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if n == nil {
+				return true
+			}
+			_, stmt := n.(ast.Stmt)
+			_, lit := n.(*ast.FuncLit)
+			_, decl := n.(*ast.FuncDecl)
+			if want := stmt || lit || decl; indexedNode(n) != want {
+				t.Errorf("indexedNode(%T) = %v, want %v", n, !want, want)
+			}
+			if stmt {
+				kinds[fmt.Sprintf("%T", n)] = true
+			}
+			return true
+		})
+	}
+	// Every statement type go/ast has, so that a missing case would show.
+	assert.Len(t, kinds, 21, "statement kinds met: %v", kinds)
 }

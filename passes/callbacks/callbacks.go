@@ -16,6 +16,7 @@ import (
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 )
@@ -35,8 +36,8 @@ func Check(fn *ssa.Function, o Oracle) []Finding {
 	var out []Finding
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
-			call, ok := instr.(ssa.CallInstruction)
-			if !ok {
+			call := ssax.Call(instr)
+			if call == nil {
 				continue
 			}
 			// Only a call given a function literal can take a callback; the
@@ -205,8 +206,8 @@ func testsError(cb *ssa.Function, err *ssa.Parameter) bool {
 		return false
 	}
 	for _, r := range *refs {
-		call, ok := r.(ssa.CallInstruction)
-		if !ok {
+		call := ssax.Call(r)
+		if call == nil {
 			continue
 		}
 		if _, builtin := call.Common().Value.(*ssa.Builtin); !builtin {
@@ -246,8 +247,8 @@ func mentions(v ssa.Value, err *ssa.Parameter, depth int) bool {
 	if v == err {
 		return true
 	}
-	instr, ok := v.(ssa.Instruction)
-	if !ok || depth > 4 {
+	instr := ssax.Instr(v)
+	if instr == nil || depth > 4 {
 		return false
 	}
 	var ops [8]*ssa.Value

@@ -7,6 +7,7 @@ import (
 	"github.com/reentrycheck/reentrycheck/passes/callee"
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 )
@@ -329,8 +330,8 @@ func (a *analysis) changeReads(cell *ssa.Alloc, ch copyChange, guards []ssa.Valu
 		case *ssa.Call:
 			viaCall = true
 		}
-		instr, ok := v.(ssa.Instruction)
-		if !ok {
+		instr := ssax.Instr(v)
+		if instr == nil {
 			return
 		}
 		var ops [8]*ssa.Value

@@ -6,6 +6,7 @@ import (
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"github.com/reentrycheck/reentrycheck/passes/rules"
 	"golang.org/x/tools/go/ssa"
 )
@@ -34,8 +35,8 @@ func (a *analysis) findFreshDrivers() {
 				continue
 			}
 			reported[alloc] = true
-			instr, ok := alloc.(ssa.Instruction)
-			if !ok {
+			instr := ssax.Instr(alloc)
+			if instr == nil {
 				continue
 			}
 			name := a.repollName(call)
@@ -185,7 +186,7 @@ func (a *analysis) findCarriedLocals() {
 	}
 	// The writes on every path from the entry to each block's end.
 	outs := make([]written, n)
-	if !forwardFixpoint(a.fn, func(b *ssa.BasicBlock) bool {
+	if !forwardFixpoint(a.order(), func(b *ssa.BasicBlock) bool {
 		var in written
 		if b.Index == 0 {
 			in = written{}
@@ -290,7 +291,7 @@ func (a *analysis) followCarried(phi *ssa.Phi, k int, seed written, apply func(*
 	pa := m.Preds[k]
 	n := len(a.fn.Blocks)
 	outs := make([]written, n)
-	if !forwardFixpoint(a.fn, func(b *ssa.BasicBlock) bool {
+	if !forwardFixpoint(a.order(), func(b *ssa.BasicBlock) bool {
 		var in written
 		if b == m {
 			// Only the arm's edge carries the computed value; from pa

@@ -148,7 +148,7 @@ func (a *analysis) buildMasks() {
 		case fReset, fRestore, fUnlock:
 			m.unjudged.add(id)
 		}
-		if k, judged := pendingKind[f.kind]; judged && rules.Inert(k, f.eff.Idempotent) {
+		if k, judged := pendingKind(f.kind); judged && rules.Inert(k, f.eff.Idempotent) {
 			// No rule reports it at any yield: judged once here rather
 			// than at every later yield it stays pending for.
 			m.unjudged.add(id)

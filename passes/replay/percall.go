@@ -5,6 +5,7 @@ import (
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"github.com/reentrycheck/reentrycheck/passes/yields"
 	"golang.org/x/tools/go/ssa"
 )
@@ -37,8 +38,8 @@ func (a *analysis) perCallObjects() map[ssa.Instruction]bool {
 	a.refPaired = a.pairedReferences()
 	for _, b := range a.fn.Blocks {
 		for _, instr := range b.Instrs {
-			call, ok := instr.(ssa.CallInstruction)
-			if !ok {
+			call := ssax.Call(instr)
+			if call == nil {
 				continue
 			}
 			if acq := methodReceiver(call.Common()); acq != nil && acquired[acq] || a.perCallParamRecv(call.Common()) {

@@ -294,4 +294,4 @@ func (a *analysis) callAdvancesCursor(call *ssa.Call, cur *Cursors) bool {
 // committedByProgress are the kinds of pending fact a progress yield
 // commits: the writes and the calls that made the progress. Transitions,
 // locks and deferred effects are judged as at any yield.
-var committedByProgress = map[factKind]bool{fMutation: true, fCall: true, fBlind: true, fMoveOut: true}
+var committedByProgress = [numFactKinds]bool{fMutation: true, fCall: true, fBlind: true, fMoveOut: true}

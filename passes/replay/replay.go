@@ -54,6 +54,8 @@ const (
 	fUnlock                       // unlocks a mutex: cancels its pending lock
 	fDeferUnlock                  // a deferred unlock: releases the mutex at every return
 	fLoopedCall                   // a re-pollable call that went around a loop whose progress is local
+
+	numFactKinds // the number of kinds, for tables indexed by kind
 )
 
 type fact struct {
@@ -135,6 +137,7 @@ func (a *analysis) liveFindings() []Finding {
 
 type analysis struct {
 	fn     *ssa.Function
+	rpo    *blockOrder // fn's blocks in reverse postorder (order)
 	o      Oracle
 	cls    *effect.Classifier
 	tr     *persist.Tracer
@@ -164,7 +167,7 @@ type analysis struct {
 	facts     []fact
 	byInstr   map[ssa.Instruction]idRange // fact ids generated at an instruction
 	blindLocs map[string]bool             // locations blindly written somewhere (for move-out reads)
-	ops       [][]blockOp                 // per block: what the transfer does there (blockOps)
+	ops       [][]blockOp                 // per block: what the transfer does there (collectFacts)
 
 	pendingAtCall map[ssa.Instruction][]int              // the transitions pending when a re-pollable call starts
 	index         map[ssa.Instruction]int                // the positions of the instructions of large blocks (indexIn)
@@ -691,7 +694,7 @@ func (a *analysis) findDispatch() {
 		return
 	}
 	visited := make([]bool, n)
-	ok := forwardFixpoint(a.fn, func(b *ssa.BasicBlock) bool {
+	ok := forwardFixpoint(a.order(), func(b *ssa.BasicBlock) bool {
 		var in map[string]vset
 		if b.Index == 0 {
 			in = map[string]vset{}
@@ -937,6 +940,14 @@ func (a *analysis) findLoops() {
 	}
 }
 
+// order returns fn's blocks in reverse postorder, computed on first use.
+func (a *analysis) order() *blockOrder {
+	if a.rpo == nil {
+		a.rpo = newBlockOrder(a.fn)
+	}
+	return a.rpo
+}
+
 func reversePostorder(fn *ssa.Function) []*ssa.BasicBlock {
 	seen := make([]bool, len(fn.Blocks))
 	post := make([]*ssa.BasicBlock, 0, len(fn.Blocks))
@@ -965,24 +976,41 @@ func (a *analysis) collectFacts() {
 	a.blindLocs = map[string]bool{}
 	a.looped = map[int]int{}
 	type pending struct {
-		instr ssa.Instruction
-		effs  []effect.Effect
+		instr   ssa.Instruction
+		effs    []effect.Effect
+		reloads []string
 	}
 	var all []pending
 	perCall := a.perCallObjects()
 	for _, b := range a.fn.Blocks {
-		if !a.live[b.Index] {
+		live := a.live[b.Index]
+		if !live && len(a.reloads) == 0 {
 			continue // ruled out by a constant condition: never runs
 		}
 		for _, instr := range b.Instrs {
-			effs := a.cls.Of(instr)
-			if perCall[instr] || len(a.perCallParams) > 0 {
-				effs = slices.DeleteFunc(slices.Clone(effs), a.perCallEffect(instr, perCall[instr]))
+			var r []string
+			if len(a.reloads) > 0 {
+				r = a.reloads[instr]
 			}
-			if ops, _ := a.lockOps(instr); len(effs) == 0 && len(a.helperSets[instr]) == 0 && len(ops) == 0 {
+			if !live {
+				// No facts here, but the transfer still re-reads where a
+				// dispatch loads.
+				if len(r) > 0 {
+					all = append(all, pending{instr, nil, r})
+				}
 				continue
 			}
-			all = append(all, pending{instr, effs})
+			effs := a.cls.Of(instr)
+			// Maps keyed by instructions (interfaces) are asked only when
+			// they hold something: a lookup in an empty one still checks
+			// that the key's dynamic type is hashable.
+			if isPerCall := len(perCall) > 0 && perCall[instr]; isPerCall || len(a.perCallParams) > 0 {
+				effs = slices.DeleteFunc(slices.Clone(effs), a.perCallEffect(instr, isPerCall))
+			}
+			if ops, _ := a.lockOps(instr); len(effs) == 0 && len(r) == 0 && (len(a.helperSets) == 0 || len(a.helperSets[instr]) == 0) && len(ops) == 0 {
+				continue
+			}
+			all = append(all, pending{instr, effs, r})
 			for _, e := range effs {
 				if (e.Kind == effect.Blind || e.Kind == effect.Reset) && !a.isState(e) {
 					a.blindLocs[e.Loc.Path] = true
@@ -998,14 +1026,24 @@ func (a *analysis) collectFacts() {
 	}
 	a.facts = make([]fact, 0, nEffs)
 	a.byInstr = make(map[ssa.Instruction]idRange, len(all))
+	// What the transfer does per block (blockOp), listed as the facts are
+	// made, in instruction order: the transfer runs several times per
+	// block, and most instructions have nothing to do.
+	a.ops = make([][]blockOp, len(a.fn.Blocks))
 	for _, p := range all {
 		b := p.instr.Block()
 		// The facts of one instruction are made together: their ids are
 		// a range.
 		first := len(a.facts)
-		a.collectFactsAt(p.instr, p.effs, b)
-		if len(a.facts) > first {
-			a.byInstr[p.instr] = idRange{first, len(a.facts)}
+		if a.live[b.Index] {
+			a.collectFactsAt(p.instr, p.effs, b)
+		}
+		ids := idRange{first, len(a.facts)}
+		if ids.hi > ids.lo {
+			a.byInstr[p.instr] = ids
+		}
+		if ids.hi > ids.lo || len(p.reloads) > 0 {
+			a.ops[b.Index] = append(a.ops[b.Index], blockOp{ids, p.reloads})
 		}
 	}
 }
@@ -1017,8 +1055,8 @@ func (a *analysis) collectFacts() {
 // and what was read from it is not gone. Handed the slot's address
 // (fill(&s.buf)), it may overwrite the slot.
 func (a *analysis) writesSlot(instr ssa.Instruction, path string) bool {
-	call, ok := instr.(ssa.CallInstruction)
-	if !ok {
+	call := ssax.Call(instr)
+	if call == nil {
 		return true
 	}
 	if _, builtin := call.Common().Value.(*ssa.Builtin); builtin {
@@ -1162,8 +1200,8 @@ func (a *analysis) collectFactsAt(instr ssa.Instruction, effs []effect.Effect, b
 // summarized, so a missing summary means none). A resumable function that
 // only drives other re-pollable calls looks the same: a known false negative.
 func (a *analysis) isConstructor(instr ssa.Instruction) bool {
-	call, ok := instr.(ssa.CallInstruction)
-	if !ok {
+	call := ssax.Call(instr)
+	if call == nil {
 		return false
 	}
 	c := call.Common()
@@ -1198,8 +1236,8 @@ type lockFact struct {
 // held across it. direct reports a lock method itself, whose own writes are
 // the lock's bookkeeping; a helper's other effects still count.
 func (a *analysis) lockOps(instr ssa.Instruction) (ops []lockFact, direct bool) {
-	call, ok := instr.(ssa.CallInstruction)
-	if !ok {
+	call := ssax.Call(instr)
+	if call == nil {
 		return nil, false
 	}
 	c := call.Common()

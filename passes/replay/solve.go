@@ -1,9 +1,12 @@
 package replay
 
 import (
+	"cmp"
+	"go/token"
 	"go/types"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
 	"github.com/reentrycheck/reentrycheck/passes/internal/persist"
@@ -66,9 +69,8 @@ type record struct {
 func (a *analysis) solve() {
 	n := len(a.fn.Blocks)
 	out := make([]*flow, n)
-	order := reversePostorder(a.fn)
+	order := a.order().blocks
 	a.pendingAtCall = map[ssa.Instruction][]int{}
-	a.ops = a.blockOps()
 
 	// inState computes the state at b's entry into dst: the merge of its
 	// predecessors' outputs, each across its edge. It reports false when no
@@ -119,7 +121,7 @@ func (a *analysis) solve() {
 	// it dirty again), so the records left are those of the fixpoint,
 	// without another pass over the blocks.
 	a.recordCalls = true
-	ok := forwardFixpoint(a.fn, func(b *ssa.BasicBlock) bool {
+	ok := forwardFixpoint(a.order(), func(b *ssa.BasicBlock) bool {
 		if !inState(b, scratch) {
 			return false
 		}
@@ -293,30 +295,11 @@ func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
 }
 
 // blockOp is what the transfer function does at one instruction: the
-// facts it applies and the state locations it re-reads.
+// facts it applies and the state locations it re-reads (collectFacts lists
+// them).
 type blockOp struct {
 	facts   idRange
 	reloads []string
-}
-
-// blockOps lists, per block, the operations of its instructions that have
-// any, in order: the transfer runs several times per block, and most
-// instructions have nothing to do.
-func (a *analysis) blockOps() [][]blockOp {
-	ops := make([][]blockOp, len(a.fn.Blocks))
-	for _, b := range a.fn.Blocks {
-		for _, instr := range b.Instrs {
-			f := a.byInstr[instr]
-			var r []string
-			if len(a.reloads) > 0 {
-				r = a.reloads[instr]
-			}
-			if f.hi > f.lo || len(r) > 0 {
-				ops[b.Index] = append(ops[b.Index], blockOp{f, r})
-			}
-		}
-	}
-	return ops
 }
 
 // storeVal returns the value a write stores: a store's value, a map
@@ -479,12 +462,23 @@ func (a *analysis) coveredByReset(st *flow, e effect.Effect) bool {
 	return false
 }
 
-// pendingKind is how the rules see each kind of fact (facts of the other
-// kinds are never judged).
-var pendingKind = map[factKind]rules.Kind{
-	fMutation: rules.Mutation, fDeferred: rules.DeferredMutation, fMoveOut: rules.MoveOut,
-	fBlind: rules.BlindWrite, fCall: rules.Call, fLoopedCall: rules.LoopedCall,
-	fTransition: rules.Transition, fLock: rules.Lock,
+// pendingKinds is how the rules see each kind of fact; judged is false for
+// the kinds that are never judged. A table, not a map: it is read once per
+// fact at every yield.
+var pendingKinds = [numFactKinds]struct {
+	kind   rules.Kind
+	judged bool
+}{
+	fMutation: {rules.Mutation, true}, fDeferred: {rules.DeferredMutation, true}, fMoveOut: {rules.MoveOut, true},
+	fBlind: {rules.BlindWrite, true}, fCall: {rules.Call, true}, fLoopedCall: {rules.LoopedCall, true},
+	fTransition: {rules.Transition, true}, fLock: {rules.Lock, true},
+}
+
+// pendingKind returns how the rules see a fact of kind k, and whether
+// they judge it at all.
+func pendingKind(k factKind) (rules.Kind, bool) {
+	p := pendingKinds[k]
+	return p.kind, p.judged
 }
 
 // atYield describes every fact pending at a yield point that no rule has
@@ -502,7 +496,19 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 		}
 	})
 	a.prematureAdvances(st, ret, recs)
-	progress := a.progressYield(st, ret)
+	// Whether this is a progress yield is asked only of a fact it could
+	// commit: the backward walk to the guards is the costly part of a
+	// yield with few such facts.
+	progress, progressKnown := false, false
+	commits := func(k factKind) bool {
+		if !committedByProgress[k] {
+			return false
+		}
+		if !progressKnown {
+			progress, progressKnown = a.progressYield(st, ret), true
+		}
+		return progress
+	}
 	handed := a.returnedProgress(ret)
 	judged := rules.Judged()
 	// Only the facts not yet reported are judged: yields are visited in
@@ -512,10 +518,10 @@ func (a *analysis) atYield(st *flow, ret *ssa.Return, info *yieldInfo, recs *[]r
 	var pend rules.Pending
 	st.pending.eachAndNot(a.judged, func(id int) {
 		f := a.facts[id]
-		if progress && committedByProgress[f.kind] || a.handedBack(&f, handed) {
+		if commits(f.kind) || a.handedBack(&f, handed) {
 			return
 		}
-		kind := pendingKind[f.kind]
+		kind, _ := pendingKind(f.kind)
 		masked := false
 		if f.kind != fLock && f.kind != fTransition && f.kind != fDeferred {
 			masked = a.masked(st, f.block)
@@ -624,13 +630,30 @@ func (a *analysis) report(recs []record) {
 		}
 		a.findings = append(a.findings, fd)
 	}
-	sort.Slice(a.findings, func(i, j int) bool {
-		pi, pj := a.findings[i].Position(), a.findings[j].Position()
-		if pi != pj {
-			return pi < pj
+	sortFindings(a.findings)
+}
+
+// sortFindings orders findings by position, then rule, keeping the order
+// of equal ones. Positions are computed once each, not at every
+// comparison.
+func sortFindings(fs []Finding) {
+	type keyed struct {
+		pos token.Pos
+		f   Finding
+	}
+	ks := make([]keyed, len(fs))
+	for i := range fs {
+		ks[i] = keyed{fs[i].Position(), fs[i]}
+	}
+	slices.SortStableFunc(ks, func(x, y keyed) int {
+		if x.pos != y.pos {
+			return cmp.Compare(x.pos, y.pos)
 		}
-		return a.findings[i].Rule.Name < a.findings[j].Rule.Name
+		return strings.Compare(x.f.Rule.Name, y.f.Rule.Name)
 	})
+	for i := range ks {
+		fs[i] = ks[i].f
+	}
 }
 
 // sortedRecords orders the kept records deterministically.
@@ -639,11 +662,12 @@ func sortedRecords[K comparable](m map[K]record) []record {
 	for _, r := range m {
 		out = append(out, r)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].fact != out[j].fact {
-			return out[i].fact < out[j].fact
+	// The keys are distinct: any sort gives the one order.
+	slices.SortFunc(out, func(x, y record) int {
+		if x.fact != y.fact {
+			return cmp.Compare(x.fact, y.fact)
 		}
-		return out[i].rule.Name < out[j].rule.Name
+		return strings.Compare(x.rule.Name, y.rule.Name)
 	})
 	return out
 }
@@ -743,8 +767,8 @@ func (a *analysis) indexIn(instr ssa.Instruction) int {
 // summary of what it may reach satisfies ok (given nil for a callee
 // without one).
 func (a *analysis) everyCallee(instr ssa.Instruction, ok func(s *effect.Summary) bool) bool {
-	call, isCall := instr.(ssa.CallInstruction)
-	if !isCall {
+	call := ssax.Call(instr)
+	if call == nil {
 		return false
 	}
 	sums, _ := a.o.Callees(a.fn, call.Common())
@@ -774,8 +798,8 @@ func (a *analysis) cleanDoneCall(instr ssa.Instruction) bool {
 }
 
 func (a *analysis) submitStyle(instr ssa.Instruction) bool {
-	call, ok := instr.(ssa.CallInstruction)
-	if !ok {
+	call := ssax.Call(instr)
+	if call == nil {
 		return false
 	}
 	sums, _ := a.o.Callees(a.fn, call.Common())
@@ -794,9 +818,8 @@ func (a *analysis) submitStyle(instr ssa.Instruction) bool {
 // persistent location. A call with other arguments (another page, another
 // buffer) is another operation, not the same one driven again.
 func (a *analysis) sameArgs(x, y ssa.Instruction) bool {
-	cx, ok1 := x.(ssa.CallInstruction)
-	cy, ok2 := y.(ssa.CallInstruction)
-	if !ok1 || !ok2 || len(cx.Common().Args) != len(cy.Common().Args) {
+	cx, cy := ssax.Call(x), ssax.Call(y)
+	if cx == nil || cy == nil || len(cx.Common().Args) != len(cy.Common().Args) {
 		return false
 	}
 	ax, ay := cx.Common().Args, cy.Common().Args

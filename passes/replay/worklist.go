@@ -10,18 +10,13 @@ import (
 // only when the output of a predecessor changed. visit recomputes a block's
 // output and reports whether it changed. The work is bounded by the
 // function's budget; forwardFixpoint reports false when it ran out.
-func forwardFixpoint(fn *ssa.Function, visit func(b *ssa.BasicBlock) bool) bool {
-	n := len(fn.Blocks)
-	order := reversePostorder(fn)
-	rpo := make([]int, n) // block index -> position in order
-	for i, b := range order {
-		rpo[b.Index] = i
-	}
+func forwardFixpoint(o *blockOrder, visit func(b *ssa.BasicBlock) bool) bool {
+	order, rpo := o.blocks, o.pos
 	dirty := make([]bool, len(order))
 	for i := range dirty {
 		dirty[i] = true
 	}
-	work := budget.Transfers(n)
+	work := budget.Transfers(len(rpo))
 	for again := true; again; {
 		again = false
 		for i, b := range order {
@@ -45,4 +40,20 @@ func forwardFixpoint(fn *ssa.Function, visit func(b *ssa.BasicBlock) bool) bool 
 		}
 	}
 	return true
+}
+
+// blockOrder is a function's reachable blocks in reverse postorder, and
+// each block's position in it, computed once per analysis: several
+// fixpoints run over the same function, some once per carried local.
+type blockOrder struct {
+	blocks []*ssa.BasicBlock
+	pos    []int // block index -> position in blocks (0 for unreachable blocks)
+}
+
+func newBlockOrder(fn *ssa.Function) *blockOrder {
+	o := &blockOrder{blocks: reversePostorder(fn), pos: make([]int, len(fn.Blocks))}
+	for i, b := range o.blocks {
+		o.pos[b.Index] = i
+	}
+	return o
 }

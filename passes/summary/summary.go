@@ -262,8 +262,8 @@ func (s *Summaries) solve(funcs []*ssa.Function) {
 		invoked := map[string]bool{}
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
-				call, ok := instr.(ssa.CallInstruction)
-				if !ok {
+				call := ssax.Call(instr)
+				if call == nil {
 					continue
 				}
 				if call.Common().IsInvoke() {
@@ -486,7 +486,7 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 		// get-or-submit gates have a rule of their own, memoizedSubmit.)
 		creates := once != nil && once[b.Index]
 		for _, instr := range b.Instrs {
-			if ci, ok := instr.(ssa.CallInstruction); ok {
+			if ci := ssax.Call(instr); ci != nil {
 				if lock, unlock := effect.LockMethod(ci.Common()); lock || unlock {
 					// What a lock method writes (its state, a lock-order
 					// validator's package state) is the lock's bookkeeping;
@@ -637,7 +637,7 @@ func (s *Summaries) noteRefs(fn *ssa.Function, instr ssa.Instruction, effs []eff
 		return
 	}
 	acquires, releases := false, false
-	if ci, ok := instr.(ssa.CallInstruction); ok {
+	if ci := ssax.Call(instr); ci != nil {
 		if acquires, releases = effect.RefMethod(ci.Common()); !acquires && !releases {
 			sums, _ := s.Callees(fn, ci.Common())
 			acquires, releases = len(sums) > 0, len(sums) > 0
@@ -718,8 +718,8 @@ func (s *Summaries) lockOps(fn *ssa.Function, c *effect.Classifier, out *effect.
 	}
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
-			call, ok := instr.(ssa.CallInstruction)
-			if !ok {
+			call := ssax.Call(instr)
+			if call == nil {
 				continue
 			}
 			_, deferred := instr.(*ssa.Defer)

@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/reentrycheck/reentrycheck/passes/internal/ssax"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -52,7 +53,7 @@ func (y *Yields) driversDecide(funcs []*ssa.Function, carriers map[*ssa.Function
 	for _, fn := range funcs {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
-				if c, ok := instr.(ssa.CallInstruction); ok && c.Common().IsInvoke() && !c.Common().Method.Exported() {
+				if c := ssax.Call(instr); c != nil && c.Common().IsInvoke() && !c.Common().Method.Exported() {
 					y.invoked[c.Common().Method.Name()] = true
 					if call, ok := c.(*ssa.Call); ok {
 						invokes[call.Call.Method.Name()] = append(invokes[call.Call.Method.Name()], call)
@@ -437,8 +438,8 @@ func dependsOnPhi(v ssa.Value, blocks map[*ssa.BasicBlock]bool, depth int, seen 
 		return false
 	}
 	seen[v] = true
-	instr, ok := v.(ssa.Instruction)
-	if !ok {
+	instr := ssax.Instr(v)
+	if instr == nil {
 		return false
 	}
 	if phi, ok := v.(*ssa.Phi); ok && blocks[phi.Block()] {

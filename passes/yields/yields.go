@@ -243,7 +243,7 @@ func (y *Yields) solve(funcs []*ssa.Function) {
 						callers[g] = append(callers[g], fn)
 						sites[g] = append(sites[g], call)
 					}
-				} else if c, ok := instr.(ssa.CallInstruction); ok && !c.Common().IsInvoke() {
+				} else if c := ssax.Call(instr); c != nil && !c.Common().IsInvoke() {
 					if g := c.Common().StaticCallee(); g != nil {
 						y.goDefer[g] = true // go or defer: no result to decide on
 					}

@@ -628,8 +628,8 @@ func (c *Classifier) dependsOnLoad(v ssa.Value, path string, depth int, seen map
 			return true
 		}
 	}
-	instr, ok := v.(ssa.Instruction)
-	if !ok {
+	instr := ssax.Instr(v)
+	if instr == nil {
 		return false
 	}
 	ops := c.operands(instr)
@@ -683,8 +683,8 @@ func (c *Classifier) mutableDep(v ssa.Value, depth int, seen map[ssa.Value]bool)
 			return true
 		}
 	}
-	instr, ok := v.(ssa.Instruction)
-	if !ok {
+	instr := ssax.Instr(v)
+	if instr == nil {
 		return false
 	}
 	ops := c.operands(instr)

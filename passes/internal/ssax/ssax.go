@@ -328,3 +328,67 @@ func IsError(t types.Type) bool {
 }
 
 var errorInterface = types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
+
+// Call returns instr as a call instruction (a call, defer or go), or nil.
+// It is what instr.(ssa.CallInstruction) answers, with a switch on the
+// three concrete types: the analyses ask it of every instruction, and an
+// assertion to an interface type is looked up in the runtime's table each
+// time it meets a type its call site has not cached.
+func Call(instr ssa.Instruction) ssa.CallInstruction {
+	switch in := instr.(type) {
+	case *ssa.Call:
+		return in
+	case *ssa.Defer:
+		return in
+	case *ssa.Go:
+		return in
+	}
+	return nil
+}
+
+// Instr returns v as an instruction, or nil for the values that are not
+// (constants, parameters, free variables, globals, functions, builtins).
+// It answers what v.(ssa.Instruction) does, for the operand walks that
+// ask it of every value they visit: the common kinds are matched by their
+// concrete types, and only the rare ones go through the assertion to an
+// interface (see Call).
+func Instr(v ssa.Value) ssa.Instruction {
+	switch v := v.(type) {
+	case nil, *ssa.Const, *ssa.Parameter, *ssa.FreeVar, *ssa.Global, *ssa.Function, *ssa.Builtin:
+		return nil
+	case *ssa.UnOp:
+		return v
+	case *ssa.BinOp:
+		return v
+	case *ssa.Call:
+		return v
+	case *ssa.FieldAddr:
+		return v
+	case *ssa.IndexAddr:
+		return v
+	case *ssa.Field:
+		return v
+	case *ssa.Index:
+		return v
+	case *ssa.Phi:
+		return v
+	case *ssa.Alloc:
+		return v
+	case *ssa.Extract:
+		return v
+	case *ssa.Convert:
+		return v
+	case *ssa.ChangeType:
+		return v
+	case *ssa.MakeInterface:
+		return v
+	case *ssa.Slice:
+		return v
+	case *ssa.Lookup:
+		return v
+	case *ssa.TypeAssert:
+		return v
+	}
+	instr, _ := v.(ssa.Instruction)
+	return instr
+}

@@ -1,6 +1,7 @@
 package ssax_test
 
 import (
+	"fmt"
 	"go/constant"
 	"go/token"
 	"testing"
@@ -263,4 +264,113 @@ func TestNotNil(t *testing.T) {
 	}
 	assert.Equal(t, 3, notNil, "an allocation, a constant make, an address: %v", got)
 	assert.Equal(t, 3, maybe, "a call's result, a parameter, a map parameter: %v", got)
+}
+
+// everyKindSrc has most kinds of SSA instruction and value: calls, defers
+// and go statements, closures, maps, channels, slices, conversions,
+// interfaces, type assertions, ranges, selects, phis and extracts.
+const everyKindSrc = `package p
+
+type T struct{ n int; xs []int; m map[string]int }
+
+type I interface{ Get() int }
+
+func (t *T) Get() int { return t.n }
+
+func all(t *T, ch chan int, v any, s string, arr [4]int, fs ...func() int) (int, error) {
+	defer t.Get()
+	go func() { ch <- t.n }()
+	f := func() int { return t.n + len(fs) }
+	x := f()
+	var i I = t
+	x += i.Get()
+	if n, ok := v.(int); ok {
+		x += n
+	}
+	if j, ok := v.(I); ok {
+		x += j.Get()
+	}
+	t.m["k"] = x
+	y, ok := t.m[s]
+	if ok {
+		delete(t.m, s)
+	}
+	for k, e := range t.m {
+		x += len(k) + e
+	}
+	for _, r := range s {
+		x += int(r)
+	}
+	p := &arr[1]
+	*p = x
+	sl := t.xs[1:2]
+	ap := (*[1]int)(sl)
+	x += ap[0] + arr[2] + sl[0] + float2int(float64(y))
+	select {
+	case z := <-ch:
+		x += z
+	default:
+	}
+	var e error
+	b := []byte(s)
+	x += int(b[0]) + -x
+	return x, e
+}
+
+func float2int(f float64) int { return int(f) }
+
+type Ints []int
+
+func pair() [2]int { return [2]int{1, 2} }
+
+func more(t *T) int { return len(Ints(t.xs)) + pair()[1] }
+
+func generic[E ~int](xs []E) E {
+	var s E
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+var _ = generic[int]
+`
+
+// TestCallAndInstrMatchAssertions checks the concrete-type switches of
+// Call and Instr against the interface assertions they replace, on every
+// instruction and every operand of a source with most kinds of each.
+func TestCallAndInstrMatchAssertions(t *testing.T) {
+	p := ssatest.Build(t, everyKindSrc)
+	kinds := map[string]bool{}
+	for _, mem := range p.SSA.Members {
+		fn, ok := mem.(*ssa.Function)
+		if !ok {
+			continue
+		}
+		fns := append([]*ssa.Function{fn}, fn.AnonFuncs...)
+		for _, fn := range fns {
+			for _, b := range fn.Blocks {
+				for _, instr := range b.Instrs {
+					kinds[fmt.Sprintf("%T", instr)] = true
+					want, _ := instr.(ssa.CallInstruction)
+					assert.Equal(t, want, ssax.Call(instr), "Call(%T)", instr)
+					for _, op := range instr.Operands(nil) {
+						if op == nil || *op == nil {
+							continue
+						}
+						want, _ := (*op).(ssa.Instruction)
+						assert.Equal(t, want, ssax.Instr(*op), "Instr(%T)", *op)
+					}
+				}
+			}
+		}
+	}
+	assert.Nil(t, ssax.Instr(nil))
+	// The source has the kinds the switches name, so that each case runs.
+	for _, k := range []string{"*ssa.Call", "*ssa.Defer", "*ssa.Go", "*ssa.Store", "*ssa.MapUpdate", "*ssa.Send",
+		"*ssa.UnOp", "*ssa.BinOp", "*ssa.FieldAddr", "*ssa.IndexAddr", "*ssa.Index", "*ssa.Phi", "*ssa.Alloc",
+		"*ssa.Extract", "*ssa.Convert", "*ssa.ChangeType", "*ssa.MakeInterface", "*ssa.Slice", "*ssa.Lookup",
+		"*ssa.TypeAssert", "*ssa.MakeClosure", "*ssa.Range", "*ssa.Next", "*ssa.Select", "*ssa.SliceToArrayPointer"} {
+		assert.True(t, kinds[k], "no %s in the source", k)
+	}
 }
