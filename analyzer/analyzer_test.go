@@ -157,6 +157,40 @@ func TestUnknownCategoryIsAnError(t *testing.T) {
 	require.Equal(t, "mutation-before-yield", reported[0].Category)
 }
 
+// A finding reported twice (the same position, rule and message, as from
+// two functions that share a body) is reported once; findings that differ
+// in any of the three, or that were added out of order, all are, sorted
+// by position.
+func TestFlushDropsDuplicates(t *testing.T) {
+	fset := token.NewFileSet()
+	f := fset.AddFile("x.go", -1, 100)
+	f.SetLines([]int{0, 50})
+	var reported []analysis.Diagnostic
+	cfg, err := config.Parse(&config.Flags{Rules: "all"})
+	require.NoError(t, err)
+	r := &reporter{pass: &analysis.Pass{Fset: fset, Report: func(d analysis.Diagnostic) { reported = append(reported, d) }}, cfg: cfg}
+	at := func(off int) token.Pos { return token.Pos(f.Base() + off) }
+	r.add(diag{rule: "mutation-before-yield", pos: at(60), msg: "b"})
+	r.add(diag{rule: "mutation-before-yield", pos: at(1), msg: "a"})
+	r.add(diag{rule: "repeated-call", pos: at(1), msg: "a"})         // another rule
+	r.add(diag{rule: "mutation-before-yield", pos: at(1), msg: "c"}) // another message
+	r.add(diag{rule: "mutation-before-yield", pos: at(1), msg: "a"}) // a duplicate
+	r.add(diag{rule: "mutation-before-yield", pos: at(60), msg: "b"})
+	r.add(diag{rule: "mutation-before-yield", pos: at(2), msg: "a"}) // another position
+	require.NoError(t, r.flush())
+	var got []string
+	for _, d := range reported {
+		got = append(got, fmt.Sprintf("%d %s %s", int(d.Pos)-f.Base(), d.Category, d.Message))
+	}
+	require.Equal(t, []string{
+		"1 mutation-before-yield a",
+		"1 repeated-call a",
+		"1 mutation-before-yield c",
+		"2 mutation-before-yield a",
+		"60 mutation-before-yield b",
+	}, got)
+}
+
 // Poll futures: the ready! idiom forwards the inner future's yield.
 func TestPollFutures(t *testing.T) {
 	analysistest.Run(t, testdata(t), Analyzer, "futures")

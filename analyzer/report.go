@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"slices"
 	"sort"
 	"strings"
 
@@ -99,13 +100,11 @@ type ignoreKey struct {
 func (r *reporter) flush() error {
 	var unknown []error
 	sort.SliceStable(r.diags, func(i, j int) bool { return r.diags[i].pos < r.diags[j].pos })
-	// A comparable key, not a formatted string: the bug-dense probe
-	// reports thousands of findings per function.
-	type dedupKey struct {
-		pos       token.Pos
-		rule, msg string
-	}
-	seen := map[dedupKey]bool{}
+	// Duplicates share a position, and the diagnostics are sorted by it:
+	// each is compared with those reported at its position only, not
+	// hashed with its message into a set of every finding (the bug-dense
+	// probe reports thousands per function).
+	var atPos []diag // reported at the current position
 	for _, d := range r.diags {
 		if d.rule != config.CategoryDirective && r.suppressed(d) {
 			continue // matched even when the rule is disabled, so the directive counts as used
@@ -120,11 +119,13 @@ func (r *reporter) flush() error {
 		if !r.cfg.Enabled(d.rule) {
 			continue
 		}
-		key := dedupKey{d.pos, d.rule, d.msg}
-		if seen[key] {
+		if len(atPos) > 0 && atPos[0].pos != d.pos {
+			atPos = atPos[:0]
+		}
+		if slices.ContainsFunc(atPos, func(e diag) bool { return e.rule == d.rule && e.msg == d.msg }) {
 			continue
 		}
-		seen[key] = true
+		atPos = append(atPos, d)
 		ad := analysis.Diagnostic{Pos: d.pos, End: d.end, Category: d.rule, Message: d.msg}
 		if d.related.IsValid() {
 			msg := d.relatedMsg
