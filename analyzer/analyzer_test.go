@@ -141,20 +141,29 @@ func TestTooLarge(t *testing.T) {
 // A diagnostic of a category that is not a registered rule is an error of
 // the analysis, naming the category: never silently dropped, never a crash.
 func TestUnknownCategoryIsAnError(t *testing.T) {
+	r, at, reported := flushReporter(t, "default")
+	r.add(diag{rule: "mutation-before-yield", pos: at(1), msg: "known"})
+	r.add(diag{rule: "no-such-rule", pos: at(60), msg: "unknown"})
+	err := r.flush()
+	require.ErrorContains(t, err, `unregistered category "no-such-rule"`)
+	require.ErrorContains(t, err, "x.go:2")
+	require.Len(t, *reported, 1)
+	require.Equal(t, "mutation-before-yield", (*reported)[0].Category)
+}
+
+// flushReporter returns a reporter over a fake two-line file x.go with
+// the rules given enabled, the position of an offset in the file, and
+// what the reporter reports.
+func flushReporter(t *testing.T, rules string) (*reporter, func(off int) token.Pos, *[]analysis.Diagnostic) {
+	t.Helper()
 	fset := token.NewFileSet()
 	f := fset.AddFile("x.go", -1, 100)
 	f.SetLines([]int{0, 50})
-	var reported []analysis.Diagnostic
-	cfg, err := config.Parse(&config.Flags{Rules: "default"})
+	reported := &[]analysis.Diagnostic{}
+	cfg, err := config.Parse(&config.Flags{Rules: rules})
 	require.NoError(t, err)
-	r := &reporter{pass: &analysis.Pass{Fset: fset, Report: func(d analysis.Diagnostic) { reported = append(reported, d) }}, cfg: cfg}
-	r.add(diag{rule: "mutation-before-yield", pos: token.Pos(f.Base() + 1), msg: "known"})
-	r.add(diag{rule: "no-such-rule", pos: token.Pos(f.Base() + 60), msg: "unknown"})
-	err = r.flush()
-	require.ErrorContains(t, err, `unregistered category "no-such-rule"`)
-	require.ErrorContains(t, err, "x.go:2")
-	require.Len(t, reported, 1)
-	require.Equal(t, "mutation-before-yield", reported[0].Category)
+	r := &reporter{pass: &analysis.Pass{Fset: fset, Report: func(d analysis.Diagnostic) { *reported = append(*reported, d) }}, cfg: cfg}
+	return r, func(off int) token.Pos { return token.Pos(f.Base() + off) }, reported
 }
 
 // A finding reported twice (the same position, rule and message, as from
@@ -162,14 +171,7 @@ func TestUnknownCategoryIsAnError(t *testing.T) {
 // in any of the three, or that were added out of order, all are, sorted
 // by position.
 func TestFlushDropsDuplicates(t *testing.T) {
-	fset := token.NewFileSet()
-	f := fset.AddFile("x.go", -1, 100)
-	f.SetLines([]int{0, 50})
-	var reported []analysis.Diagnostic
-	cfg, err := config.Parse(&config.Flags{Rules: "all"})
-	require.NoError(t, err)
-	r := &reporter{pass: &analysis.Pass{Fset: fset, Report: func(d analysis.Diagnostic) { reported = append(reported, d) }}, cfg: cfg}
-	at := func(off int) token.Pos { return token.Pos(f.Base() + off) }
+	r, at, reported := flushReporter(t, "all")
 	r.add(diag{rule: "mutation-before-yield", pos: at(60), msg: "b"})
 	r.add(diag{rule: "mutation-before-yield", pos: at(1), msg: "a"})
 	r.add(diag{rule: "repeated-call", pos: at(1), msg: "a"})         // another rule
@@ -179,8 +181,8 @@ func TestFlushDropsDuplicates(t *testing.T) {
 	r.add(diag{rule: "mutation-before-yield", pos: at(2), msg: "a"}) // another position
 	require.NoError(t, r.flush())
 	var got []string
-	for _, d := range reported {
-		got = append(got, fmt.Sprintf("%d %s %s", int(d.Pos)-f.Base(), d.Category, d.Message))
+	for _, d := range *reported {
+		got = append(got, fmt.Sprintf("%d %s %s", int(d.Pos-at(0)), d.Category, d.Message))
 	}
 	require.Equal(t, []string{
 		"1 mutation-before-yield a",
