@@ -138,7 +138,10 @@ func (r *reporter) index(f *ast.File) *stmtIndex {
 		if tf := r.pass.Fset.File(f.Pos()); tf != nil {
 			lines = tf.LineCount()
 		}
-		x = newStmtIndex(f, lines)
+		if r.funcs == nil {
+			r.funcs = funcTypeStarts(r.pass.TypesInfo)
+		}
+		x = newStmtIndex(f, lines, r.funcs)
 		r.indexes[f] = x
 	}
 	return x

@@ -45,6 +45,7 @@ type reporter struct {
 	ignores  []*ignoreDirective
 	indexes  map[*ast.File]*stmtIndex // statement indexes, by file, built on first use
 	contents map[string][]byte        // file contents, by name, read on first use
+	funcs    []token.Pos              // where the package's function types start (funcTypeStarts), on first use
 	// ignoreAt finds the ignore directive of a line (built on first use).
 	ignoreAt map[ignoreKey]*ignoreDirective
 }

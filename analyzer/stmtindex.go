@@ -3,6 +3,8 @@ package analyzer
 import (
 	"go/ast"
 	"go/token"
+	"go/types"
+	"slices"
 	"sort"
 )
 
@@ -63,7 +65,14 @@ func indexedNode(n ast.Node) bool {
 	return false
 }
 
-func newStmtIndex(f *ast.File, lines int) *stmtIndex {
+// newStmtIndex indexes the statements of f. funcs, when not nil, is the
+// sorted start positions of the function types of f's package (from the
+// type checker's scopes): a statement lies in the body of a function
+// declaration or literal, whose type starts inside every node around the
+// statement, so the walk skips any other node that holds no such start (an
+// expression, a type, a declaration of variables without function
+// literals). Most of a file's nodes are expressions; this skips them.
+func newStmtIndex(f *ast.File, lines int, funcs []token.Pos) *stmtIndex {
 	// About one indexed node per line (a statement, a function): sized
 	// once, so that the index of a large file is not grown by doubling.
 	x := &stmtIndex{nodes: make([]indexed, 0, lines+1)}
@@ -94,12 +103,40 @@ func newStmtIndex(f *ast.File, lines int) *stmtIndex {
 			}
 			x.nodes = append(x.nodes, indexed{node: n, parent: parent, slot: slot})
 			stack = append(stack, len(x.nodes)-1)
-		} else {
-			stack = append(stack, -2) // a node that is not indexed
+			return true
 		}
+		if funcs != nil && !holdsPos(funcs, n.Pos(), n.End()) {
+			return false // nothing indexed below: not entered, so not left either
+		}
+		stack = append(stack, -2) // a node that is not indexed
 		return true
 	})
 	return x
+}
+
+// holdsPos reports whether a position of the sorted ps lies in [pos, end).
+func holdsPos(ps []token.Pos, pos, end token.Pos) bool {
+	i, _ := slices.BinarySearch(ps, pos)
+	return i < len(ps) && ps[i] < end
+}
+
+// funcTypeStarts returns the sorted start positions of the function types
+// that info has scopes for: those of every function declaration and
+// literal (and of function type expressions, which only makes the index's
+// walk enter a few more nodes). The index of a file is built with them;
+// nil when the pass has no scopes, and then the walk enters every node.
+func funcTypeStarts(info *types.Info) []token.Pos {
+	if info == nil || len(info.Scopes) == 0 {
+		return nil
+	}
+	ps := []token.Pos{}
+	for n := range info.Scopes {
+		if ft, ok := n.(*ast.FuncType); ok {
+			ps = append(ps, ft.Pos())
+		}
+	}
+	slices.Sort(ps)
+	return ps
 }
 
 // innermost returns the index of the innermost indexed node containing pos,
@@ -116,9 +153,21 @@ func (x *stmtIndex) innermost(pos token.Pos) int {
 // a block or function boundary is closer.
 func (x *stmtIndex) simpleStmt(pos token.Pos) ast.Stmt {
 	for i := x.innermost(pos); i >= 0; i = x.nodes[i].parent {
+		// One case per type: a concrete statement converts to ast.Stmt
+		// without the runtime's lookup that n.(ast.Stmt) would make.
 		switch n := x.nodes[i].node.(type) {
-		case *ast.AssignStmt, *ast.IncDecStmt, *ast.ExprStmt, *ast.DeferStmt, *ast.SendStmt, *ast.GoStmt:
-			return n.(ast.Stmt)
+		case *ast.AssignStmt:
+			return n
+		case *ast.IncDecStmt:
+			return n
+		case *ast.ExprStmt:
+			return n
+		case *ast.DeferStmt:
+			return n
+		case *ast.SendStmt:
+			return n
+		case *ast.GoStmt:
+			return n
 		case *ast.BlockStmt, *ast.FuncLit, *ast.FuncDecl:
 			return nil
 		}
@@ -130,12 +179,13 @@ func (x *stmtIndex) simpleStmt(pos token.Pos) ast.Stmt {
 // in a statement list, with its list and index.
 func (x *stmtIndex) listed(pos token.Pos) (ast.Stmt, listSlot, bool) {
 	for i := x.innermost(pos); i >= 0; i = x.nodes[i].parent {
-		s, ok := x.nodes[i].node.(ast.Stmt)
-		if !ok || x.nodes[i].slot < 0 {
+		// Only a statement has a slot in a list: the slot is tested first,
+		// and the one node returned is looked up in the list, not asserted.
+		if x.nodes[i].slot < 0 {
 			continue
 		}
 		list := stmtList(x.nodes[x.nodes[i].parent].node)
-		return s, listSlot{list, int(x.nodes[i].slot)}, true
+		return list[x.nodes[i].slot], listSlot{list, int(x.nodes[i].slot)}, true
 	}
 	return nil, listSlot{}, false
 }

@@ -6,7 +6,9 @@ import (
 	"go/build"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,7 +49,7 @@ func TestStmtIndexListed(t *testing.T) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "p.go", stmtIndexSrc, 0)
 	require.NoError(t, err)
-	x := newStmtIndex(f, 0) // no size hint: the index grows as it goes
+	x := newStmtIndex(f, 0, nil) // no size hint: the index grows as it goes
 	at := func(text string) token.Pos {
 		i := strings.Index(stmtIndexSrc, text)
 		require.GreaterOrEqual(t, i, 0, text)
@@ -166,4 +168,85 @@ L:
 	}
 	// Every statement type go/ast has, so that a missing case would show.
 	assert.Len(t, kinds, 21, "statement kinds met: %v", kinds)
+}
+
+// closuresSrc has function literals where a walk that skips expressions
+// would miss them: in a composite literal, an argument, a go statement, a
+// package-level variable, a deferred call, another literal's body.
+const closuresSrc = `package p
+
+var hook = func(n int) int {
+	if n > 0 {
+		n--
+	}
+	return n
+}
+
+type table struct{ fns []func() }
+
+func g(run func(func()) int) int {
+	t := table{fns: []func(){func() { hook(1) }, func() {
+		for i := 0; i < 2; i++ {
+			_ = i
+		}
+	}}}
+	n := run(func() {
+		go func() { n := 1; n++ }()
+	})
+	defer func() { _ = run(nil) }()
+	x := 1 + run(func() { var f = func() { x := 2; _ = x }; f() })
+	return n + x + len(t.fns)
+}
+`
+
+// TestStmtIndexPruned checks that the walk which skips the nodes holding
+// no function type indexes the same nodes, parents and slots as the walk
+// that enters them all: on type-checked sources (the starts from the
+// checker's scopes, as the reporter takes them) and on a few standard
+// packages (the starts from the syntax).
+func TestStmtIndexPruned(t *testing.T) {
+	same := func(t *testing.T, f *ast.File, funcs []token.Pos) int {
+		t.Helper()
+		require.NotNil(t, funcs)
+		full, pruned := newStmtIndex(f, 0, nil), newStmtIndex(f, 0, funcs)
+		require.Equal(t, len(full.nodes), len(pruned.nodes))
+		for i := range full.nodes {
+			a, b := full.nodes[i], pruned.nodes[i]
+			assert.Same(t, a.node, b.node)
+			assert.Equal(t, a.parent, b.parent)
+			assert.Equal(t, a.slot, b.slot)
+		}
+		return len(full.nodes)
+	}
+	for name, src := range map[string]string{"stmts.go": stmtIndexSrc, "closures.go": closuresSrc} {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, name, src, 0)
+		require.NoError(t, err)
+		info := &types.Info{Scopes: map[ast.Node]*types.Scope{}}
+		_, err = (&types.Config{}).Check("p", fset, []*ast.File{f}, info)
+		require.NoError(t, err)
+		assert.Greater(t, same(t, f, funcTypeStarts(info)), 10, name)
+	}
+	assert.Nil(t, funcTypeStarts(&types.Info{}), "no scopes: no pruning")
+
+	fset := token.NewFileSet()
+	indexed := 0
+	for _, dir := range []string{"go/ast", "net/http"} {
+		names, err := filepath.Glob(filepath.Join(build.Default.GOROOT, "src", dir, "*.go"))
+		require.NoError(t, err)
+		for _, name := range names {
+			f, err := parser.ParseFile(fset, name, nil, 0)
+			require.NoError(t, err)
+			funcs := []token.Pos{}
+			ast.Inspect(f, func(n ast.Node) bool {
+				if ft, ok := n.(*ast.FuncType); ok {
+					funcs = append(funcs, ft.Pos())
+				}
+				return true
+			})
+			slices.Sort(funcs)
+			indexed += same(t, f, funcs)
+		}
+	}
+	assert.Greater(t, indexed, 10000)
 }

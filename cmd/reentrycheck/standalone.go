@@ -101,6 +101,7 @@ func (c *command) run(args []string, stdout io.Writer) int {
 		Patterns: c.fs.Args(),
 		Tests:    c.tests,
 		Tags:     c.tags,
+		Fixes:    c.fix || c.sarif, // applied, diffed or listed; the text output shows none
 	}
 	// Only packages that can see a directive or a flagged declaration are
 	// loaded from source and analysed (relevanceSeed); the others could

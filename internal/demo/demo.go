@@ -47,6 +47,7 @@ func Run(w io.Writer) (bool, error) {
 		Dir:      dir,
 		Env:      append(os.Environ(), "GOFLAGS=", "GOWORK=off", "GOPROXY=off", "GO111MODULE=on"),
 		Patterns: []string{"./..."},
+		Fixes:    true, // the demo shows them as a diff
 	})
 	if err != nil {
 		return false, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,6 +30,9 @@ type Options struct {
 	// and analysed. Seed must be safe for concurrent use. nil analyses every
 	// root.
 	Seed func(*packages.Package) bool
+	// Fixes resolves the suggested fixes of the findings (Finding.Fixes):
+	// -fix, -diff and SARIF need them, the text output does not.
+	Fixes bool
 }
 
 // Finding is one diagnostic of a root package, with positions resolved.
@@ -184,7 +188,7 @@ func Analyze(analyzers []*analysis.Analyzer, opts Options) (*Result, error) {
 	}
 	res.Graph = graph
 	res.AnalysisErrors = analysisErrors(graph)
-	res.Findings = findings(graph)
+	res.Findings = findings(graph, opts.Fixes)
 	return res, nil
 }
 
@@ -345,26 +349,24 @@ func analysisErrors(g *checker.Graph) []string {
 	return errs
 }
 
-// findings flattens the diagnostics of the root actions. The same file is
-// analyzed as part of p and of its test variant, so identical diagnostics
-// are kept once.
-func findings(g *checker.Graph) []Finding {
-	type key struct {
-		file              string
-		start, end        int
-		category, message string
-	}
-	seen := map[key]bool{}
+// findings flattens the diagnostics of the root actions, sorted by
+// position. The same file is analyzed as part of p and of its test variant,
+// so identical diagnostics are kept once. The suggested fixes are resolved
+// only when withFixes is set: the text output shows none.
+func findings(g *checker.Graph, withFixes bool) []Finding {
 	var out []Finding
 	for _, act := range g.Roots {
 		if act.Err != nil {
 			continue
 		}
 		fset := act.Package.Fset
-		generated := map[string]bool{}
-		for _, file := range act.Package.Syntax {
-			if ast.IsGenerated(file) {
-				generated[fset.File(file.FileStart).Name()] = true
+		var generated map[string]bool
+		if withFixes {
+			generated = map[string]bool{}
+			for _, file := range act.Package.Syntax {
+				if ast.IsGenerated(file) {
+					generated[fset.File(file.FileStart).Name()] = true
+				}
 			}
 		}
 		for _, d := range act.Diagnostics {
@@ -377,15 +379,13 @@ func findings(g *checker.Graph) []Finding {
 				Pos:      fset.Position(d.Pos),
 				End:      endPosition(fset, d.Pos, d.End),
 			}
-			k := key{f.Pos.Filename, f.Pos.Offset, f.End.Offset, f.Category, f.Message}
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
 			for _, r := range d.Related {
 				f.Related = append(f.Related, Related{Pos: fset.Position(r.Pos), End: endPosition(fset, r.Pos, r.End), Message: r.Message})
 			}
 			for _, sf := range d.SuggestedFixes {
+				if !withFixes {
+					break
+				}
 				fix := Fix{Message: sf.Message}
 				for _, e := range sf.TextEdits {
 					edit := Edit{Pos: fset.Position(e.Pos), End: endPosition(fset, e.Pos, e.End), New: string(e.NewText)}
@@ -407,7 +407,21 @@ func findings(g *checker.Graph) []Finding {
 		}
 		return out[i].Category < out[j].Category
 	})
-	return out
+	// Duplicates share a start: each finding is compared with those kept
+	// at its start only, not hashed with its message into a set of all.
+	kept := out[:0]
+	group := 0 // where the kept findings at the current start begin
+	for _, f := range out {
+		if group < len(kept) && (kept[group].Pos.Filename != f.Pos.Filename || kept[group].Pos.Offset != f.Pos.Offset) {
+			group = len(kept)
+		}
+		if !slices.ContainsFunc(kept[group:], func(k Finding) bool {
+			return k.End.Offset == f.End.Offset && k.Category == f.Category && k.Message == f.Message
+		}) {
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }
 
 // endPosition resolves end, which may be unset (a point diagnostic).

@@ -87,12 +87,16 @@ type Directives struct {
 	yieldNames  []string // yield errors and status constants declared in this package
 
 	yields *YieldSet // built on first use
-	// declaredOf memoizes declared, nil for an object without a fact:
-	// the analyses ask about the same few types at every call, and each
-	// fact import copies the fact into a fresh value. The passes that
-	// read a Directives run one after another (yields, summary, the
-	// analyzer require each other in turn), so it needs no lock.
-	declaredOf map[types.Object]*Declared
+	// declaredTypes and declaredFuncs memoize declared, nil for an
+	// object without a fact: the analyses ask about the same few types at
+	// every call, and each fact import copies the fact into a fresh
+	// value. Two maps keyed by pointers, not one keyed by types.Object:
+	// an interface key asks the runtime for its dynamic type's hash. The
+	// passes that read a Directives run one after another (yields,
+	// summary, the analyzer require each other in turn), so they need no
+	// lock.
+	declaredTypes map[*types.TypeName]*Declared
+	declaredFuncs map[*types.Func]*Declared
 }
 
 // Analyzer exports a Declared fact for every annotated declaration.
@@ -328,22 +332,22 @@ func (d *Directives) problem(c *ast.Comment, format string, args ...any) {
 	d.Problems = append(d.Problems, Problem{Pos: c.Pos(), End: c.End(), Message: fmt.Sprintf(format, args...)})
 }
 
-// declared returns the fact for obj, or nil.
-func (d *Directives) declared(obj types.Object) *Declared {
-	if obj == nil {
-		return nil
-	}
-	if f, ok := d.declaredOf[obj]; ok {
+// declared returns the fact for obj (not nil), or nil, memoized in *memo.
+func declared[K interface {
+	comparable
+	types.Object
+}](d *Directives, memo *map[K]*Declared, obj K) *Declared {
+	if f, ok := (*memo)[obj]; ok {
 		return f
 	}
 	fact := new(Declared)
 	if !d.pass.ImportObjectFact(obj, fact) {
 		fact = nil
 	}
-	if d.declaredOf == nil {
-		d.declaredOf = map[types.Object]*Declared{}
+	if *memo == nil {
+		*memo = map[K]*Declared{}
 	}
-	d.declaredOf[obj] = fact
+	(*memo)[obj] = fact
 	return fact
 }
 
@@ -365,7 +369,7 @@ func (d *Directives) IsIOResult(t types.Type) bool {
 	if tn == nil {
 		return false
 	}
-	if f := d.declared(tn); f != nil && f.IOResult {
+	if f := declared(d, &d.declaredTypes, tn); f != nil && f.IOResult {
 		return true
 	}
 	return d.cfg.IOResult(tn)
@@ -377,7 +381,7 @@ func (d *Directives) IsCompletion(t types.Type) bool {
 	if tn == nil {
 		return false
 	}
-	if f := d.declared(tn); f != nil && f.Completion {
+	if f := declared(d, &d.declaredTypes, tn); f != nil && f.Completion {
 		return true
 	}
 	return d.cfg.Completion(tn)
@@ -389,7 +393,7 @@ func (d *Directives) IsDone(fn *types.Func) bool {
 		return false
 	}
 	fn = fn.Origin()
-	if f := d.declared(fn); f != nil && f.Done {
+	if f := declared(d, &d.declaredFuncs, fn); f != nil && f.Done {
 		return true
 	}
 	return d.cfg.Done(fn)
@@ -401,7 +405,7 @@ func (d *Directives) IsIdempotent(fn *types.Func) bool {
 		return false
 	}
 	fn = fn.Origin()
-	if f := d.declared(fn); f != nil && f.Idempotent {
+	if f := declared(d, &d.declaredFuncs, fn); f != nil && f.Idempotent {
 		return true
 	}
 	return d.cfg.Idempotent(fn)

@@ -26,10 +26,11 @@ type Oracle interface {
 	Yields() *yields.Yields
 }
 
-// tracerSource is an oracle that traced fn's values before the analysis
-// (the summaries do): its tracer's memo is reused, not built again.
-type tracerSource interface {
-	TakeTracer(fn *ssa.Function) *persist.Tracer
+// memoSource is an oracle that classified fn before the analysis (the
+// summaries do): what it traced and classified is reused, not computed
+// again.
+type memoSource interface {
+	TakeMemo(fn *ssa.Function) *effect.Memo
 }
 
 // Finding is one problem found in a resumable function: the engine fills
@@ -89,9 +90,9 @@ func Analyze(fn *ssa.Function, o Oracle) []Finding {
 		resIdx = []int{i}
 	}
 	a := &analysis{fn: fn, o: o, cls: effect.New(fn, o), resIdx: resIdx, spelling: spelling, y: y}
-	if ts, ok := o.(tracerSource); ok {
-		if t := ts.TakeTracer(fn); t != nil {
-			a.cls.Tracer = t
+	if ms, ok := o.(memoSource); ok {
+		if m := ms.TakeMemo(fn); m != nil {
+			a.cls = effect.NewFromMemo(m, fn, o)
 		}
 	}
 	if obj, ok := fn.Object().(*types.Func); ok && o.IsIdempotent(obj) {
@@ -161,8 +162,8 @@ type analysis struct {
 	reloads map[ssa.Instruction][]string
 
 	loops   []*loop
-	loopOf  map[*ssa.BasicBlock]*loop // by header
-	loopsOf [][]*loop                 // by block index: the loops containing it, innermost first
+	loopOf  []*loop   // by header's index, nil for a block that heads none
+	loopsOf [][]*loop // by block index: the loops containing it, innermost first
 
 	facts     []fact
 	byInstr   map[ssa.Instruction]idRange // fact ids generated at an instruction
@@ -855,7 +856,7 @@ func (b loopBody) has(i int) bool { return i >= b.lo && i-b.lo < len(b.in) && b.
 // contain it, innermost first. Cost: the sum of the loop bodies.
 func (a *analysis) findLoops() {
 	n := len(a.fn.Blocks)
-	a.loopOf = map[*ssa.BasicBlock]*loop{}
+	a.loopOf = make([]*loop, len(a.fn.Blocks))
 	a.loopsOf = make([][]*loop, n)
 	// mark is shared by the loops' walks and cleared after each through
 	// its members, so that a walk costs its body, not the function.
@@ -927,7 +928,7 @@ func (a *analysis) findLoops() {
 			}
 		}
 		l.local = carriesLocal(h, l.body)
-		a.loopOf[h] = l
+		a.loopOf[h.Index] = l
 		a.loops = append(a.loops, l)
 	}
 	for _, l := range a.loops {
@@ -982,14 +983,20 @@ func (a *analysis) collectFacts() {
 	}
 	var all []pending
 	perCall := a.perCallObjects()
+	// The few blocks that hold a dispatch's load: only their instructions
+	// are looked up among the reloads.
+	reloadsIn := make([]bool, len(a.fn.Blocks))
+	for load := range a.reloads {
+		reloadsIn[load.Block().Index] = true
+	}
 	for _, b := range a.fn.Blocks {
 		live := a.live[b.Index]
-		if !live && len(a.reloads) == 0 {
+		if !live && !reloadsIn[b.Index] {
 			continue // ruled out by a constant condition: never runs
 		}
 		for _, instr := range b.Instrs {
 			var r []string
-			if len(a.reloads) > 0 {
+			if reloadsIn[b.Index] {
 				r = a.reloads[instr]
 			}
 			if !live {

@@ -57,7 +57,7 @@ func (a *analysis) carriedFrom(v ssa.Value, depth int, seen map[ssa.Value]bool, 
 	switch v := v.(type) {
 	case *ssa.Phi:
 		h := v.Block()
-		if l := a.loopOf[h]; l != nil {
+		if l := a.loopOf[h.Index]; l != nil {
 			for k, e := range v.Edges {
 				if l.contains(h.Preds[k]) && e != v {
 					if _, isConst := e.(*ssa.Const); !isConst {

@@ -223,7 +223,7 @@ func (a *analysis) edgeTest(p, b *ssa.BasicBlock) (string, vset, bool) {
 
 // isBackEdge reports whether p->b closes a loop whose header is b.
 func (a *analysis) isBackEdge(p, b *ssa.BasicBlock) bool {
-	return a.loopOf[b] != nil && b.Dominates(p)
+	return a.loopOf[b.Index] != nil && b.Dominates(p)
 }
 
 // backEdge applies what crossing a back edge into the loop header b does:
@@ -232,7 +232,7 @@ func (a *analysis) isBackEdge(p, b *ssa.BasicBlock) bool {
 // re-pollable call that returned Done goes around a loop whose progress is
 // local, so re-entry will redo it.
 func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
-	l := a.loopOf[b]
+	l := a.loopOf[b.Index]
 	for _, loc := range l.locs.ls {
 		e.pending.andNotSet(a.m.commitByLoc[loc])
 	}
@@ -262,7 +262,7 @@ func (a *analysis) backEdge(b *ssa.BasicBlock, e *flow) {
 
 // transfer applies block b to st, in place.
 func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
-	if l := a.loopOf[b]; l != nil {
+	if l := a.loopOf[b.Index]; l != nil {
 		for _, loc := range l.tested.ls {
 			st.advanced.del(loc) // a new iteration starts
 		}

@@ -93,7 +93,11 @@ func run(pass *analysis.Pass) (any, error) {
 // package-level functions or variables the package's syntax names.
 func namedImports(pass *analysis.Pass) map[*types.Package]bool {
 	out := map[*types.Package]bool{}
+	imports := len(pass.Pkg.Imports())
 	for _, obj := range pass.TypesInfo.Uses {
+		if len(out) == imports {
+			break // every import is named (only a direct import can be)
+		}
 		if fn, ok := obj.(*types.Func); ok {
 			obj = fn.Origin() // an instance of a generic function: its declaration
 		}
@@ -115,15 +119,27 @@ func noReturn(fn *types.Func) bool {
 	if fn.Pkg() == nil {
 		return false
 	}
-	switch fn.Pkg().Path() + "." + fn.Name() {
-	case "os.Exit", "runtime.Goexit", "syscall.Exit",
-		"log.Fatal", "log.Fatalf", "log.Fatalln", "log.Panic", "log.Panicf", "log.Panicln":
-		return true
+	// Matched on the name first, then the package path: the builder asks
+	// at every call, and joining the two into one string allocated.
+	name, path := fn.Name(), fn.Pkg().Path()
+	switch name {
+	case "Exit":
+		if path == "os" || path == "syscall" {
+			return true
+		}
+	case "Goexit":
+		if path == "runtime" {
+			return true
+		}
+	case "Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln":
+		if path == "log" {
+			return true
+		}
 	}
 	if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
-		switch fn.Name() {
+		switch name {
 		case "Fatal", "Fatalf", "Fatalln", "FailNow", "SkipNow", "Skip", "Skipf":
-			if fn.Pkg().Path() == "testing" || fn.Pkg().Path() == "log" {
+			if path == "testing" || path == "log" {
 				return true
 			}
 		}

@@ -149,12 +149,13 @@ type Summaries struct {
 	impls      map[*types.Func][]*types.Func   // interface method -> known implementations
 	ifaces     map[*types.Interface][]types.Type
 	indexed    []*types.Package // the package and its non-std imports, whose types implement interfaces
-	// tracers holds the tracers of the subjects (the functions the
-	// replay analysis will analyze): a component is computed until
-	// nothing grows, the memo checks trace the same function again, and
-	// so does the analysis (TakeTracer). Only theirs: a tracer kept for
-	// every function would hold every memo of the package at once.
-	tracers map[*ssa.Function]*persist.Tracer
+	// memos holds the classification memos of the subjects (the
+	// functions the replay analysis will analyze): a component is
+	// computed until nothing grows, the memo checks trace the same
+	// function again, and so does the analysis (TakeMemo). Only theirs: a
+	// memo kept for every function would hold every one of the package at
+	// once.
+	memos map[*ssa.Function]*effect.Memo
 	// TooLarge reports that the fixpoint ran out of its work budget: the
 	// summaries are incomplete and the package is reported, not analyzed.
 	TooLarge bool
@@ -185,7 +186,7 @@ func run(pass *analysis.Pass) (any, error) {
 		ext:     map[*types.Func]*effect.Summary{},
 		impls:   map[*types.Func][]*types.Func{},
 		ifaces:  map[*types.Interface][]types.Type{},
-		tracers: map[*ssa.Function]*persist.Tracer{},
+		memos:   map[*ssa.Function]*effect.Memo{},
 	}
 	prog := pass.ResultOf[ssabuild.Analyzer].(*ssabuild.SSA)
 	if prog == nil {
@@ -229,26 +230,35 @@ func run(pass *analysis.Pass) (any, error) {
 	return s, nil
 }
 
-// tracer returns fn's tracer, made on first use: what a value of fn
-// refers to does not change between the computations that ask.
-func (s *Summaries) tracer(fn *ssa.Function) *persist.Tracer {
-	t := s.tracers[fn]
-	if t == nil {
-		t = persist.NewTracer(fn)
-		if s.dirs.IsResumable(fn.Signature) || s.yields.Func(fn) != yields.None {
-			s.tracers[fn] = t
-		}
+// memo returns the classification memo of fn, a subject, made on first
+// use: what a value of fn refers to, and what a store that asks no callee
+// does, do not change between the computations that ask. Nil for a
+// function that is not a subject: its memo would not be kept.
+func (s *Summaries) memo(fn *ssa.Function) *effect.Memo {
+	m := s.memos[fn]
+	if m == nil && (s.dirs.IsResumable(fn.Signature) || s.yields.Func(fn) != yields.None) {
+		m = effect.NewMemo(fn)
+		s.memos[fn] = m
 	}
-	return t
+	return m
 }
 
-// TakeTracer hands over fn's tracer, with what it traced while the
-// summaries were computed, and forgets it; nil if there is none. The
-// analysis of a subject calls it once, so that no memo outlives its use.
-func (s *Summaries) TakeTracer(fn *ssa.Function) *persist.Tracer {
-	t := s.tracers[fn]
-	delete(s.tracers, fn)
-	return t
+// tracer returns a tracer of fn: its memo's, or a new one.
+func (s *Summaries) tracer(fn *ssa.Function) *persist.Tracer {
+	if m := s.memo(fn); m != nil {
+		return m.Tracer
+	}
+	return persist.NewTracer(fn)
+}
+
+// TakeMemo hands over fn's classification memo, with what was traced and
+// classified while the summaries were computed, and forgets it; nil if
+// there is none. The analysis of a subject calls it once, so that no memo
+// outlives its use.
+func (s *Summaries) TakeMemo(fn *ssa.Function) *effect.Memo {
+	m := s.memos[fn]
+	delete(s.memos, fn)
+	return m
 }
 
 // solve computes the summaries by induction over the call graph: callees
@@ -451,7 +461,9 @@ func (s *Summaries) compute(fn *ssa.Function) *effect.Summary {
 		return out
 	}
 	c := effect.New(fn, s)
-	c.Tracer = s.tracer(fn)
+	if m := s.memo(fn); m != nil {
+		c = effect.NewFromMemo(m, fn, s)
+	}
 	c.ForSummary = true
 	s.lockOps(fn, c, out)
 	live := ssax.Live(fn)

@@ -35,7 +35,7 @@ func (m *M) bump() { m.next.n++ }
 // The summaries trace each function once and hand a subject's tracer to
 // its analysis, once; a function that is not a subject keeps none, so no
 // memo outlives the package's summaries.
-func TestTakeTracer(t *testing.T) {
+func TestTakeMemo(t *testing.T) {
 	p := ssatest.Parse(t, tracerShapes)
 	g, err := checker.Analyze([]*analysis.Analyzer{Analyzer}, []*packages.Package{p.Package()}, &checker.Options{Sequential: true})
 	require.NoError(t, err)
@@ -51,9 +51,9 @@ func TestTakeTracer(t *testing.T) {
 	require.NotNil(t, step)
 	require.NotNil(t, bump)
 
-	tr := sums.TakeTracer(step)
-	require.NotNil(t, tr, "a subject's tracer is kept for its analysis")
-	assert.Equal(t, "m", tr.Of(step.Params[0]).Path, "the tracer is the function's own")
-	assert.Nil(t, sums.TakeTracer(step), "handed over once")
-	assert.Nil(t, sums.TakeTracer(bump), "not a subject: none kept")
+	m := sums.TakeMemo(step)
+	require.NotNil(t, m, "a subject's memo is kept for its analysis")
+	assert.Equal(t, "m", m.Tracer.Of(step.Params[0]).Path, "the tracer is the function's own")
+	assert.Nil(t, sums.TakeMemo(step), "handed over once")
+	assert.Nil(t, sums.TakeMemo(bump), "not a subject: none kept")
 }

@@ -332,6 +332,8 @@ type Classifier struct {
 	// re-pollable calls), to keep summary computation cheap.
 	ForSummary bool
 
+	memo   *Memo  // shared with the function's other classifiers (NewFromMemo), or nil
+	asked  bool   // the oracle was asked something (oracle), since store cleared it
 	inputs []bool // per parameter: nothing is written through it (isInput)
 	// seen is the visited set of one operand walk (dependsOnLoad,
 	// mutableDep), cleared and reused: a walk is at most 24 deep, and a
@@ -369,6 +371,40 @@ func (c *Classifier) walkSeen() map[ssa.Value]bool {
 // New returns a classifier for fn.
 func New(fn *ssa.Function, o Oracle) *Classifier {
 	return &Classifier{Fn: fn, Tracer: persist.NewTracer(fn), Oracle: o}
+}
+
+// Memo is what classifying a function's instructions leaves for the
+// function's later classifiers: its tracer, and the effects of its stores
+// whose classification asked the oracle nothing. Those depend on the SSA
+// alone, so they are the same for the summaries, computed while the
+// callees' summaries still grow, and for the replay, which asks the final
+// ones; a store whose classification asked (a key computed by a call, a
+// parameter that may be written) is classified again by each.
+type Memo struct {
+	Tracer *persist.Tracer
+	stores map[*ssa.Store][]Effect
+}
+
+// NewMemo returns an empty memo for fn.
+func NewMemo(fn *ssa.Function) *Memo {
+	// Sized once, at a tenth of the function's instructions (about how
+	// many are stores), so that the memo of a large function is not
+	// rehashed as it grows.
+	return &Memo{Tracer: persist.NewTracer(fn), stores: make(map[*ssa.Store][]Effect, ssax.Instrs(fn)/10)}
+}
+
+// NewFromMemo returns a classifier for fn that reads and fills m, which
+// must be fn's. The effects it returns for a store may be those of an
+// earlier classifier: they are shared, and must not be modified.
+func NewFromMemo(m *Memo, fn *ssa.Function, o Oracle) *Classifier {
+	return &Classifier{Fn: fn, Tracer: m.Tracer, Oracle: o, memo: m}
+}
+
+// oracle returns the oracle and notes that it was asked: what the answer
+// then depends on is not the SSA's alone (Memo).
+func (c *Classifier) oracle() Oracle {
+	c.asked = true
+	return c.Oracle
 }
 
 // Of returns the effects of instr on persistent state (and fresh-object
@@ -513,6 +549,23 @@ func (c *Classifier) onlyStoredTo(v ssa.Value, path string) bool {
 }
 
 func (c *Classifier) store(st *ssa.Store) []Effect {
+	if c.memo == nil {
+		return c.classifyStore(st)
+	}
+	if effs, ok := c.memo.stores[st]; ok {
+		return effs
+	}
+	outer := c.asked
+	c.asked = false
+	effs := c.classifyStore(st)
+	if !c.asked {
+		c.memo.stores[st] = effs
+	}
+	c.asked = c.asked || outer
+	return effs
+}
+
+func (c *Classifier) classifyStore(st *ssa.Store) []Effect {
 	loc := c.Tracer.Of(st.Addr)
 	if !loc.Root.Persistent() {
 		return nil
@@ -709,6 +762,7 @@ func (c *Classifier) isInput(root persist.Root) bool {
 	if root.Kind != persist.Param {
 		return false
 	}
+	c.asked = true // computed once from the callees' summaries, and read since
 	if c.inputs == nil {
 		c.inputs = c.inputParams()
 	}
@@ -746,12 +800,12 @@ func (c *Classifier) inputParams() []bool {
 					}
 					continue
 				}
-				sums, callee := c.Oracle.Callees(c.Fn, call)
+				sums, callee := c.oracle().Callees(c.Fn, call)
 				// No summary: no effect when the callee's package is
 				// summarized (pure functions export no fact), unknown
 				// otherwise (a dynamic call, the standard library off
 				// its table), which may write what it is handed.
-				unknown := len(sums) == 0 && !c.Oracle.Summarized(callee)
+				unknown := len(sums) == 0 && !c.oracle().Summarized(callee)
 				for i, a := range args {
 					if _, isFunc := a.Type().Underlying().(*types.Signature); isFunc {
 						continue
@@ -795,11 +849,11 @@ func (c *Classifier) stableCall(call *ssa.CallCommon) (int, bool) {
 	if call.IsInvoke() || call.StaticCallee() == nil {
 		return 0, false
 	}
-	sums, callee := c.Oracle.Callees(c.Fn, call)
+	sums, callee := c.oracle().Callees(c.Fn, call)
 	if callee == nil {
 		return 0, false
 	}
-	if c.Oracle.Resumable(call) {
+	if c.oracle().Resumable(call) {
 		if len(sums) != 1 || sums[0] == nil || !sums[0].Memoized {
 			return 0, false
 		}
@@ -808,7 +862,7 @@ func (c *Classifier) stableCall(call *ssa.CallCommon) (int, bool) {
 		}
 		return -1, true
 	}
-	if len(sums) == 0 && !c.Oracle.Summarized(callee) {
+	if len(sums) == 0 && !c.oracle().Summarized(callee) {
 		return 0, false
 	}
 	for _, s := range sums {
@@ -835,7 +889,7 @@ func (c *Classifier) stableCall(call *ssa.CallCommon) (int, bool) {
 // drops them.
 func (c *Classifier) memoizedGate(call *ssa.CallCommon, sums []*Summary) bool {
 	sig := call.Signature()
-	if sig == nil || call.IsInvoke() || !c.Oracle.ReturnsCompletion(sig) || c.Oracle.Resumable(call) {
+	if sig == nil || call.IsInvoke() || !c.oracle().ReturnsCompletion(sig) || c.oracle().Resumable(call) {
 		return false
 	}
 	if len(sums) != 1 || sums[0] == nil || !sums[0].Memoized {
@@ -862,9 +916,9 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 		return c.builtin(instr, b, call.Args, deferred)
 	}
 	sig := call.Signature()
-	sums, callee := c.Oracle.Callees(c.Fn, call)
-	idempotent := callee != nil && c.Oracle.IsIdempotent(callee)
-	if idempotent && (c.ForSummary || sig == nil || !c.Oracle.Resumable(call)) {
+	sums, callee := c.oracle().Callees(c.Fn, call)
+	idempotent := callee != nil && c.oracle().IsIdempotent(callee)
+	if idempotent && (c.ForSummary || sig == nil || !c.oracle().Resumable(call)) {
 		return nil
 	}
 	var nameMemo string
@@ -874,8 +928,8 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 		}
 		return nameMemo
 	}
-	if sig != nil && c.Oracle.Resumable(call) {
-		if c.ForSummary || (callee != nil && c.Oracle.IsDone(callee)) {
+	if sig != nil && c.oracle().Resumable(call) {
+		if c.ForSummary || (callee != nil && c.oracle().IsDone(callee)) {
 			return nil
 		}
 		var recv persist.Loc
@@ -888,14 +942,14 @@ func (c *Classifier) call(instr ssa.Instruction, call *ssa.CallCommon, deferred 
 		return nil
 	}
 	var out []Effect
-	if sig != nil && c.Oracle.ReturnsCompletion(sig) {
+	if sig != nil && c.oracle().ReturnsCompletion(sig) {
 		out = append(out, Effect{Kind: Submit, Verb: VerbSubmits, Name: name(), Instr: instr, Callee: callee, Defer: deferred})
 	}
 	args := callArgs(call)
 	// A method of a completion type that writes its receiver completes it:
 	// completing twice is not idempotent even though the write is blind.
 	completionMethod := false
-	if sig != nil && sig.Recv() != nil && c.Oracle.IsCompletion(sig.Recv().Type()) {
+	if sig != nil && sig.Recv() != nil && c.oracle().IsCompletion(sig.Recv().Type()) {
 		completionMethod = true
 	}
 	var bindings []ssa.Value
@@ -1099,7 +1153,7 @@ func (c *Classifier) closureWrites(instr ssa.Instruction, mc *ssa.MakeClosure) (
 	if !ok {
 		return nil, 0
 	}
-	inner := New(fn, c.Oracle)
+	inner := New(fn, c.oracle())
 	var other Bits // bindings written in the closure other than by a write-back
 	for _, b := range fn.Blocks {
 		for _, in := range b.Instrs {
@@ -1264,7 +1318,7 @@ func (c *Classifier) HelperSets(call *ssa.CallCommon) []MappedSet {
 // so the caller cannot know which of its locations the callee set and its
 // own recorded writes overflow too.
 func (c *Classifier) HelperWrites(call *ssa.CallCommon) ([]MappedSet, bool) {
-	sums, _ := c.Oracle.Callees(c.Fn, call)
+	sums, _ := c.oracle().Callees(c.Fn, call)
 	if len(sums) == 0 {
 		return nil, false
 	}

@@ -447,3 +447,52 @@ func TestLockMethods(t *testing.T) {
 		"DowngradeLock": {true, false}, "Count": {false, false},
 	}, got)
 }
+
+const memoSrc = `package p
+
+type T struct {
+	n     int
+	items []int
+}
+
+func key(k int) int { return k + 1 }
+
+func F(t *T, k int) {
+	t.n++
+	t.items[key(3)] = 1
+}
+`
+
+// A memo shares the classification of a store that asked the oracle
+// nothing (t.n++: the same slice, not classified again), and only that: a
+// store keyed by a call asks whether the callee is pure, so a classifier
+// with another oracle classifies it again, and its answer may differ.
+func TestMemoSharesOracleFreeStores(t *testing.T) {
+	p := ssatest.Build(t, memoSrc)
+	fn := p.Func(t, "F")
+	stores := ssatest.Instrs[*ssa.Store](fn)
+	require.Len(t, stores, 2)
+	inc, elem := stores[0], stores[1]
+
+	pure := ssatest.NewOracle(p)
+	pure.Sums["key"] = &effect.Summary{}
+	impure := ssatest.NewOracle(p)
+	impure.Sums["key"] = &effect.Summary{Globals: true}
+
+	m := effect.NewMemo(fn)
+	first := effect.NewFromMemo(m, fn, pure)
+	incFirst, elemFirst := first.Of(inc), first.Of(elem)
+	assert.Equal(t, []string{"clobber t.n"}, spell(incFirst))
+	assert.Equal(t, []string{"blind t.items[]"}, spell(elemFirst), "a pure callee: the same key on re-entry")
+
+	second := effect.NewFromMemo(m, fn, impure)
+	incSecond, elemSecond := second.Of(inc), second.Of(elem)
+	require.Len(t, incSecond, 1)
+	assert.Same(t, &incFirst[0], &incSecond[0], "asked nothing: shared")
+	assert.Equal(t, []string{"clobber t.items[]"}, spell(elemSecond), "asked the oracle: classified again")
+	assert.Same(t, m.Tracer, second.Tracer)
+
+	// Without a memo, each classifier classifies every store.
+	fresh := effect.New(fn, pure)
+	assert.NotSame(t, &incFirst[0], &fresh.Of(inc)[0])
+}

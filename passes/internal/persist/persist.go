@@ -104,6 +104,11 @@ func SuffixSteps(suffix string) int {
 type Tracer struct {
 	fn   *ssa.Function
 	memo map[ssa.Value]Loc
+	// fields memoizes the field addresses apart, by pointer: they are most
+	// of what is traced (every s.f), and a map keyed by a pointer hashes
+	// and compares in a few instructions where an interface key asks the
+	// runtime for its dynamic type's hash and equality.
+	fields map[*ssa.FieldAddr]Loc
 	// paths interns the paths built below others: SSA addresses the same
 	// field afresh at every use (&s.n, then &s.n again), and each would
 	// otherwise build its own copy of "s.n".
@@ -149,11 +154,29 @@ func NewTracer(fn *ssa.Function) *Tracer {
 // Of returns the location that v (a pointer, or a value holding references)
 // refers to.
 func (t *Tracer) Of(v ssa.Value) Loc {
+	switch v := v.(type) {
+	case *ssa.Parameter:
+		return t.of(v) // found among a few parameters: cheaper than a memo
+	case *ssa.FieldAddr:
+		if t.fields == nil {
+			// Sized once on first use, at a sixth of the function's
+			// instructions (about how many are field addresses), so
+			// that the memo of a large function is not rehashed as it
+			// grows.
+			t.fields = make(map[*ssa.FieldAddr]Loc, ssax.Instrs(t.fn)/6)
+		}
+		if l, ok := t.fields[v]; ok {
+			return l
+		}
+		t.fields[v] = Loc{Root: Root{Kind: Unknown}, Path: "?"} // cycle guard
+		l := t.of(v)
+		t.fields[v] = l
+		return l
+	}
 	if t.memo == nil {
-		// Sized once on first use, at a quarter of the function's
-		// instructions (about what the analyses trace), so that the memo
-		// of a large function is not rehashed as it grows.
-		t.memo = make(map[ssa.Value]Loc, ssax.Instrs(t.fn)/4)
+		// Sized at a twelfth of the function's instructions: what the
+		// analyses trace besides field addresses and parameters.
+		t.memo = make(map[ssa.Value]Loc, ssax.Instrs(t.fn)/12)
 	}
 	if l, ok := t.memo[v]; ok {
 		return l
