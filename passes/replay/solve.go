@@ -635,24 +635,41 @@ func (a *analysis) report(recs []record) {
 
 // sortFindings orders findings by position, then rule, keeping the order
 // of equal ones. Positions are computed once each, not at every
-// comparison.
+// comparison, and small keys are sorted, not the findings: the findings
+// are then moved into place once each, along the permutation's cycles.
 func sortFindings(fs []Finding) {
 	type keyed struct {
-		pos token.Pos
-		f   Finding
+		pos  token.Pos
+		rule string
+		from int // the finding's index before the sort; -1 once moved
 	}
 	ks := make([]keyed, len(fs))
 	for i := range fs {
-		ks[i] = keyed{fs[i].Position(), fs[i]}
+		ks[i] = keyed{fs[i].Position(), fs[i].Rule.Name, i}
 	}
 	slices.SortStableFunc(ks, func(x, y keyed) int {
 		if x.pos != y.pos {
 			return cmp.Compare(x.pos, y.pos)
 		}
-		return strings.Compare(x.f.Rule.Name, y.f.Rule.Name)
+		return strings.Compare(x.rule, y.rule)
 	})
+	// Position j takes the finding from ks[j].from: each cycle of the
+	// permutation is followed once, its first finding held aside.
 	for i := range ks {
-		fs[i] = ks[i].f
+		if ks[i].from < 0 || ks[i].from == i {
+			continue
+		}
+		held := fs[i]
+		for j := i; ; {
+			k := ks[j].from
+			ks[j].from = -1
+			if k == i {
+				fs[j] = held
+				break
+			}
+			fs[j] = fs[k]
+			j = k
+		}
 	}
 }
 

@@ -159,11 +159,10 @@ func (t *Tracer) Of(v ssa.Value) Loc {
 		return t.of(v) // found among a few parameters: cheaper than a memo
 	case *ssa.FieldAddr:
 		if t.fields == nil {
-			// Sized once on first use, at a sixth of the function's
-			// instructions (about how many are field addresses), so
-			// that the memo of a large function is not rehashed as it
-			// grows.
-			t.fields = make(map[*ssa.FieldAddr]Loc, ssax.Instrs(t.fn)/6)
+			// Sized once on first use, for every field address of the
+			// function, so that the memo of a large function is not
+			// rehashed as it grows.
+			t.fields = make(map[*ssa.FieldAddr]Loc, fieldAddrs(t.fn))
 		}
 		if l, ok := t.fields[v]; ok {
 			return l
@@ -185,6 +184,19 @@ func (t *Tracer) Of(v ssa.Value) Loc {
 	l := t.of(v)
 	t.memo[v] = l
 	return l
+}
+
+// fieldAddrs counts fn's field address instructions.
+func fieldAddrs(fn *ssa.Function) int {
+	n := 0
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if _, ok := instr.(*ssa.FieldAddr); ok {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 func (t *Tracer) of(v ssa.Value) Loc {
