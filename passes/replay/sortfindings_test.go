@@ -25,7 +25,7 @@ func TestSortFindingsIsStableSort(t *testing.T) {
 			fs[i] = Finding{
 				Rule:     all[rapid.IntRange(0, len(all)-1).Draw(t, "rule")],
 				Pos:      token.Pos(rapid.IntRange(1, 8).Draw(t, "pos")),
-				CallName: string(rune('a' + i%26)) + strings.Repeat("'", i/26),
+				CallName: string(rune('a'+i%26)) + strings.Repeat("'", i/26),
 			}
 		}
 		want := slices.Clone(fs)
