@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"fmt"
-
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -18,6 +16,6 @@ var BlindOverwrite = &Rule{
 		return p.Kind == BlindWrite && !p.Restored && !p.Continued && !p.Masked, nil
 	},
 	Message: func(f *Finding, c Context) string {
-		return fmt.Sprintf("%s before the yield at %s (a blind overwrite: idempotent as a write, reported on request)", f.Effect.What(), c.Where(f.Yield))
+		return f.Effect.What() + " before the yield at " + c.Where(f.Yield) + " (a blind overwrite: idempotent as a write, reported on request)"
 	},
 }

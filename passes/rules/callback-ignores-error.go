@@ -1,7 +1,5 @@
 package rules
 
-import "fmt"
-
 // CallbackIgnoresError: a completion callback writes state that outlives
 // it without reading its error. Callbacks run on failure too.
 var CallbackIgnoresError = &Rule{
@@ -11,6 +9,6 @@ var CallbackIgnoresError = &Rule{
 	Class:   "[C12](../../docs/bugs.md#c12-error-paths-and-completion-callbacks)",
 	Related: "the callback",
 	Message: func(f *Finding, c Context) string {
-		return fmt.Sprintf("completion callback %s but never tests its error: callbacks run on failure too, so this publishes a success that did not happen; check the error first", f.Effect.What())
+		return "completion callback " + f.Effect.What() + " but never tests its error: callbacks run on failure too, so this publishes a success that did not happen; check the error first"
 	},
 }

@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"fmt"
-
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -18,6 +16,6 @@ var HeldAcrossYield = &Rule{
 		return p.Kind == Lock && !p.Released, nil
 	},
 	Message: func(f *Finding, c Context) string {
-		return fmt.Sprintf("%s is locked and still held at the yield at %s: re-entry locks it again and deadlocks, and other operations on the scheduler block; unlock before yielding, or defer the unlock", f.Effect.Loc.Path, c.Where(f.Yield))
+		return f.Effect.Loc.Path + " is locked and still held at the yield at " + c.Where(f.Yield) + ": re-entry locks it again and deadlocks, and other operations on the scheduler block; unlock before yielding, or defer the unlock"
 	},
 }

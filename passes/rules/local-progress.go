@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"fmt"
-
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -25,11 +23,11 @@ var LocalProgress = &Rule{
 	Message: func(f *Finding, c Context) string {
 		y := c.Where(f.Yield)
 		if f.Carried {
-			return fmt.Sprintf("%s is read here with the value an earlier state's arm gave it, but when the function yields (at %s) the state has moved past that arm: re-entry skips it and reads %s's initial value instead; keep the value in persistent state, written in the arm that computes it and read back from there", f.Effect.Name, y, f.Effect.Name)
+			return f.Effect.Name + " is read here with the value an earlier state's arm gave it, but when the function yields (at " + y + ") the state has moved past that arm: re-entry skips it and reads " + f.Effect.Name + "'s initial value instead; keep the value in persistent state, written in the arm that computes it and read back from there"
 		}
 		if f.InLoop {
-			return fmt.Sprintf("%s runs in a loop whose progress is held in locals: when it yields (at %s), re-entry restarts the loop from the beginning and repeats the iterations already done; keep the loop's progress in persistent state (for s.i < n { ...; s.i++ })", f.Effect.Name, y)
+			return f.Effect.Name + " runs in a loop whose progress is held in locals: when it yields (at " + y + "), re-entry restarts the loop from the beginning and repeats the iterations already done; keep the loop's progress in persistent state (for s.i < n { ...; s.i++ })"
 		}
-		return fmt.Sprintf("%s is allocated on every entry and drives %s, whose IO is propagated at %s: re-entry allocates a new one and the operation's progress is lost; create it in an earlier state and keep it in persistent state", c.AssignedName(f.Position(), "the object"), f.CallName, y)
+		return c.AssignedName(f.Position(), "the object") + " is allocated on every entry and drives " + f.CallName + ", whose IO is propagated at " + y + ": re-entry allocates a new one and the operation's progress is lost; create it in an earlier state and keep it in persistent state"
 	},
 }

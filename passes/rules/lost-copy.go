@@ -1,7 +1,5 @@
 package rules
 
-import "fmt"
-
 // LostCopy: a copy of persistent state (a struct or array local) that makes
 // progress and is dropped at a yield without being written back. Two cases,
 // both found by the engine: the copy is handed to a re-pollable call (the
@@ -18,8 +16,8 @@ var LostCopy = &Rule{
 	Related: "the exit that drops the copy",
 	Message: func(f *Finding, c Context) string {
 		if f.Consumed != "" {
-			return fmt.Sprintf("%s, and %s changes the copy from %s, which is written before the yield at %s while the copy is not written back: re-entry starts from the stale original with %s already moved on, and the change is lost; work in place (&%s) or write the copy back before the yield", f.Effect.What(), f.CallName, f.Consumed, c.Where(f.Yield), f.Consumed, f.Effect.Loc.Path)
+			return f.Effect.What() + ", and " + f.CallName + " changes the copy from " + f.Consumed + ", which is written before the yield at " + c.Where(f.Yield) + " while the copy is not written back: re-entry starts from the stale original with " + f.Consumed + " already moved on, and the change is lost; work in place (&" + f.Effect.Loc.Path + ") or write the copy back before the yield"
 		}
-		return fmt.Sprintf("%s, and %s makes its progress on the copy, which is dropped at %s (not written back): re-entry starts from the stale original; work in place (&%s) or write the copy back on every exit (a defer)", f.Effect.What(), f.CallName, c.Where(f.Yield), f.Effect.Loc.Path)
+		return f.Effect.What() + ", and " + f.CallName + " makes its progress on the copy, which is dropped at " + c.Where(f.Yield) + " (not written back): re-entry starts from the stale original; work in place (&" + f.Effect.Loc.Path + ") or write the copy back on every exit (a defer)"
 	},
 }

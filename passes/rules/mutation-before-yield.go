@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"fmt"
-
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
@@ -35,11 +33,11 @@ var MutationBeforeYield = &Rule{
 		y := c.Where(f.Yield)
 		switch {
 		case f.Effect.Defer:
-			return fmt.Sprintf("deferred: %s at every return, including the yield at %s: each re-entry repeats it; do it after the last yield instead of deferring it", f.Effect.What(), y)
+			return "deferred: " + f.Effect.What() + " at every return, including the yield at " + y + ": each re-entry repeats it; do it after the last yield instead of deferring it"
 		case f.Effect.Callee != nil && f.Effect.Verb.IsSubmit():
-			return fmt.Sprintf("%s before the yield at %s: re-entry from the top submits it again; advance the state before yielding on its completion", f.Effect.What(), y)
+			return f.Effect.What() + " before the yield at " + y + ": re-entry from the top submits it again; advance the state before yielding on its completion"
 		}
-		return fmt.Sprintf("%s before the yield at %s: re-entry from the top repeats it; move it below the yield check or commit it with a state transition first", f.Effect.What(), y)
+		return f.Effect.What() + " before the yield at " + y + ": re-entry from the top repeats it; move it below the yield check or commit it with a state transition first"
 	},
 	Fix: func(f *Finding, c Context) *analysis.SuggestedFix {
 		if f.Effect.Defer || f.Effect.Instr == nil {

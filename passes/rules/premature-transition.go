@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"fmt"
-
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -30,6 +28,6 @@ var PrematureTransition = &Rule{
 		return false, nil
 	},
 	Message: func(f *Finding, c Context) string {
-		return fmt.Sprintf("state %s is advanced before %s, whose IO is propagated at %s: re-entry dispatches past the call and abandons it; advance the state after the call returns Done", f.Effect.Loc.Path, f.CallName, c.Where(f.Yield))
+		return "state " + f.Effect.Loc.Path + " is advanced before " + f.CallName + ", whose IO is propagated at " + c.Where(f.Yield) + ": re-entry dispatches past the call and abandons it; advance the state after the call returns Done"
 	},
 }

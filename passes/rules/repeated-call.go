@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"fmt"
-
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -20,6 +18,6 @@ var RepeatedCall = &Rule{
 		return p.Kind == Call && !p.Idempotent && !p.Memoized && !p.Forwarded && !p.Restored && !p.Continued && !p.Masked, nil
 	},
 	Message: func(f *Finding, c Context) string {
-		return fmt.Sprintf("%s, which already returned Done, runs again when the yield at %s re-enters: give it a state of its own (advance the state after its Done) or mark the callee //reentrycheck:idempotent", f.Effect.What(), c.Where(f.Yield))
+		return f.Effect.What() + ", which already returned Done, runs again when the yield at " + c.Where(f.Yield) + " re-enters: give it a state of its own (advance the state after its Done) or mark the callee //reentrycheck:idempotent"
 	},
 }

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"fmt"
 	"go/token"
 
 	"github.com/reentrycheck/reentrycheck/passes/internal/effect"
@@ -16,7 +15,7 @@ var TooLarge = &Rule{
 	Title:   "a function or package not analyzed: over the work budget",
 	Class:   "—",
 	Message: func(f *Finding, c Context) string {
-		return fmt.Sprintf("%s not analyzed: too large for the analysis budget; split it into smaller functions (one per state) or exclude it with //reentrycheck:ignore", f.Effect.Name)
+		return f.Effect.Name + " not analyzed: too large for the analysis budget; split it into smaller functions (one per state) or exclude it with //reentrycheck:ignore"
 	},
 }
 
