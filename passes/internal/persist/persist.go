@@ -164,25 +164,24 @@ func (t *Tracer) Of(v ssa.Value) Loc {
 			// rehashed as it grows.
 			t.fields = make(map[*ssa.FieldAddr]Loc, fieldAddrs(t.fn))
 		}
-		if l, ok := t.fields[v]; ok {
-			return l
-		}
-		t.fields[v] = Loc{Root: Root{Kind: Unknown}, Path: "?"} // cycle guard
-		l := t.of(v)
-		t.fields[v] = l
-		return l
+		return memoized(t, t.fields, v, v)
 	}
 	if t.memo == nil {
 		// Sized at a twelfth of the function's instructions: what the
 		// analyses trace besides field addresses and parameters.
 		t.memo = make(map[ssa.Value]Loc, ssax.Instrs(t.fn)/12)
 	}
-	if l, ok := t.memo[v]; ok {
+	return memoized(t, t.memo, v, v)
+}
+
+// memoized returns memo[k], the location of v, traced on first use.
+func memoized[K comparable](t *Tracer, memo map[K]Loc, k K, v ssa.Value) Loc {
+	if l, ok := memo[k]; ok {
 		return l
 	}
-	t.memo[v] = Loc{Root: Root{Kind: Unknown}, Path: "?"} // cycle guard
+	memo[k] = Loc{Root: Root{Kind: Unknown}, Path: "?"} // cycle guard
 	l := t.of(v)
-	t.memo[v] = l
+	memo[k] = l
 	return l
 }
 
