@@ -86,6 +86,7 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	dirs := pass.ResultOf[directives.Analyzer].(*directives.Directives)
 	sums := pass.ResultOf[summary.Analyzer].(*summary.Summaries)
+	defer sums.DropMemos() // those of subjects not analyzed (not relevant, or swallowed only)
 	prog := pass.ResultOf[ssabuild.Analyzer].(*ssabuild.SSA)
 
 	r := &reporter{pass: pass, cfg: cfg}

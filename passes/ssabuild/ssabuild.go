@@ -11,6 +11,7 @@ import (
 	"go/ast"
 	"go/types"
 	"reflect"
+	"slices"
 
 	"github.com/reentrycheck/reentrycheck/internal/stdpkg"
 	"golang.org/x/tools/go/analysis"
@@ -93,10 +94,13 @@ func run(pass *analysis.Pass) (any, error) {
 // package-level functions or variables the package's syntax names.
 func namedImports(pass *analysis.Pass) map[*types.Package]bool {
 	out := map[*types.Package]bool{}
-	imports := len(pass.Pkg.Imports())
+	// The walk over every use stops once each import is named: a small
+	// package names all of its imports early. Only the imports count, so
+	// that a package named otherwise could never end the walk early.
+	unnamed := len(pass.Pkg.Imports())
 	for _, obj := range pass.TypesInfo.Uses {
-		if len(out) == imports {
-			break // every import is named (only a direct import can be)
+		if unnamed == 0 {
+			break
 		}
 		if fn, ok := obj.(*types.Func); ok {
 			obj = fn.Origin() // an instance of a generic function: its declaration
@@ -108,6 +112,9 @@ func namedImports(pass *analysis.Pass) map[*types.Package]bool {
 		switch obj.(type) {
 		case *types.Func, *types.Var:
 			out[p] = true
+			if slices.Contains(pass.Pkg.Imports(), p) { // once per package named
+				unnamed--
+			}
 		}
 	}
 	return out

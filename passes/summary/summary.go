@@ -261,6 +261,11 @@ func (s *Summaries) TakeMemo(fn *ssa.Function) *effect.Memo {
 	return m
 }
 
+// DropMemos forgets the memos no analysis took: the summaries outlive the
+// package's analysis (a driver keeps every pass's result), and a memo
+// holds a function's traced values and classified stores.
+func (s *Summaries) DropMemos() { clear(s.memos) }
+
 // solve computes the summaries by induction over the call graph: callees
 // first, then a worklist that revisits the callers of every summary that
 // grew. Summaries only gain bits, so it terminates.

@@ -28,6 +28,12 @@ func (m *M) Step() Result {
 	return Result{}
 }
 
+// Other is a subject too, whose memo no analysis takes here.
+func (m *M) Other() Result {
+	m.n++
+	return Result{}
+}
+
 // bump is not: nothing is kept for it.
 func (m *M) bump() { m.next.n++ }
 `
@@ -56,4 +62,11 @@ func TestTakeMemo(t *testing.T) {
 	assert.Equal(t, "m", m.Tracer.Of(step.Params[0]).Path, "the tracer is the function's own")
 	assert.Nil(t, sums.TakeMemo(step), "handed over once")
 	assert.Nil(t, sums.TakeMemo(bump), "not a subject: none kept")
+
+	// What no analysis takes is dropped when the package's analysis ends.
+	other := byName["Other"]
+	require.NotNil(t, other)
+	require.Contains(t, sums.memos, other, "kept until taken")
+	sums.DropMemos()
+	assert.Nil(t, sums.TakeMemo(other), "dropped")
 }
