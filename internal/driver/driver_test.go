@@ -120,6 +120,25 @@ func TestAnalyzeDeduplicatesTestVariants(t *testing.T) {
 	assert.Equal(t, strings.Replace(pSrc, "append(s,", "append(renamed,", 1), string(got))
 }
 
+// The checker resolves no analyzer URL: the analyzers run as copies without
+// one, which still find their inputs (inspect's result) and keep their name.
+func TestAnalyzeResolvesNoURL(t *testing.T) {
+	dir := module(t, map[string]string{"p/p.go": pSrc})
+	linked := *appends
+	linked.URL = "https://example.com/appends"
+	res, err := Analyze([]*analysis.Analyzer{&linked}, Options{Dir: dir, Env: env(), Patterns: []string{"./..."}})
+	require.NoError(t, err)
+	require.Len(t, res.Findings, 1)
+	assert.Equal(t, "appends", res.Findings[0].Analyzer)
+	assert.Equal(t, "https://example.com/appends", linked.URL, "the caller's analyzer is left as it was")
+	require.Len(t, res.Graph.Roots, 1)
+	root := res.Graph.Roots[0]
+	assert.NotSame(t, &linked, root.Analyzer)
+	assert.Same(t, inspect.Analyzer, root.Analyzer.Requires[0])
+	require.Len(t, root.Diagnostics, 1)
+	assert.Equal(t, "#appending", root.Diagnostics[0].URL, "resolved against no analyzer URL")
+}
+
 func TestMergeFixesLeavesGeneratedFilesAlone(t *testing.T) {
 	dir := module(t, map[string]string{
 		"p/p.go":   pSrc,
