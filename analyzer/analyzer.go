@@ -175,7 +175,7 @@ func (r *reporter) finding(f *rules.Finding) {
 		d.pos, d.end = stmt.Pos(), stmt.End()
 	}
 	d.msg = f.Rule.Message(f, r)
-	if f.Rule.Fix != nil {
+	if f.Rule.Fix != nil && r.cfg.Fixes() {
 		d.fix = f.Rule.Fix(f, r)
 	}
 	r.add(d)

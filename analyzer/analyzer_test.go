@@ -9,6 +9,7 @@ import (
 
 	"github.com/reentrycheck/reentrycheck/passes/budget"
 	"github.com/reentrycheck/reentrycheck/passes/config"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -80,6 +81,27 @@ func sprintf(format string, args ...any) string { return fmt.Sprintf(format, arg
 // mechanical, and offers nothing when a statement in between reads the state.
 func TestSuggestedFix(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, testdata(t), Analyzer, "fix")
+}
+
+// A driver that shows no fix sets WithoutFixes: the same findings come
+// without their fixes, which the analyzer then does not build.
+func TestWithoutFixes(t *testing.T) {
+	withFixes := analysistest.Run(t, testdata(t), Analyzer, "fix")
+	setFlags(t, nil)
+	config.Global.WithoutFixes = true
+	without := analysistest.Run(t, testdata(t), Analyzer, "fix")
+	require.Len(t, withFixes, 1)
+	require.Len(t, without, 1)
+	a, b := withFixes[0].Diagnostics, without[0].Diagnostics
+	require.Len(t, b, len(a))
+	fixed := 0
+	for i := range a {
+		assert.Equal(t, a[i].Message, b[i].Message)
+		assert.Equal(t, a[i].Pos, b[i].Pos)
+		assert.Empty(t, b[i].SuggestedFixes)
+		fixed += len(a[i].SuggestedFixes)
+	}
+	assert.Positive(t, fixed, "the package has findings with fixes")
 }
 
 // A panic inside the analysis of one function becomes an error that names

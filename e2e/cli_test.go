@@ -72,6 +72,9 @@ type jsonDiag struct {
 	Posn     string `json:"posn"`
 	Message  string `json:"message"`
 	Category string `json:"category"`
+	Fixes    []struct {
+		Message string `json:"message"`
+	} `json:"suggested_fixes"`
 }
 
 func TestCLIJSON(t *testing.T) {
@@ -83,6 +86,7 @@ func TestCLIJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(stdout), &tree), stdout)
 
 	var ds []diagnostic
+	fixes := 0 // the JSON output prints the analyzer's fixes, which it builds for it
 	for pkg, byAnalyzer := range tree {
 		for name, raw := range byAnalyzer {
 			require.Equal(t, "reentrycheck", name)
@@ -95,11 +99,13 @@ func TestCLIJSON(t *testing.T) {
 				require.NotNil(t, m, "posn %q", d.Posn)
 				assert.True(t, filepath.IsAbs(m[1]), "posn is absolute, as go/analysis drivers print it: %s", d.Posn)
 				ds = append(ds, parseDiagnostics(t, mod, d.Posn+": "+d.Message)...)
+				fixes += len(d.Fixes)
 			}
 		}
 	}
 	// The test variant of a package repeats its findings; compare the set.
 	assertDiagnostics(t, bugs(t, mod, "store"), dedup(ds))
+	assert.Positive(t, fixes, "store's findings have fixes (see -fix)")
 }
 
 func dedup(ds []diagnostic) []diagnostic {

@@ -103,6 +103,9 @@ func (c *command) run(args []string, stdout io.Writer) int {
 		Tags:     c.tags,
 		Fixes:    c.fix || c.sarif, // applied, diffed or listed; the text output shows none
 	}
+	// The analyzer builds no fix for the text output; the JSON output
+	// prints the analyzer's fixes as they are.
+	config.Global.WithoutFixes = !opts.Fixes && !c.json
 	// Only packages that can see a directive or a flagged declaration are
 	// loaded from source and analysed (relevanceSeed); the others could
 	// not hold a finding, and loading them was most of the cost.

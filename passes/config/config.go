@@ -49,6 +49,12 @@ type Flags struct {
 	IOResult, Done, Completion, Idempotent List
 	YieldErr, YieldValue                   List
 	Rules                                  string
+
+	// WithoutFixes is not a flag: a driver whose output shows no
+	// suggested fix (the standalone command's text output) sets
+	// it, so that the analyzer does not build fixes only to have them
+	// dropped.
+	WithoutFixes bool
 }
 
 // Declaration is one declaration flag with its raw entries.
@@ -96,6 +102,7 @@ type Config struct {
 	ioresult, done, completion, idempotent map[string]bool
 	yieldErr, yieldValue                   map[string]bool
 	enabled                                map[string]bool
+	withoutFixes                           bool
 
 	// Err is the first problem with the flags. The passes that build facts
 	// carry on with what is valid; the public analyzer reports Err, so the
@@ -105,7 +112,7 @@ type Config struct {
 
 // Parse validates the raw flags (syntax only) and builds a Config.
 func Parse(f *Flags) (*Config, error) {
-	c := &Config{enabled: map[string]bool{}}
+	c := &Config{enabled: map[string]bool{}, withoutFixes: f.WithoutFixes}
 	var err error
 	if c.ioresult, err = entries("ioresult", f.IOResult.Entries); err != nil {
 		return nil, err
@@ -177,6 +184,9 @@ func sortedKeys(m map[string]bool) []string {
 	sort.Strings(ks)
 	return ks
 }
+
+// Fixes reports whether findings carry their suggested fixes.
+func (c *Config) Fixes() bool { return !c.withoutFixes }
 
 // Enabled reports whether diagnostics of the named rule are wanted. A name
 // that is not a rule is an internal error, reported by the caller: it never
