@@ -168,7 +168,8 @@ type analysis struct {
 	facts     []fact
 	byInstr   map[ssa.Instruction]idRange // fact ids generated at an instruction
 	blindLocs map[string]bool             // locations blindly written somewhere (for move-out reads)
-	ops       [][]blockOp                 // per block: what the transfer does there (collectFacts)
+	ops       []blockOp                   // what the transfer does, block after block (collectFacts; blockOps)
+	opsEnd    []int32                     // per block index: where its operations in ops end
 
 	pendingAtCall map[ssa.Instruction][]int              // the transitions pending when a re-pollable call starts
 	index         map[ssa.Instruction]int                // the positions of the instructions of large blocks (indexIn)
@@ -977,11 +978,12 @@ func (a *analysis) collectFacts() {
 	a.blindLocs = map[string]bool{}
 	a.looped = map[int]int{}
 	type pending struct {
-		instr   ssa.Instruction
-		effs    []effect.Effect
-		reloads []string
+		instr ssa.Instruction
+		effs  []effect.Effect
 	}
-	var all []pending
+	// About a quarter of a function's instructions have effects where the
+	// bug-dense probe has the most: one allocation, rarely grown.
+	all := make([]pending, 0, ssax.Instrs(a.fn)/4)
 	perCall := a.perCallObjects()
 	// The few blocks that hold a dispatch's load: only their instructions
 	// are looked up among the reloads.
@@ -1003,7 +1005,7 @@ func (a *analysis) collectFacts() {
 				// No facts here, but the transfer still re-reads where a
 				// dispatch loads.
 				if len(r) > 0 {
-					all = append(all, pending{instr, nil, r})
+					all = append(all, pending{instr, nil})
 				}
 				continue
 			}
@@ -1017,7 +1019,7 @@ func (a *analysis) collectFacts() {
 			if ops, _ := a.lockOps(instr); len(effs) == 0 && len(r) == 0 && (len(a.helperSets) == 0 || len(a.helperSets[instr]) == 0) && len(ops) == 0 {
 				continue
 			}
-			all = append(all, pending{instr, effs, r})
+			all = append(all, pending{instr, effs})
 			for _, e := range effs {
 				if (e.Kind == effect.Blind || e.Kind == effect.Reset) && !a.isState(e) {
 					a.blindLocs[e.Loc.Path] = true
@@ -1036,9 +1038,16 @@ func (a *analysis) collectFacts() {
 	// What the transfer does per block (blockOp), listed as the facts are
 	// made, in instruction order: the transfer runs several times per
 	// block, and most instructions have nothing to do.
-	a.ops = make([][]blockOp, len(a.fn.Blocks))
+	// The instructions are in block order, so each block's operations are
+	// a range of one slice.
+	a.ops = make([]blockOp, 0, len(all))
+	a.opsEnd = make([]int32, len(a.fn.Blocks))
 	for _, p := range all {
 		b := p.instr.Block()
+		var reloads []string
+		if reloadsIn[b.Index] {
+			reloads = a.reloads[p.instr]
+		}
 		// The facts of one instruction are made together: their ids are
 		// a range.
 		first := len(a.facts)
@@ -1049,10 +1058,24 @@ func (a *analysis) collectFacts() {
 		if ids.hi > ids.lo {
 			a.byInstr[p.instr] = ids
 		}
-		if ids.hi > ids.lo || len(p.reloads) > 0 {
-			a.ops[b.Index] = append(a.ops[b.Index], blockOp{ids, p.reloads})
+		if ids.hi > ids.lo || len(reloads) > 0 {
+			a.ops = append(a.ops, blockOp{ids, reloads})
+			a.opsEnd[b.Index] = int32(len(a.ops))
 		}
 	}
+	// A block without operations ends where the one before it does.
+	for i := 1; i < len(a.opsEnd); i++ {
+		a.opsEnd[i] = max(a.opsEnd[i], a.opsEnd[i-1])
+	}
+}
+
+// blockOps is what the transfer does in block b (collectFacts).
+func (a *analysis) blockOps(b *ssa.BasicBlock) []blockOp {
+	lo := int32(0)
+	if b.Index > 0 {
+		lo = a.opsEnd[b.Index-1]
+	}
+	return a.ops[lo:a.opsEnd[b.Index]]
 }
 
 // writesSlot reports whether instr's write of path overwrites the

@@ -267,7 +267,7 @@ func (a *analysis) transfer(b *ssa.BasicBlock, st *flow, recs *[]record) {
 			st.advanced.del(loc) // a new iteration starts
 		}
 	}
-	for _, op := range a.ops[b.Index] {
+	for _, op := range a.blockOps(b) {
 		for id := op.facts.lo; id < op.facts.hi; id++ {
 			a.apply(st, id, b)
 		}
