@@ -195,8 +195,9 @@ func Analyze(analyzers []*analysis.Analyzer, opts Options) (*Result, error) {
 // resolves a URL for every diagnostic of an analyzer that has one (it parses
 // the analyzer's URL and the diagnostic's, then joins them), and no output
 // of this driver shows it: the text and JSON output have no URL, and SARIF
-// links each rule to its documentation instead. On a package with hundreds
-// of findings, the resolving was a tenth of the cost of reporting them.
+// links each rule to its documentation instead. On the 2k-statement probe
+// (1400 findings) the resolving was a third of the cost of reporting them:
+// 8.7 M of 26.5 M instructions.
 // Only the analyzers asked for report; those they require keep their URL.
 func withoutURLs(analyzers []*analysis.Analyzer) []*analysis.Analyzer {
 	out := make([]*analysis.Analyzer, len(analyzers))

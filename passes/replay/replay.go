@@ -981,8 +981,10 @@ func (a *analysis) collectFacts() {
 		instr ssa.Instruction
 		effs  []effect.Effect
 	}
-	// About a quarter of a function's instructions have effects where the
-	// bug-dense probe has the most: one allocation, rarely grown.
+	// Sized once at a quarter of the instructions, above the share that
+	// lands here in every probe shape (9% straight, 13% correct, 21%
+	// bug-dense): growing the list copied it a dozen times. What is not
+	// used is at most 10 bytes per instruction.
 	all := make([]pending, 0, ssax.Instrs(a.fn)/4)
 	perCall := a.perCallObjects()
 	// The few blocks that hold a dispatch's load: only their instructions
